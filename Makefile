@@ -1,0 +1,48 @@
+# The project's verbs. Each works from a fresh clone with only python3 and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: help venv demo test generate check-generated lint typecheck pytest serve clean
+
+help:
+	@echo "make demo      run the example against a local server on a temporary database"
+	@echo "make test      lint, type-check, codegen staleness check and the test suite"
+	@echo "make generate  regenerate generated/ from schema.graphql and queries/"
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/python examples/demo.py
+
+generate: $(STAMP)
+	$(BIN)/ariadne-codegen --config pyproject.toml
+
+# Regenerates into a scratch copy and compares, so a stale generated/ fails the build.
+check-generated: $(STAMP)
+	$(BIN)/python tools/check_generated.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	$(BIN)/pytest
+
+test: lint typecheck check-generated pytest
+
+serve: $(STAMP)
+	$(BIN)/kili-typed serve
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
