@@ -1,1 +1,62 @@
-"""Typed client for the Kili Technology user API."""
+"""kili-typed: a typed, fast, drop-in client for the Kili Technology user API.
+
+Examples:
+    ```
+    >>> from kili_typed import Kili
+    >>> with Kili() as kili:  # reads KILI_API_KEY and KILI_API_ENDPOINT
+    ...     for user in kili.users(fields=["id", "email"], as_generator=True):
+    ...         print(user["email"])
+    ```
+"""
+
+from ._version import __version__
+from .client import Kili
+from .errors import (
+    AuthenticationError,
+    ConfigurationError,
+    GraphQLError,
+    GraphQLErrorDetail,
+    HTTPStatusError,
+    KiliConnectionError,
+    KiliError,
+    KiliTimeoutError,
+    MalformedResponseError,
+    OutcomeUnknownError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServerError,
+)
+from .types import (
+    ApiKeyDict,
+    FieldList,
+    HubspotSubscriptionStatus,
+    MutationResult,
+    OrganizationDict,
+    OrganizationRole,
+    UserDict,
+)
+
+__all__ = [
+    "ApiKeyDict",
+    "AuthenticationError",
+    "ConfigurationError",
+    "FieldList",
+    "GraphQLError",
+    "GraphQLErrorDetail",
+    "HTTPStatusError",
+    "HubspotSubscriptionStatus",
+    "Kili",
+    "KiliConnectionError",
+    "KiliError",
+    "KiliTimeoutError",
+    "MalformedResponseError",
+    "MutationResult",
+    "OrganizationDict",
+    "OrganizationRole",
+    "OutcomeUnknownError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ServerError",
+    "UserDict",
+    "__version__",
+]

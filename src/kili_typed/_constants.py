@@ -1,0 +1,23 @@
+"""Named numbers and strings the client relies on, in one place."""
+
+from __future__ import annotations
+
+DEFAULT_API_ENDPOINT = "https://cloud.kili-technology.com/api/label/v2/graphql"
+API_KEY_ENV = "KILI_API_KEY"
+API_ENDPOINT_ENV = "KILI_API_ENDPOINT"
+
+#: The header Kili reads the key from, and the literal prefix of its value.
+AUTH_HEADER = "Authorization"
+AUTH_PREFIX = "X-API-Key: "
+
+CLIENT_NAME = "kili-typed"
+
+#: Kili documents `first` as between 0 and 100; official clients page by 100.
+PAGE_SIZE = 100
+
+#: Seconds to establish a connection, and to wait for each read of an answer.
+DEFAULT_CONNECT_TIMEOUT = 10.0
+DEFAULT_READ_TIMEOUT = 60.0
+
+#: The fields `users` returns when none are named, as documented.
+DEFAULT_USER_FIELDS: tuple[str, ...] = ("email", "id", "firstname", "lastname")

@@ -1,0 +1,131 @@
+"""The exceptions kili-typed raises, under one base class.
+
+Bad arguments raise the built-in `TypeError` or `ValueError` before any request
+is sent, as the documented (type-checked) methods do. Everything that goes
+wrong once a request is under way raises a `KiliError`:
+
+    KiliError
+    ├── ConfigurationError (also a ValueError): no API key, bad endpoint
+    ├── KiliConnectionError: the server could not be reached or the connection broke
+    │   └── KiliTimeoutError
+    ├── HTTPStatusError: the server answered with an HTTP error status
+    │   ├── AuthenticationError (401)
+    │   ├── PermissionDeniedError (403)
+    │   ├── RateLimitError (429), with `retry_after`
+    │   └── ServerError (5xx)
+    ├── GraphQLError: the server answered with GraphQL errors
+    ├── MalformedResponseError: the answer is not the expected GraphQL JSON
+    └── OutcomeUnknownError: a mutation may or may not have been applied
+
+Messages carry the server's message and the operation; they never carry the
+API key or a password.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class KiliError(Exception):
+    """Base class of every error kili-typed raises once a call is under way."""
+
+    def __init__(self, message: str, *, operation: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        #: The GraphQL operation that failed (e.g. ``"users"``), when known.
+        self.operation = operation
+
+
+class ConfigurationError(KiliError, ValueError):
+    """The client is misconfigured: no API key, or an unusable endpoint."""
+
+
+class KiliConnectionError(KiliError):
+    """The server could not be reached, or the connection broke mid-call."""
+
+
+class KiliTimeoutError(KiliConnectionError):
+    """Connecting to the server, or waiting for its answer, took too long."""
+
+
+class HTTPStatusError(KiliError):
+    """The server answered with an HTTP error status."""
+
+    def __init__(self, message: str, *, status_code: int, operation: str | None = None) -> None:
+        super().__init__(message, operation=operation)
+        #: The HTTP status code of the answer.
+        self.status_code = status_code
+
+
+class AuthenticationError(HTTPStatusError):
+    """HTTP 401: the API key is missing, unknown, revoked or expired."""
+
+
+class PermissionDeniedError(HTTPStatusError):
+    """HTTP 403: the key's user may not do this."""
+
+
+class RateLimitError(HTTPStatusError):
+    """HTTP 429: too many requests."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int = 429,
+        retry_after: float | None = None,
+        operation: str | None = None,
+    ) -> None:
+        super().__init__(message, status_code=status_code, operation=operation)
+        #: Seconds the server asked to wait before trying again, when it said.
+        self.retry_after = retry_after
+
+
+class ServerError(HTTPStatusError):
+    """HTTP 5xx: the server failed."""
+
+
+@dataclass(frozen=True)
+class GraphQLErrorDetail:
+    """One entry of the ``errors`` list of a GraphQL answer."""
+
+    message: str
+    code: str | None = None
+    path: Sequence[str | int] | None = None
+    extensions: Mapping[str, Any] = field(default_factory=dict)
+
+
+class GraphQLError(KiliError):
+    """The server answered with GraphQL errors (a refused or invalid operation)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        errors: Sequence[GraphQLErrorDetail],
+        operation: str | None = None,
+        data: Any = None,
+    ) -> None:
+        super().__init__(message, operation=operation)
+        #: Every error the server listed, in order.
+        self.errors = list(errors)
+        #: Any partial data the server returned beside the errors.
+        self.data = data
+
+    @property
+    def code(self) -> str | None:
+        """The ``extensions.code`` of the first error, e.g. ``"FORBIDDEN"``."""
+        return self.errors[0].code if self.errors else None
+
+
+class MalformedResponseError(KiliError):
+    """The answer is not GraphQL JSON of the expected shape."""
+
+
+class OutcomeUnknownError(KiliError):
+    """A mutation was sent but its outcome is unknown; it was not resent.
+
+    Check the server's state (for instance with `users`) before trying again.
+    """

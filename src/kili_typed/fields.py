@@ -1,0 +1,198 @@
+"""The `fields` argument of `users`: validation, selection flags, row shaping.
+
+`queries/users.graphql` asks for each field of `User` under an ``@include``
+flag. This module turns a documented `fields` list (``["email",
+"organization.id"]``) into those flags, and a typed answer back into a plain
+dict holding exactly the requested fields. All of it is pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from enum import Enum
+from typing import Any, TypedDict, cast
+
+#: Scalar fields of `User`, each with the flag of `queries/users.graphql` that asks for it.
+USER_SCALARS: Mapping[str, str] = {
+    "id": "with_id",
+    "email": "with_email",
+    "firstname": "with_firstname",
+    "lastname": "with_lastname",
+    "activated": "with_activated",
+    "createdAt": "with_created_at",
+    "updatedAt": "with_updated_at",
+    "organizationId": "with_organization_id",
+    "organizationRole": "with_organization_role",
+    "auth0Id": "with_auth_0_id",
+    "hasCompletedLabelingTour": "with_has_completed_labeling_tour",
+    "highestRoleInProject": "with_highest_role_in_project",
+    "hubspotSubscriptionStatus": "with_hubspot_subscription_status",
+    "isServiceAccount": "with_is_service_account",
+}
+
+_ORGANIZATION_SCALARS = (
+    "id",
+    "name",
+    "activeUsersCount",
+    "isAllowedToSubmitNewLabels",
+    "matchingDomain",
+    "createdAt",
+)
+_API_KEY_SCALARS = ("id", "name", "key", "createdAt", "expiryDate", "revoked", "userId")
+
+
+def _snake(name: str) -> str:
+    out = []
+    for char in name:
+        if char.isupper():
+            out.append("_" + char.lower())
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def _nested(flag: str, scalars: Iterable[str]) -> tuple[str, Mapping[str, str]]:
+    return flag, {name: f"{flag}_{_snake(name)}" for name in scalars}
+
+
+#: Object fields of `User`: the flag that asks for the object, and its scalars' flags.
+USER_OBJECTS: Mapping[str, tuple[str, Mapping[str, str]]] = {
+    "organization": _nested("with_org", _ORGANIZATION_SCALARS),
+    "organizations": _nested("with_orgs", _ORGANIZATION_SCALARS),
+    "apiKeys": _nested("with_api_keys", _API_KEY_SCALARS),
+}
+
+#: Every name `fields` accepts, in the schema's order.
+VALID_FIELDS: tuple[str, ...] = (
+    *USER_SCALARS,
+    *(f"{obj}.{sub}" for obj, (_, subs) in USER_OBJECTS.items() for sub in subs),
+)
+
+ALL_FLAGS: tuple[str, ...] = (
+    *USER_SCALARS.values(),
+    *(flag for flag, subs in USER_OBJECTS.values() for flag in (flag, *subs.values())),
+)
+
+
+class UserSelection(TypedDict):
+    """The ``@include`` flags of the generated ``Client.users``, one per field."""
+
+    with_id: bool
+    with_email: bool
+    with_firstname: bool
+    with_lastname: bool
+    with_activated: bool
+    with_created_at: bool
+    with_updated_at: bool
+    with_organization_id: bool
+    with_organization_role: bool
+    with_auth_0_id: bool
+    with_has_completed_labeling_tour: bool
+    with_highest_role_in_project: bool
+    with_hubspot_subscription_status: bool
+    with_is_service_account: bool
+    with_org: bool
+    with_org_id: bool
+    with_org_name: bool
+    with_org_active_users_count: bool
+    with_org_is_allowed_to_submit_new_labels: bool
+    with_org_matching_domain: bool
+    with_org_created_at: bool
+    with_orgs: bool
+    with_orgs_id: bool
+    with_orgs_name: bool
+    with_orgs_active_users_count: bool
+    with_orgs_is_allowed_to_submit_new_labels: bool
+    with_orgs_matching_domain: bool
+    with_orgs_created_at: bool
+    with_api_keys: bool
+    with_api_keys_id: bool
+    with_api_keys_name: bool
+    with_api_keys_key: bool
+    with_api_keys_created_at: bool
+    with_api_keys_expiry_date: bool
+    with_api_keys_revoked: bool
+    with_api_keys_user_id: bool
+
+
+@dataclass(frozen=True)
+class FieldSelection:
+    """A validated `fields` list.
+
+    Attributes:
+        fields: The requested names, deduplicated, in the caller's order.
+        flags: The ``@include`` flags that ask for exactly those fields.
+    """
+
+    fields: tuple[str, ...]
+    flags: UserSelection
+
+
+def _unknown_field_message(name: str) -> str:
+    close = difflib.get_close_matches(name, VALID_FIELDS, n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    return f"unknown field {name!r} for User{hint} valid fields: {', '.join(VALID_FIELDS)}"
+
+
+def select_fields(fields: Iterable[str]) -> FieldSelection:
+    """Validate `fields` and compute the flags that ask for exactly them.
+
+    Args:
+        fields: Field names of `User`; nested fields as ``"organization.id"``.
+
+    Returns:
+        The validated selection.
+
+    Raises:
+        ValueError: A name is not a field of `User` (the message names it and
+            the closest valid names), names an object without its fields, or
+            the list is empty.
+    """
+    flags = dict.fromkeys(ALL_FLAGS, False)
+    seen: dict[str, None] = {}
+    for name in fields:
+        if name in USER_SCALARS:
+            flags[USER_SCALARS[name]] = True
+        elif name in USER_OBJECTS:
+            example = next(iter(USER_OBJECTS[name][1]))
+            raise ValueError(
+                f"field {name!r} of User is an object: name its fields, e.g. '{name}.{example}'"
+            )
+        else:
+            parent, dot, child = name.partition(".")
+            if not dot or parent not in USER_OBJECTS or child not in USER_OBJECTS[parent][1]:
+                raise ValueError(_unknown_field_message(name))
+            parent_flag, children = USER_OBJECTS[parent]
+            flags[parent_flag] = True
+            flags[children[child]] = True
+        seen[name] = None
+    if not seen:
+        raise ValueError("fields is empty: name at least one field of User, e.g. ['id']")
+    return FieldSelection(fields=tuple(seen), flags=cast(UserSelection, flags))
+
+
+def format_datetime(value: datetime) -> str:
+    """Format a date-time as Kili does: UTC, milliseconds, ``Z`` suffix."""
+    if value.tzinfo is not None:
+        value = value.astimezone(timezone.utc)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+def plain(value: Any) -> Any:
+    """Turn a value of a generated model's dump into plain JSON-like Python.
+
+    Date-times become Kili's ISO strings and enum members their string values,
+    so rows look exactly like the official SDK's.
+    """
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    if isinstance(value, datetime):
+        return format_datetime(value)
+    if isinstance(value, Enum):
+        return value.value
+    return value

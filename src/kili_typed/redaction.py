@@ -1,0 +1,19 @@
+"""Keeping secrets (API keys, passwords) out of messages, logs and reprs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+REDACTED = "[REDACTED]"
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """Replace every occurrence of each secret in `text` by ``[REDACTED]``.
+
+    Servers sometimes echo what they were sent; this is applied to every
+    server message before it reaches an exception or a log record.
+    """
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, REDACTED)
+    return text
