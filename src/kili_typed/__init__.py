@@ -26,6 +26,7 @@ from .errors import (
     RateLimitError,
     ServerError,
 )
+from .fields import FieldSelection, select_fields
 from .types import (
     ApiKeyDict,
     FieldList,
@@ -41,6 +42,7 @@ __all__ = [
     "AuthenticationError",
     "ConfigurationError",
     "FieldList",
+    "FieldSelection",
     "GraphQLError",
     "GraphQLErrorDetail",
     "HTTPStatusError",
@@ -59,4 +61,5 @@ __all__ = [
     "ServerError",
     "UserDict",
     "__version__",
+    "select_fields",
 ]

@@ -62,7 +62,10 @@ def check_email(method: str, name: str, value: object) -> str:
 
 def check_optional_email(method: str, name: str, value: object) -> str | None:
     """Require `None` or an email address."""
-    return None if value is None else check_email(method, name, value)
+    if value is None:
+        return None
+    check_optional_str(method, name, value)
+    return check_email(method, name, value)
 
 
 def check_bool(method: str, name: str, value: object) -> bool:

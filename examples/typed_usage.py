@@ -1,0 +1,61 @@
+"""Every method of `Kili`, as typed application code sees it.
+
+`mypy --strict` checks this file (`make typecheck`): the `assert_type` calls
+pin the precise types users get, with no cast and no ignore. The tests also
+run it against the local server.
+
+Run: KILI_API_KEY=... KILI_API_ENDPOINT=... python examples/typed_usage.py
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+
+from kili_typed_generated import Users, UserWhere
+from typing_extensions import assert_type
+
+from kili_typed import Kili, MutationResult, UserDict, select_fields
+
+
+def main(kili: Kili, email: str) -> None:
+    created = kili.create_user(email=email, password="Passw0rd!", organization_role="USER")
+    assert_type(created, MutationResult)
+    user_id: str = created["id"]
+
+    everyone = kili.users(fields=["id", "email", "organization.id"])
+    assert_type(everyone, list[UserDict])
+    for row in everyone:
+        organization = row.get("organization")
+        if organization is not None:
+            print(row.get("email"), organization.get("id"))
+
+    stream = kili.users(email=email, as_generator=True)
+    assert_type(stream, Generator[UserDict, None, None])
+    positional = kili.users(None, email, None, ["id"], 1, 0, True, True)
+    assert_type(positional, Generator[UserDict, None, None])
+    assert [row.get("id") for row in positional] == [user_id]
+
+    assert_type(kili.count_users(email=email), int)
+    assert_type(
+        kili.update_properties_in_user(email=email, firstname="Ada", activated=True),
+        MutationResult,
+    )
+    assert_type(
+        kili.update_password(email, "Passw0rd!", "N3w-passw0rd", "N3w-passw0rd"),
+        MutationResult,
+    )
+    assert_type(kili.reset_password(email=email), MutationResult)
+
+    # The generated client returns pydantic models, with datetimes and enums.
+    # `select_fields` gives the @include flags that ask for exactly these fields.
+    models = kili.client.users(
+        where=UserWhere(email=email), first=1, **select_fields(["email", "createdAt"]).flags
+    )
+    assert_type(models, Users)
+    for user in models.users:
+        print(user.email, user.created_at)
+
+
+if __name__ == "__main__":
+    with Kili() as client:
+        main(client, "typed-example@example.com")

@@ -1,0 +1,67 @@
+"""Fail when generated/ is not exactly what `make generate` would write.
+
+Regenerates from schema.graphql, queries/ and the codegen settings into a
+scratch directory, then compares every file byte for byte with generated/.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+#: Files the codegen reads: its settings, the schema and the operations.
+INPUTS = ("pyproject.toml", "schema.graphql", "queries")
+#: Codegen configurations, each run as `ariadne-codegen --config FILE`.
+CONFIGS = ("pyproject.toml",)
+
+
+def tree(root: Path) -> dict[str, Path]:
+    return {
+        p.relative_to(root).as_posix(): p
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+
+
+def main() -> int:
+    codegen = Path(sys.executable).with_name("ariadne-codegen")
+    with tempfile.TemporaryDirectory() as scratch:
+        work = Path(scratch)
+        for name in INPUTS:
+            src = ROOT / name
+            if src.is_dir():
+                shutil.copytree(src, work / name)
+            else:
+                shutil.copy2(src, work / name)
+        (work / "generated").mkdir()
+        for config in CONFIGS:
+            subprocess.run(
+                [str(codegen), "--config", config],
+                cwd=work,
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+        fresh, committed = tree(work / "generated"), tree(ROOT / "generated")
+        problems = [f"missing from generated/: {n}" for n in sorted(fresh.keys() - committed)]
+        problems += [f"not produced by codegen: {n}" for n in sorted(committed.keys() - fresh)]
+        problems += [
+            f"differs from codegen output: {n}"
+            for n in sorted(fresh.keys() & committed.keys())
+            if not filecmp.cmp(fresh[n], committed[n], shallow=False)
+        ]
+    if problems:
+        print("generated/ is stale; run 'make generate' and commit the result:", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    print("generated/ matches schema.graphql and queries/")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
