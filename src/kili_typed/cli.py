@@ -1,0 +1,187 @@
+"""The ``kili-typed`` command: run the local server and administer its database.
+
+Commands::
+
+    kili-typed serve [--db PATH] [--host H] [--port N] [--api-key KEY]
+                     [--admin-email E] [--admin-password P]
+    kili-typed keys create --db PATH --email EMAIL [--name NAME] [--expires-in DAYS]
+    kili-typed keys revoke --db PATH (--id ID | --key-stdin)
+    kili-typed keys list --db PATH [--email EMAIL]
+    kili-typed reset-password --db PATH --token TOKEN [--password-stdin]
+
+The server's web stack is imported only by ``serve``; the other commands need only the
+standard library.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from kili_typed.server.errors import ApiError
+from kili_typed.server.store import Store
+
+DEFAULT_DB = "kili-local.db"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 4000
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kili-typed", description="Local Kili-compatible server and its administration."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="run the local Kili GraphQL server")
+    serve.add_argument("--db", default=DEFAULT_DB, help=f"SQLite file (default {DEFAULT_DB})")
+    serve.add_argument("--host", default=DEFAULT_HOST, help=f"interface (default {DEFAULT_HOST})")
+    serve.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        help=f"port, 0 for any free one (default {DEFAULT_PORT})",
+    )
+    serve.add_argument("--api-key", help="a fixed admin API key (registered when unknown)")
+    serve.add_argument("--admin-email", help="the admin's email on first start")
+    serve.add_argument("--admin-password", help="the admin's password on first start")
+    serve.add_argument("--organization-name", help="the organization's name on first start")
+    serve.add_argument(
+        "--log-level",
+        default="info",
+        choices=["critical", "error", "warning", "info", "debug"],
+        help="server log level (default info)",
+    )
+
+    keys = commands.add_parser("keys", help="create, revoke or list API keys")
+    key_commands = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
+    create = key_commands.add_parser("create", help="print a new API key for a user")
+    create.add_argument("--db", required=True, help="SQLite file of the server")
+    create.add_argument("--email", required=True, help="the key owner's email")
+    create.add_argument("--name", default="API key", help="a label for the key")
+    create.add_argument(
+        "--expires-in", type=float, default=365, metavar="DAYS", help="validity (default 365 days)"
+    )
+    revoke = key_commands.add_parser("revoke", help="revoke an API key")
+    revoke.add_argument("--db", required=True, help="SQLite file of the server")
+    which = revoke.add_mutually_exclusive_group(required=True)
+    which.add_argument("--id", help="the key's id (see keys list)")
+    which.add_argument(
+        "--key-stdin", action="store_true", help="read the key itself from standard input"
+    )
+    listing = key_commands.add_parser("list", help="list API keys (never the keys themselves)")
+    listing.add_argument("--db", required=True, help="SQLite file of the server")
+    listing.add_argument("--email", help="only this user's keys")
+
+    reset = commands.add_parser(
+        "reset-password", help="set a new password with a token from the server's log"
+    )
+    reset.add_argument("--db", required=True, help="SQLite file of the server")
+    reset.add_argument("--token", required=True, help="the reset token from the log line")
+    reset.add_argument(
+        "--password-stdin", action="store_true", help="read the new password from standard input"
+    )
+    return parser
+
+
+def _existing_store(db: str) -> Store:
+    if not Path(db).is_file():
+        raise SystemExit(
+            f"kili-typed: no database at {db}; start `kili-typed serve --db {db}` once"
+        )
+    return Store(db)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    try:
+        from kili_typed.server.local import serve_forever
+    except ImportError as error:
+        print(
+            f"kili-typed: the server needs its extra: pip install 'kili-typed[server]' ({error})",
+            file=sys.stderr,
+        )
+        return 2
+    import logging
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(name)s: %(message)s")
+    options = (
+        {} if args.organization_name is None else {"organization_name": args.organization_name}
+    )
+    serve_forever(
+        args.db,
+        host=args.host,
+        port=args.port,
+        api_key=args.api_key,
+        admin_email=args.admin_email,
+        admin_password=args.admin_password,
+        log_level=args.log_level,
+        **options,
+    )
+    return 0
+
+
+def _keys(args: argparse.Namespace) -> int:
+    with _existing_store(args.db) as store:
+        if args.keys_command == "create":
+            key, record = store.create_api_key(
+                args.email, name=args.name, expires_in_days=args.expires_in
+            )
+            print(
+                f"created key {record.id} for {args.email}, valid until {record.expiry_date}:",
+                file=sys.stderr,
+            )
+            print(key)
+        elif args.keys_command == "revoke":
+            if args.key_stdin:
+                record = store.revoke_api_key(key=sys.stdin.readline().strip())
+            else:
+                record = store.revoke_api_key(key_id=args.id)
+            print(f"revoked key {record.id}")
+        else:
+            for owner, record in store.list_api_keys(args.email):
+                state = "revoked" if record.revoked else f"expires {record.expiry_date}"
+                print(f"{record.id}  {owner.email}  {record.name!r}  ****{record.last4}  {state}")
+    return 0
+
+
+def _reset_password(args: argparse.Namespace) -> int:
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("new password: ")
+        if getpass.getpass("new password again: ") != password:
+            print("kili-typed: the passwords differ", file=sys.stderr)
+            return 1
+    with _existing_store(args.db) as store:
+        user = store.complete_password_reset(args.token, password)
+    print(f"password changed for {user.email}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Runs the ``kili-typed`` command.
+
+    Args:
+        argv: The arguments after the program name; ``sys.argv[1:]`` by default.
+
+    Returns:
+        The exit status.
+    """
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "serve":
+            return _serve(args)
+        if args.command == "keys":
+            return _keys(args)
+        return _reset_password(args)
+    except ApiError as error:
+        print(f"kili-typed: {error.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

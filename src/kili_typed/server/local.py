@@ -1,0 +1,337 @@
+"""Running the server: in the foreground (``kili-typed serve``) or in a background thread.
+
+:class:`LocalServer` is what tests and scripts use::
+
+    with LocalServer("test.db", api_key="a-fixed-test-key-0123") as server:
+        Kili(api_key=server.api_key, api_endpoint=server.endpoint).count_users()
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from types import TracebackType
+
+import uvicorn
+
+from kili_typed.server.app import GRAPHQL_PATH, VERSION_PATH, create_app
+from kili_typed.server.records import Bootstrap
+from kili_typed.server.store import DEFAULT_ORGANIZATION_NAME, Store
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 4000
+DEFAULT_DB = "kili-local.db"
+_START_TIMEOUT_SECONDS = 15.0
+_STOP_TIMEOUT_SECONDS = 10.0
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    """Binds a listening TCP socket; port 0 picks a free port.
+
+    Args:
+        host: The interface to listen on.
+        port: The port, or 0.
+
+    Returns:
+        The bound socket; ``getsockname()[1]`` is the real port.
+    """
+    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    sock = socket.socket(family, kind, proto)
+    if sys.platform != "win32":
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(address)
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+def base_url(host: str, port: int) -> str:
+    """Builds ``http://host:port`` (brackets around an IPv6 address)."""
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
+def banner(bootstrap: Bootstrap, endpoint: str, db_path: Path) -> str:
+    """Describes a starting server to its operator.
+
+    The admin's password and the key appear only when they were set by this start (a new
+    database, or a key registered now); this is the one place secrets are printed.
+
+    Args:
+        bootstrap: What :meth:`Store.bootstrap` did.
+        endpoint: The GraphQL endpoint URL.
+        db_path: The database file.
+
+    Returns:
+        Lines ready to print.
+    """
+    state = "created" if bootstrap.created else "reused"
+    lines = [
+        "kili-typed local Kili server",
+        f"  endpoint:     {endpoint}",
+        f"  database:     {db_path.resolve()} ({state})",
+        f"  organization: {bootstrap.organization.name}",
+        f"  admin email:  {bootstrap.admin_email}",
+    ]
+    if bootstrap.admin_password is not None:
+        lines.append(f"  password:     {bootstrap.admin_password}")
+    if bootstrap.created and bootstrap.api_key is not None:
+        lines.append(f"  api key:      {bootstrap.api_key}")
+    elif bootstrap.key_registered:
+        lines.append(
+            "  api key:      the key given with --api-key, now registered for "
+            + bootstrap.admin_email
+        )
+    elif bootstrap.api_key is not None:
+        lines.append("  api key:      the key given with --api-key (already registered)")
+    else:
+        lines.append(
+            "  api key:      the keys already in the database (kili-typed keys create makes one)"
+        )
+    if bootstrap.created and bootstrap.api_key is not None:
+        lines += [
+            "",
+            f"  export KILI_API_ENDPOINT={endpoint}",
+            f"  export KILI_API_KEY={bootstrap.api_key}",
+        ]
+    return "\n".join(lines)
+
+
+def serve_forever(
+    db_path: str | Path = DEFAULT_DB,
+    *,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    api_key: str | None = None,
+    admin_email: str | None = None,
+    admin_password: str | None = None,
+    organization_name: str = DEFAULT_ORGANIZATION_NAME,
+    log_level: str = "info",
+) -> None:
+    """Runs the server in the foreground until interrupted (``kili-typed serve``).
+
+    Args:
+        db_path: The SQLite file; created and prepared when missing.
+        host: The interface to listen on.
+        port: The port; 0 picks a free one (the banner shows it).
+        api_key: A fixed admin key, registered when unknown.
+        admin_email: The admin's email on first start.
+        admin_password: The admin's password on first start.
+        organization_name: The organization's name on first start.
+        log_level: uvicorn's log level.
+    """
+    path = Path(db_path)
+    store = Store(path)
+    try:
+        bootstrap = store.bootstrap(
+            admin_email=admin_email,
+            admin_password=admin_password,
+            api_key=api_key,
+            organization_name=organization_name,
+        )
+        sock = bind_socket(host, port)
+        endpoint = base_url(host, sock.getsockname()[1]) + GRAPHQL_PATH
+        print(banner(bootstrap, endpoint, path), flush=True)
+        config = uvicorn.Config(
+            create_app(store), log_level=log_level, access_log=False, lifespan="off"
+        )
+        with sock:
+            uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        store.close()
+
+
+class LocalServer:
+    """The local Kili server in a background thread, for tests and scripts.
+
+    Args:
+        db_path: The SQLite file; created and prepared when missing, reused otherwise.
+        api_key: The admin's key; random on a new database when not given. On an existing
+            database it is registered when unknown.
+        admin_email: The admin's email on a new database.
+        admin_password: The admin's password on a new database (random when not given).
+        host: The interface to listen on.
+        port: The port; 0 (the default) picks a free one, see :attr:`port`.
+        organization_name: The organization's name on a new database.
+        log_level: uvicorn's log level.
+
+    Examples:
+        >>> with LocalServer(tmp_path / "kili.db", api_key="k" * 20) as server:  # doctest: +SKIP
+        ...     httpx.get(server.version_url).json()
+        {'version': '0.1.0'}
+    """
+
+    def __init__(
+        self,
+        db_path: str | Path,
+        *,
+        api_key: str | None = None,
+        admin_email: str | None = None,
+        admin_password: str | None = None,
+        host: str = DEFAULT_HOST,
+        port: int = 0,
+        organization_name: str = DEFAULT_ORGANIZATION_NAME,
+        log_level: str = "warning",
+    ) -> None:
+        self.db_path = Path(db_path)
+        self.host = host
+        self._requested_port = port
+        self._api_key = api_key
+        self._admin_email = admin_email
+        self._admin_password = admin_password
+        self._organization_name = organization_name
+        self._log_level = log_level
+        self._store: Store | None = None
+        self._bootstrap: Bootstrap | None = None
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._socket: socket.socket | None = None
+        self.port = 0
+
+    def __repr__(self) -> str:
+        state = "running" if self.running else "stopped"
+        return f"LocalServer(db_path={str(self.db_path)!r}, port={self.port}, {state})"
+
+    @property
+    def running(self) -> bool:
+        """Whether the server thread is alive."""
+        return self._thread is not None and self._thread.is_alive()
+
+    @property
+    def store(self) -> Store:
+        """The in-process admin API on the server's database (valid while running)."""
+        if self._store is None:
+            raise RuntimeError("the server is not running; call start() first")
+        return self._store
+
+    @property
+    def bootstrap(self) -> Bootstrap:
+        """What the last start created or reused."""
+        if self._bootstrap is None:
+            raise RuntimeError("the server has not started yet")
+        return self._bootstrap
+
+    @property
+    def api_key(self) -> str:
+        """The admin's key: the one given, or the one created on a new database.
+
+        Raises:
+            RuntimeError: When it is unknown: an existing database started without a key.
+        """
+        key = self.bootstrap.api_key
+        if key is None:
+            raise RuntimeError("no API key is known: give api_key= to reuse a database")
+        return key
+
+    @property
+    def admin_email(self) -> str:
+        """The admin's email."""
+        return self.bootstrap.admin_email
+
+    @property
+    def admin_password(self) -> str | None:
+        """The admin's password when it was set by this start (or given), else ``None``."""
+        return self.bootstrap.admin_password or self._admin_password
+
+    @property
+    def base_url(self) -> str:
+        """``http://host:port``."""
+        return base_url(self.host, self.port)
+
+    @property
+    def endpoint(self) -> str:
+        """The GraphQL endpoint, ``http://host:port/api/label/v2/graphql``."""
+        return self.base_url + GRAPHQL_PATH
+
+    @property
+    def version_url(self) -> str:
+        """The version endpoint, ``http://host:port/api/label/v2/version``."""
+        return self.base_url + VERSION_PATH
+
+    def start(self) -> LocalServer:
+        """Starts serving and waits until the server answers.
+
+        Returns:
+            The server itself.
+
+        Raises:
+            RuntimeError: When it is already running or does not come up in time.
+        """
+        if self.running:
+            raise RuntimeError("the server is already running")
+        store = Store(self.db_path)
+        try:
+            self._bootstrap = store.bootstrap(
+                admin_email=self._admin_email,
+                admin_password=self._admin_password,
+                api_key=self._api_key,
+                organization_name=self._organization_name,
+            )
+            sock = bind_socket(self.host, self._requested_port)
+        except BaseException:
+            store.close()
+            raise
+        self._store, self._socket = store, sock
+        self.port = sock.getsockname()[1]
+        config = uvicorn.Config(
+            create_app(store), log_level=self._log_level, access_log=False, lifespan="off"
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=self._server.run,
+            kwargs={"sockets": [sock]},
+            name=f"kili-typed-server-{self.port}",
+            daemon=True,
+        )
+        self._thread.start()
+        self._wait_until_up()
+        return self
+
+    def _wait_until_up(self) -> None:
+        deadline = time.monotonic() + _START_TIMEOUT_SECONDS
+        while time.monotonic() < deadline:
+            if not self.running:
+                self.stop()
+                raise RuntimeError("the local server thread died while starting; see the log")
+            if self._server is not None and self._server.started:
+                try:
+                    with urllib.request.urlopen(self.version_url, timeout=1) as response:
+                        if response.status == 200:
+                            return
+                except OSError:
+                    pass
+            time.sleep(0.01)
+        self.stop()
+        raise RuntimeError(f"the local server did not answer within {_START_TIMEOUT_SECONDS} s")
+
+    def stop(self) -> None:
+        """Stops serving, waits for the thread and closes the database. Idempotent."""
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(_STOP_TIMEOUT_SECONDS)
+            if self._thread.is_alive():
+                logging.getLogger("kili_typed.server").warning(
+                    "the local server thread did not stop within %s s", _STOP_TIMEOUT_SECONDS
+                )
+        if self._socket is not None:
+            self._socket.close()
+        if self._store is not None:
+            self._store.close()
+        self._server = self._thread = self._socket = self._store = None
+
+    def __enter__(self) -> LocalServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()

@@ -1,0 +1,103 @@
+"""The executable GraphQL schema: ``schema.graphql`` with the server's scalars and resolvers.
+
+The schema file is the repository's ``schema.graphql``, the same one the client is
+generated from. Wheels carry it as ``kili_typed/server/schema.graphql``; in a source
+checkout (editable install) it is read from the repository root.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ariadne import ScalarType, load_schema_from_path, make_executable_schema
+from graphql import GraphQLSchema, IntValueNode, ValueNode
+
+from kili_typed.server import limits
+from kili_typed.server.clock import format_datetime
+from kili_typed.server.errors import PageSizeError
+from kili_typed.server.resolvers import bindables
+
+SCHEMA_FILE_NAME = "schema.graphql"
+
+
+def schema_path() -> Path:
+    """Finds ``schema.graphql``: in the installed package, else at the repository root.
+
+    Returns:
+        The path of the schema file.
+
+    Raises:
+        FileNotFoundError: When neither exists.
+    """
+    packaged = resources.files("kili_typed.server").joinpath(SCHEMA_FILE_NAME)
+    if packaged.is_file():
+        return Path(str(packaged))
+    repository_root = Path(__file__).resolve().parents[3] / SCHEMA_FILE_NAME
+    if repository_root.is_file():
+        return repository_root
+    raise FileNotFoundError(
+        f"{SCHEMA_FILE_NAME} is neither in the kili_typed.server package nor at {repository_root}"
+    )
+
+
+def _page_size(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PageSizeError(
+            f"a page size must be an integer between 0 and {limits.MAX_PAGE_SIZE}, got {value!r}"
+        )
+    if not 0 <= value <= limits.MAX_PAGE_SIZE:
+        raise PageSizeError(
+            f"a page size must be between 0 and {limits.MAX_PAGE_SIZE}, got {value}; "
+            "ask for more items page by page with skip"
+        )
+    return value
+
+
+def _page_size_literal(node: ValueNode, _variables: dict[str, Any] | None = None) -> int:
+    if not isinstance(node, IntValueNode):
+        raise PageSizeError(f"a page size must be an integer between 0 and {limits.MAX_PAGE_SIZE}")
+    return _page_size(int(node.value))
+
+
+def _serialize_datetime(value: Any) -> str:
+    if isinstance(value, datetime):
+        return format_datetime(value)
+    if isinstance(value, str):
+        return value
+    raise TypeError(f"not a DateTime: {type(value).__name__}")
+
+
+def _parse_datetime(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("a DateTime must be an ISO-8601 string such as 2024-01-08T10:21:00.624Z")
+    return format_datetime(datetime.fromisoformat(value.replace("Z", "+00:00")))
+
+
+page_size_scalar = ScalarType(
+    "PageSize",
+    serializer=_page_size,
+    value_parser=_page_size,
+    literal_parser=_page_size_literal,
+)
+datetime_scalar = ScalarType(
+    "DateTime", serializer=_serialize_datetime, value_parser=_parse_datetime
+)
+
+
+def build_schema(path: Path | None = None) -> GraphQLSchema:
+    """Builds the executable schema.
+
+    Args:
+        path: The schema file; :func:`schema_path` by default.
+
+    Returns:
+        The schema with scalars and resolvers bound.
+    """
+    type_defs = load_schema_from_path(str(path or schema_path()))
+    schema: GraphQLSchema = make_executable_schema(
+        type_defs, page_size_scalar, datetime_scalar, *bindables()
+    )
+    return schema
