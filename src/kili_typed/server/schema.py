@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ariadne import ScalarType, load_schema_from_path, make_executable_schema
-from graphql import GraphQLSchema, IntValueNode, ValueNode
+from graphql import GraphQLEnumType, GraphQLSchema, IntValueNode, ValueNode
 
 from kili_typed.server import limits
 from kili_typed.server.clock import format_datetime
@@ -100,4 +100,15 @@ def build_schema(path: Path | None = None) -> GraphQLSchema:
     schema: GraphQLSchema = make_executable_schema(
         type_defs, page_size_scalar, datetime_scalar, *bindables()
     )
+    _restore_enum_parsers(schema)
     return schema
+
+
+def _restore_enum_parsers(schema: GraphQLSchema) -> None:
+    # ariadne 1.1.1 replaces each enum's parse_value with a one-argument function, but
+    # graphql-core 3.2.14 calls it with two (value, hide_suggestions), so every enum
+    # variable ($organizationRole: OrganizationRole) failed. The patch only serves enum
+    # default values inside input types, which this schema does not have: drop it.
+    for named_type in schema.type_map.values():
+        if isinstance(named_type, GraphQLEnumType) and "parse_value" in vars(named_type):
+            del named_type.parse_value

@@ -1,0 +1,1 @@
+"""Tests of the local Kili server, over real HTTP."""
