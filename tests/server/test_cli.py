@@ -1,0 +1,146 @@
+"""The kili-typed command: serve in a real process, and the operator's key commands."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from kili_typed.cli import main
+from kili_typed.server import Store
+from kili_typed.server.testing import TEST_ADMIN_EMAIL, GraphQLCaller, make_test_server
+
+
+def start_serve(*args: str) -> tuple[subprocess.Popen[str], list[str]]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kili_typed.cli", "serve", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert process.stdout is not None
+    lines: list[str] = []
+    for line in process.stdout:
+        lines.append(line.rstrip("\n"))
+        if line.strip().startswith("api key:"):
+            break
+    return process, lines
+
+
+def field(lines: list[str], name: str) -> str:
+    (value,) = [
+        line.split(":", 1)[1].strip() for line in lines if line.strip().startswith(name + ":")
+    ]
+    return value
+
+
+def stop(process: subprocess.Popen[str]) -> int:
+    """Interrupts the server as Ctrl-C would; it exits with 130, as interrupted commands do."""
+    process.send_signal(signal.SIGINT)
+    try:
+        return process.wait(timeout=15)
+    finally:
+        process.kill()
+
+
+def test_serve_first_start_prints_credentials_then_reuses(tmp_path: Path) -> None:
+    db = tmp_path / "served.db"
+    process, lines = start_serve("--db", str(db))
+    try:
+        endpoint, key = field(lines, "endpoint"), field(lines, "api key")
+        assert "(created)" in field(lines, "database")
+        password = field(lines, "password")
+        with httpx.Client(timeout=30) as http:
+            viewer = GraphQLCaller(endpoint, key, http)("{ viewer { email } }").data["viewer"]
+            version = http.get(endpoint.replace("/graphql", "/version")).json()
+        assert viewer["email"] == field(lines, "admin email")
+        assert set(version) == {"version"}
+    finally:
+        assert stop(process) == 130
+    with Store(db) as store:
+        assert store.check_password(viewer["email"], password)
+    process, lines = start_serve("--db", str(db))
+    try:
+        assert "(reused)" in field(lines, "database")
+        assert not any(line.strip().startswith("password:") for line in lines)
+        assert key not in "\n".join(lines)
+        with httpx.Client(timeout=30) as http:
+            answer = GraphQLCaller(field(lines, "endpoint"), key, http)("{ viewer { email } }")
+        assert answer.status == 200
+    finally:
+        stop(process)
+
+
+def test_serve_with_fixed_credentials(tmp_path: Path) -> None:
+    key = "kt_fixed-for-scripts-0123456789"
+    process, lines = start_serve(
+        "--db",
+        str(tmp_path / "k.db"),
+        "--api-key",
+        key,
+        "--admin-email",
+        "Ops@Example.com",
+        "--admin-password",
+        "ops-pass-0123",
+    )
+    try:
+        assert field(lines, "api key") == key
+        assert field(lines, "admin email") == "ops@example.com"
+        assert field(lines, "password") == "ops-pass-0123"
+    finally:
+        stop(process)
+
+
+def test_serve_refuses_a_weak_fixed_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--db", str(tmp_path / "k.db"), "--api-key", "short"]) == 1
+    assert "16 to 256" in capsys.readouterr().err
+
+
+def test_keys_create_list_revoke(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "k.db"
+    with make_test_server(db) as server:
+        assert (
+            main(
+                [
+                    "keys",
+                    "create",
+                    "--db",
+                    str(db),
+                    "--email",
+                    TEST_ADMIN_EMAIL.upper(),
+                    "--name",
+                    "ci",
+                    "--expires-in",
+                    "30",
+                ]
+            )
+            == 0
+        )
+        key = capsys.readouterr().out.strip()
+        with httpx.Client(timeout=30) as http:
+            gql = GraphQLCaller(server.endpoint, key, http)
+            assert gql("{ viewer { email } }").data["viewer"]["email"] == TEST_ADMIN_EMAIL
+            assert main(["keys", "list", "--db", str(db)]) == 0
+            listing = capsys.readouterr().out
+            assert "'ci'" in listing and "****" + key[-4:] in listing and key not in listing
+            (key_id,) = [line.split()[0] for line in listing.splitlines() if "'ci'" in line]
+            assert main(["keys", "revoke", "--db", str(db), "--id", key_id]) == 0
+            assert gql("{ viewer { email } }").status == 401
+
+
+def test_keys_need_an_existing_database_and_user(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit, match="no database"):
+        main(["keys", "list", "--db", str(tmp_path / "missing.db")])
+    assert not (tmp_path / "missing.db").exists()
+    db = tmp_path / "k.db"
+    with make_test_server(db):
+        assert main(["keys", "create", "--db", str(db), "--email", "ghost@example.com"]) == 1
+    assert "no user with email" in capsys.readouterr().err
