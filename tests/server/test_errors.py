@@ -109,3 +109,28 @@ def test_resolver_errors_keep_path_and_http_200(gql: Gql) -> None:
     assert_error_shape(answer.body, "NOT_FOUND")
     assert answer.body["errors"][0]["path"] == ["resetPassword"]
     assert answer.body["errors"][0]["locations"]
+
+
+def test_whole_organization_inside_a_list_is_refused(gql: Gql) -> None:
+    answer = gql("{ users(where: {}) { organization { users { id } } } }")
+    assert answer.status == 400
+    assert_error_shape(answer.body, "GRAPHQL_VALIDATION_FAILED")
+    assert "Organization.users inside a list" in answer.message
+    assert gql("{ viewer { organization { users { id } } } }").status == 200
+
+
+def test_alias_flood_is_refused(gql: Gql) -> None:
+    aliases = " ".join(f"a{i}: viewer {{ id }}" for i in range(limits.MAX_SELECTED_FIELDS))
+    answer = gql(f"{{ {aliases} }}")
+    assert_error_shape(answer.body, "GRAPHQL_VALIDATION_FAILED")
+    assert f"more than {limits.MAX_SELECTED_FIELDS} fields" in answer.message
+
+
+def test_fragment_bomb_is_refused(gql: Gql) -> None:
+    # Each fragment spreads the next twice: 2**40 fields once expanded.
+    fragments = [f"fragment F{i} on User {{ ...F{i + 1} ...F{i + 1} }}" for i in range(40)]
+    fragments.append("fragment F40 on User { id }")
+    query = "{ viewer { ...F0 } } " + " ".join(fragments)
+    answer = gql(query)
+    assert_error_shape(answer.body, "GRAPHQL_VALIDATION_FAILED")
+    assert "more than" in answer.message

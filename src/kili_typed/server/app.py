@@ -40,7 +40,7 @@ from kili_typed.server.errors import (
     error_body,
 )
 from kili_typed.server.formatting import format_error
-from kili_typed.server.query_limits import MaxDepthRule
+from kili_typed.server.query_limits import QueryCostRule
 from kili_typed.server.resolvers import RequestContext
 from kili_typed.server.schema import build_schema
 from kili_typed.server.store import Store
@@ -48,7 +48,7 @@ from kili_typed.server.store import Store
 GRAPHQL_PATH = "/api/label/v2/graphql"
 VERSION_PATH = "/api/label/v2/version"
 _KEY_PREFIX = "x-api-key:"
-_RULES = (*specified_rules, MaxDepthRule)
+_RULES = (*specified_rules, QueryCostRule)
 
 
 def server_version() -> str:

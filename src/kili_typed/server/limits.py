@@ -14,6 +14,8 @@ DEFAULT_PAGE_SIZE = 100
 MAX_BODY_BYTES = 1024 * 1024
 #: Deepest selection accepted outside introspection (``users { organization { id } }`` is 3).
 MAX_QUERY_DEPTH = 10
+#: Most fields one operation may select, counting fragments and aliases (introspection aside).
+MAX_SELECTED_FIELDS = 1000
 #: Longest accepted email address (RFC 5321 path limit).
 MAX_EMAIL_LENGTH = 254
 #: Longest accepted first name, last name, organization or key name.
