@@ -1,0 +1,191 @@
+"""The server's pure rules, table-driven: who may change what, what input is valid."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from graphql import GraphQLError
+
+from kili_typed.server import security
+from kili_typed.server.app import api_key_from_header
+from kili_typed.server.errors import BadUserInput, Forbidden, NotFound, PageSizeError
+from kili_typed.server.formatting import format_error
+from kili_typed.server.policy import (
+    UserChanges,
+    check_update_allowed,
+    loses_admin,
+    validate_email,
+)
+from kili_typed.server.records import UserRecord
+
+BASE = UserRecord(
+    id="base",
+    email="base@example.com",
+    firstname="F",
+    lastname="L",
+    activated=True,
+    created_at="2024-01-01T00:00:00.000Z",
+    updated_at="2024-01-01T00:00:00.000Z",
+    organization_id="org",
+    organization_role="USER",
+    has_completed_labeling_tour=False,
+    hubspot_subscription_status="UNSUBSCRIBED",
+)
+
+
+def user(user_id: str, role: str = "USER", activated: bool = True) -> UserRecord:
+    return replace(BASE, id=user_id, organization_role=role, activated=activated)
+
+
+ADMIN, ME, OTHER = user("admin", "ADMIN"), user("me"), user("other")
+
+
+@pytest.mark.parametrize(
+    ("caller", "target", "changes", "allowed"),
+    [
+        (ME, ME, UserChanges(firstname="New"), True),
+        (ME, ME, UserChanges(lastname="New", hubspot_subscription_status="SUBSCRIBED"), True),
+        (ME, ME, UserChanges(has_completed_labeling_tour=True), True),
+        (ME, ME, UserChanges(organization_role="ADMIN"), False),
+        (ME, ME, UserChanges(activated=False), False),
+        (ME, ME, UserChanges(email="new@example.com"), False),
+        (ME, ME, UserChanges(organization_id="elsewhere"), False),
+        (
+            ME,
+            ME,
+            UserChanges(organization_role="USER", activated=True, organization_id="org"),
+            True,
+        ),
+        (ME, OTHER, UserChanges(firstname="New"), False),
+        (ME, OTHER, UserChanges(), True),
+        (ADMIN, OTHER, UserChanges(organization_role="ADMIN", activated=False), True),
+        (ADMIN, OTHER, UserChanges(email="x@example.com", firstname="X"), True),
+        (ADMIN, OTHER, UserChanges(organization_id="org"), True),
+        (ADMIN, OTHER, UserChanges(organization_id="elsewhere"), False),
+    ],
+)
+def test_who_may_change_what(
+    caller: UserRecord, target: UserRecord, changes: UserChanges, allowed: bool
+) -> None:
+    changed = changes.differing_from(target)
+    if allowed:
+        check_update_allowed(caller, target, changed)
+    else:
+        with pytest.raises(Forbidden):
+            check_update_allowed(caller, target, changed)
+
+
+@pytest.mark.parametrize(
+    ("target", "changes", "expected"),
+    [
+        (ADMIN, UserChanges(organization_role="USER"), True),
+        (ADMIN, UserChanges(activated=False), True),
+        (ADMIN, UserChanges(firstname="X"), False),
+        (user("off", "ADMIN", activated=False), UserChanges(organization_role="USER"), False),
+        (ME, UserChanges(activated=False), False),
+    ],
+)
+def test_loses_admin(target: UserRecord, changes: UserChanges, expected: bool) -> None:
+    assert loses_admin(target, changes.differing_from(target)) is expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalized"),
+    [
+        ("a@example.com", "a@example.com"),
+        ("  Jane.Doe+tag@Sub.Example.COM ", "jane.doe+tag@sub.example.com"),
+    ],
+)
+def test_valid_emails(raw: str, normalized: str) -> None:
+    assert validate_email(raw) == normalized
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "",
+        " ",
+        "plain",
+        "@example.com",
+        "a@",
+        "a@example",
+        "a@@example.com",
+        "a b@example.com",
+        "a@example..com",
+        "a@.example.com",
+        "x" * 65 + "@example.com",
+        "a@" + "d" * 250 + ".com",
+    ],
+)
+def test_invalid_emails(raw: str) -> None:
+    with pytest.raises(BadUserInput, match="invalid email"):
+        validate_email(raw)
+
+
+@pytest.mark.parametrize(
+    ("password", "strong"),
+    [
+        ("abcdefg1", True),
+        ("abcdefgh", False),
+        ("12345678", False),
+        ("abc1", False),
+        ("a1" * 512, True),
+        ("a1" * 513, False),
+    ],
+)
+def test_password_strength(password: str, strong: bool) -> None:
+    assert security.is_strong_password(password) is strong
+
+
+def test_passwords_are_salted_and_verified() -> None:
+    first, second = security.hash_password("pass-word-1"), security.hash_password("pass-word-1")
+    assert first != second and "pass-word-1" not in first
+    assert security.verify_password("pass-word-1", first)
+    assert not security.verify_password("pass-word-2", first)
+    assert not security.verify_password("pass-word-1", None)
+    assert not security.verify_password("pass-word-1", "garbage")
+    assert security.is_strong_password(security.generate_password())
+
+
+@pytest.mark.parametrize(
+    ("header", "key"),
+    [
+        (None, None),
+        ("", None),
+        ("X-API-Key:", None),
+        ("X-API-Key: abc", "abc"),
+        ("x-api-key:abc", "abc"),
+        ("X-API-KEY:   abc  ", "abc"),
+        ("Bearer abc", None),
+        ("abc", None),
+    ],
+)
+def test_api_key_from_header(header: str | None, key: str | None) -> None:
+    assert api_key_from_header(header) == key
+
+
+@pytest.mark.parametrize(
+    ("error", "phase", "code", "message"),
+    [
+        (GraphQLError("x", original_error=Forbidden("no")), "P", "FORBIDDEN", "no"),
+        (GraphQLError("x", original_error=NotFound("gone")), "P", "NOT_FOUND", "gone"),
+        (GraphQLError("x", original_error=PageSizeError("big")), "P", "BAD_USER_INPUT", "x"),
+        (
+            GraphQLError("x", path=["users"], original_error=RuntimeError("db at /secret")),
+            "P",
+            "INTERNAL_SERVER_ERROR",
+            "Internal server error",
+        ),
+        (
+            GraphQLError("Syntax Error"),
+            "GRAPHQL_PARSE_FAILED",
+            "GRAPHQL_PARSE_FAILED",
+            "Syntax Error",
+        ),
+    ],
+)
+def test_format_error(error: GraphQLError, phase: str, code: str, message: str) -> None:
+    formatted = format_error(error, phase)
+    assert formatted["extensions"]["code"] == code
+    assert formatted["message"] == message
