@@ -66,9 +66,7 @@ class _Measure:
         self.fragments: dict[str, Cost] = {}
         self.in_progress: set[str] = set()
 
-    def selection_set(
-        self, node: SelectionSetNode | None, parent: GraphQLNamedType | None
-    ) -> Cost:
+    def selection_set(self, node: SelectionSetNode | None, parent: GraphQLNamedType | None) -> Cost:
         cost = Cost()
         if node is None:
             return cost
@@ -100,9 +98,7 @@ class _Measure:
         name = node.name.value
         if name in _INTROSPECTION_ROOTS:
             return Cost()
-        definition = (
-            parent.fields.get(name) if isinstance(parent, GraphQLObjectType) else None
-        )
+        definition = parent.fields.get(name) if isinstance(parent, GraphQLObjectType) else None
         child_type = None if definition is None else get_named_type(definition.type)
         is_list = definition is not None and is_list_type(get_nullable_type(definition.type))
         whole = parent is not None and (parent.name, name) in _WHOLE_COLLECTIONS
