@@ -6,8 +6,10 @@ import threading
 from pathlib import Path
 
 import httpx
+import pytest
 
 from kili_typed.server import LocalServer
+from kili_typed.server.errors import BadUserInput
 from kili_typed.server.testing import (
     TEST_ADMIN_PASSWORD,
     TEST_API_KEY,
@@ -127,3 +129,11 @@ def test_concurrent_creations_of_one_email_make_one_user(
         thread.join()
     assert sorted(codes, key=str) == ["CONFLICT"] * 7 + [None]
     assert gql('{ countUsers(where: {email: "race@example.com"}) }').data["countUsers"] == 1
+
+
+def test_restart_with_a_revoked_key_fails_loudly(tmp_path: Path) -> None:
+    db = tmp_path / "kili.db"
+    with make_test_server(db) as server:
+        server.store.revoke_api_key(key=TEST_API_KEY)
+    with pytest.raises(BadUserInput, match="is revoked"):
+        LocalServer(db, api_key=TEST_API_KEY).start()

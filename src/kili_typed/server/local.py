@@ -137,6 +137,8 @@ def serve_forever(
         sock = bind_socket(host, port)
         endpoint = base_url(host, sock.getsockname()[1]) + GRAPHQL_PATH
         print(banner(bootstrap, endpoint, path), flush=True)
+        if not bootstrap.created and admin_password is not None:
+            print("  (--admin-password applies only to a new database: ignored)", flush=True)
         config = uvicorn.Config(
             create_app(store), log_level=log_level, access_log=False, lifespan="off"
         )

@@ -1156,9 +1156,27 @@ class Store:
             registered = False
             if api_key is not None:
                 known = db.execute(
-                    "SELECT 1 FROM api_keys WHERE digest = ?", (self._digest(api_key),)
+                    "SELECT k.revoked, k.expiry_date, u.activated "
+                    "FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.digest = ?",
+                    (self._digest(api_key),),
                 ).fetchone()
-                if known is None:
+                if known is not None:
+                    # Told to the operator (who holds the file), never to API clients.
+                    problem = (
+                        "is revoked"
+                        if known[0]
+                        else f"expired on {known[1]}"
+                        if known[1] <= self._now()
+                        else "belongs to a deactivated user"
+                        if not known[2]
+                        else None
+                    )
+                    if problem is not None:
+                        raise BadUserInput(
+                            f"the API key given {problem}; give another one or create one "
+                            "with: kili-typed keys create"
+                        )
+                else:
                     self._insert_key(
                         db, admin.id, api_key, "kili-typed serve", limits.DEFAULT_KEY_VALIDITY_DAYS
                     )
