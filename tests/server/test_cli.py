@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import io
+import logging
 import os
+import re
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 
 from kili_typed.cli import main
-from kili_typed.server import Store
+from kili_typed.server import Store, UserFilter
 from kili_typed.server.testing import TEST_ADMIN_EMAIL, GraphQLCaller, make_test_server
 
 
@@ -144,3 +149,51 @@ def test_keys_need_an_existing_database_and_user(
     with make_test_server(db):
         assert main(["keys", "create", "--db", str(db), "--email", "ghost@example.com"]) == 1
     assert "no user with email" in capsys.readouterr().err
+
+
+def test_reset_password_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "k.db"
+    with make_test_server(db) as server:
+        admin = server.store.get_user(TEST_ADMIN_EMAIL)
+        assert admin is not None
+        with capture_reset_token() as tokens:
+            server.store.request_password_reset(admin, UserFilter(email=TEST_ADMIN_EMAIL))
+    stdin = io.StringIO("after-reset-99\n")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sys, "stdin", stdin)
+        assert (
+            main(["reset-password", "--db", str(db), "--token", tokens[0], "--password-stdin"]) == 0
+        )
+    assert "password changed for admin@example.com" in capsys.readouterr().out
+    with Store(db) as store:
+        assert store.check_password(TEST_ADMIN_EMAIL, "after-reset-99")
+
+
+@contextmanager
+def capture_reset_token() -> Iterator[list[str]]:
+    tokens: list[str] = []
+
+    class Grab(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            match = re.search(r"token (\S+) valid", record.getMessage())
+            if match:
+                tokens.append(match.group(1))
+
+    handler = Grab()
+    logger = logging.getLogger("kili_typed.server")
+    logger.addHandler(handler)
+    try:
+        yield tokens
+    finally:
+        logger.removeHandler(handler)
+
+
+def test_the_client_and_the_cli_do_not_load_the_web_stack() -> None:
+    code = (
+        "import sys, kili_typed, kili_typed.cli; "
+        "print(sorted(m for m in ('ariadne', 'uvicorn', 'starlette') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

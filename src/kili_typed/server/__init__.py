@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from kili_typed.server.policy import UserChanges
 from kili_typed.server.records import (
+    ApiKeyFilter,
     ApiKeyRecord,
     Bootstrap,
     Caller,
     OrganizationRecord,
+    UserFilter,
     UserRecord,
 )
 from kili_typed.server.store import Store
@@ -22,12 +25,15 @@ if TYPE_CHECKING:
     from kili_typed.server.local import LocalServer, serve_forever
 
 __all__ = [
+    "ApiKeyFilter",
     "ApiKeyRecord",
     "Bootstrap",
     "Caller",
     "LocalServer",
     "OrganizationRecord",
     "Store",
+    "UserChanges",
+    "UserFilter",
     "UserRecord",
     "serve_forever",
 ]
