@@ -1,0 +1,144 @@
+"""`users` and `count_users` over real HTTP against a local server with 250 users."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from kili_typed import Kili, UserDict
+from kili_typed.server import LocalServer
+
+from .conftest import SEEDED, RequestLog
+
+TOTAL = SEEDED + 1  # the admin, then the seeded members, in creation order
+
+
+def emails(rows: Sequence[UserDict]) -> list[str | None]:
+    return [row.get("email") for row in rows]
+
+
+def member(i: int) -> str:
+    return f"member{i:03d}@example.com"
+
+
+def test_default_fields_are_exactly_the_documented_four(lister: Kili) -> None:
+    rows = lister.users(first=3, disable_tqdm=True)
+    assert [set(row) for row in rows] == [{"email", "id", "firstname", "lastname"}] * 3
+    assert rows[1]["email"] == member(0)
+    assert rows[1]["firstname"] == "M0"
+    assert rows[1]["lastname"] is None
+
+
+def test_rows_hold_exactly_the_requested_fields_nested(lister: Kili) -> None:
+    rows = lister.users(
+        fields=("email", "organization.id", "organization.name", "createdAt"),
+        first=2,
+        disable_tqdm=True,
+    )
+    for row in rows:
+        assert set(row) == {"email", "organization", "createdAt"}
+        assert set(row["organization"] or {}) == {"id", "name"}
+        assert isinstance(row["createdAt"], str) and row["createdAt"].endswith("Z")
+
+
+def test_every_field_can_be_asked_for(lister: Kili) -> None:
+    from kili_typed.fields import VALID_FIELDS
+
+    (row,) = lister.users(fields=list(VALID_FIELDS), first=1, disable_tqdm=True)
+    assert set(row) == {name.split(".")[0] for name in VALID_FIELDS}
+    assert row["organizationRole"] == "ADMIN"
+    assert type(row["organizationRole"]) is str
+    assert row["activated"] is True
+
+
+@pytest.mark.parametrize(
+    ("first", "skip", "expected", "pages"),
+    [
+        (0, 0, [], 0),
+        (1, 0, ["admin@example.com"], 1),
+        (99, 0, None, 1),
+        (100, 0, None, 1),
+        (101, 0, None, 2),
+        (250, 0, None, 3),
+        (None, 0, None, 3),
+        (3, 1, [member(0), member(1), member(2)], 1),
+        (None, 248, [member(247), member(248)], 1),
+        (10, 250, [], 0),
+        (10, 10_000, [], 0),
+    ],
+)
+def test_first_and_skip_are_exact(
+    lister: Kili,
+    lister_requests: RequestLog,
+    first: int | None,
+    skip: int,
+    expected: list[str] | None,
+    pages: int,
+) -> None:
+    rows = lister.users(fields=["email"], first=first, skip=skip, disable_tqdm=True)
+    want = min(first if first is not None else TOTAL, max(0, TOTAL - skip))
+    assert len(rows) == want
+    if expected is not None:
+        assert emails(rows) == expected
+    counts = 0 if first == 0 else 1
+    assert lister_requests.operations == ["countUsers"] * counts + ["users"] * pages
+
+
+def test_first_250_of_300_returns_exactly_250(listing_server: LocalServer, lister: Kili) -> None:
+    # One official client returned 300 here: it always asked for full pages.
+    rows = lister.users(fields=["id"], first=250, disable_tqdm=True)
+    assert len(rows) == 250
+    assert len({row["id"] for row in rows}) == 250
+
+
+def test_order_is_creation_order_across_pages(lister: Kili) -> None:
+    rows = lister.users(fields=["email"], disable_tqdm=True)
+    assert emails(rows) == ["admin@example.com", *(member(i) for i in range(SEEDED))]
+
+
+def test_filters(lister: Kili, listing_server: LocalServer) -> None:
+    assert emails(lister.users(email=member(7), fields=["email"], disable_tqdm=True)) == [member(7)]
+    assert lister.users(email="nobody@example.com", disable_tqdm=True) == []
+    assert lister.count_users(email="nobody@example.com") == 0
+    assert emails(lister.users(api_key=listing_server.api_key, disable_tqdm=True)) == [
+        "admin@example.com"
+    ]
+    (admin,) = lister.users(first=1, fields=["organizationId"], disable_tqdm=True)
+    org = admin["organizationId"]
+    assert lister.count_users(organization_id=org) == TOTAL
+    assert len(lister.users(organization_id=org, fields=["id"], disable_tqdm=True)) == TOTAL
+    assert lister.count_users(organization_id="no-such-org") == 0
+    assert lister.users(organization_id="no-such-org", disable_tqdm=True) == []
+
+
+def test_count_is_consistent_with_the_list(lister: Kili) -> None:
+    assert lister.count_users() == TOTAL == len(lister.users(fields=["id"], disable_tqdm=True))
+    assert lister.count_users(email=member(3)) == 1
+
+
+def test_generator_sends_nothing_until_iterated(lister: Kili, lister_requests: RequestLog) -> None:
+    stream = lister.users(fields=["email"], as_generator=True, disable_tqdm=True)
+    assert lister_requests.operations == []
+    first_five = [next(stream)["email"] for _ in range(5)]
+    assert first_five == ["admin@example.com", *(member(i) for i in range(4))]
+    assert lister_requests.operations == ["countUsers", "users"]
+    stream.close()
+    assert lister_requests.operations == ["countUsers", "users"]
+
+
+def test_generator_fetches_page_by_page(lister: Kili, lister_requests: RequestLog) -> None:
+    stream = lister.users(fields=["id"], as_generator=True, disable_tqdm=True)
+    for _ in range(101):
+        next(stream)
+    assert lister_requests.operations == ["countUsers", "users", "users"]
+    assert len(list(stream)) == TOTAL - 101
+    assert lister_requests.operations == ["countUsers", "users", "users", "users"]
+
+
+def test_progress_bar_counts_the_listing(lister: Kili, capsys: pytest.CaptureFixture[str]) -> None:
+    lister.users(fields=["id"], first=150)
+    err = capsys.readouterr().err
+    assert "150/150" in err
+    lister.users(fields=["id"], first=150, disable_tqdm=True)
+    assert capsys.readouterr().err == ""
