@@ -24,7 +24,7 @@ from kili_typed import GraphQLError, Kili
 API_KEY = "demo-api-key-0123456789"
 ADMIN_EMAIL = "admin@demo.local"
 ADMIN_PASSWORD = "Admin-passw0rd"
-DEMO_USERS = 250
+DEMO_USERS = 150
 
 
 def free_port() -> int:
