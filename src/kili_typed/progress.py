@@ -32,4 +32,4 @@ def progress_bar(total: int, *, disable: bool) -> AbstractContextManager[Progres
         return _NoBar()
     from tqdm import tqdm
 
-    return tqdm(total=total, desc="users", unit="user", leave=False)
+    return tqdm(total=total, desc="users", unit="user")
