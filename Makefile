@@ -24,6 +24,7 @@ demo: $(STAMP)
 
 generate: $(STAMP)
 	$(BIN)/ariadne-codegen --config pyproject.toml
+	$(BIN)/ariadne-codegen --config tools/codegen-async.toml
 
 # Regenerates into a scratch copy and compares, so a stale generated/ fails the build.
 check-generated: $(STAMP)

@@ -15,9 +15,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Files the codegen reads: its settings, the schema and the operations.
-INPUTS = ("pyproject.toml", "schema.graphql", "queries")
+INPUTS = ("pyproject.toml", "schema.graphql", "queries", "tools/codegen-async.toml")
 #: Codegen configurations, each run as `ariadne-codegen --config FILE`.
-CONFIGS = ("pyproject.toml",)
+CONFIGS = ("pyproject.toml", "tools/codegen-async.toml")
 
 
 def tree(root: Path) -> dict[str, Path]:
@@ -34,6 +34,7 @@ def main() -> int:
         work = Path(scratch)
         for name in INPUTS:
             src = ROOT / name
+            (work / name).parent.mkdir(parents=True, exist_ok=True)
             if src.is_dir():
                 shutil.copytree(src, work / name)
             else:

@@ -21,3 +21,6 @@ DEFAULT_READ_TIMEOUT = 60.0
 
 #: The fields `users` returns when none are named, as documented.
 DEFAULT_USER_FIELDS: tuple[str, ...] = ("email", "id", "firstname", "lastname")
+
+#: Pages of a `users` listing requested at once, by default.
+DEFAULT_MAX_CONCURRENT_PAGES = 4

@@ -3,70 +3,42 @@
 from __future__ import annotations
 
 import logging
-import os
 import time
-from collections.abc import Callable, Generator
+from collections import deque
+from collections.abc import Callable, Generator, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from types import TracebackType
 from typing import Literal, TypeVar, cast, overload
 
 import httpx
 from kili_typed_generated.base_client import HttpClient
 from kili_typed_generated.client import Client as GeneratedClient
-from kili_typed_generated.input_types import UserWhere
+from kili_typed_generated.input_types import (
+    CreateUserData,
+    UpdatePasswordData,
+    UserData,
+    UserWhere,
+)
+from kili_typed_generated.users import UsersUsers
 
 from . import operations as ops
-from ._constants import (
-    API_ENDPOINT_ENV,
-    API_KEY_ENV,
-    AUTH_HEADER,
-    AUTH_PREFIX,
-    CLIENT_NAME,
-    DEFAULT_API_ENDPOINT,
-    DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_READ_TIMEOUT,
-    DEFAULT_USER_FIELDS,
-)
-from ._version import __version__
+from ._constants import DEFAULT_MAX_CONCURRENT_PAGES, DEFAULT_READ_TIMEOUT, DEFAULT_USER_FIELDS
 from .error_mapping import map_exception
-from .errors import ConfigurationError
-from .fields import plain
-from .pagination import plan_pages, rows_to_fetch
+from .listing import Listing
+from .pagination import Page
 from .progress import progress_bar
+from .settings import (
+    check_concurrency,
+    make_timeout,
+    request_headers,
+    resolve_api_key,
+    resolve_endpoint,
+)
 from .types import FieldList, MutationResult, OrganizationRole, UserDict
 
 logger = logging.getLogger("kili_typed")
 
 T = TypeVar("T")
-
-
-def resolve_api_key(api_key: str | None) -> str:
-    """The key given, else ``KILI_API_KEY``; a clear error when there is none."""
-    if api_key is not None and not isinstance(api_key, str):
-        raise TypeError(
-            f"Kili() argument 'api_key' must be str or None, not {type(api_key).__name__}"
-        )
-    key = api_key if api_key is not None else os.environ.get(API_KEY_ENV)
-    if not key or not key.strip():
-        raise ConfigurationError(
-            f"no Kili API key: pass Kili(api_key=...) or set the {API_KEY_ENV} "
-            "environment variable (create a key in Kili's web app, or with "
-            "'kili-typed keys create' for the local server)"
-        )
-    return key.strip()
-
-
-def resolve_endpoint(api_endpoint: str | None) -> str:
-    """The endpoint given, else ``KILI_API_ENDPOINT``, else Kili's cloud."""
-    if api_endpoint is not None and not isinstance(api_endpoint, str):
-        raise TypeError(
-            f"Kili() argument 'api_endpoint' must be str or None, not {type(api_endpoint).__name__}"
-        )
-    endpoint = api_endpoint or os.environ.get(API_ENDPOINT_ENV) or DEFAULT_API_ENDPOINT
-    if not endpoint.startswith(("http://", "https://")):
-        raise ConfigurationError(
-            f"Kili API endpoint must be an http:// or https:// URL, got {endpoint!r}"
-        )
-    return endpoint
 
 
 class Kili:
@@ -78,7 +50,10 @@ class Kili:
             Kili's cloud (``https://cloud.kili-technology.com/api/label/v2/graphql``).
         verify: Verify the server's TLS certificate (or a CA bundle path).
         timeout: Seconds to wait for each read of an answer (connecting gets
-            ``10`` seconds), or an `httpx.Timeout`.
+            10 seconds), or an `httpx.Timeout`. Default: 60.
+        max_concurrent_pages: How many pages of a `users` listing are requested
+            at once. Rows still come out in order; a generator holds at most
+            this many pages. Default: 4.
 
     Raises:
         ConfigurationError: No API key was given or found, or the endpoint is not a URL.
@@ -98,32 +73,31 @@ class Kili:
         verify: bool | str = True,
         *,
         timeout: float | httpx.Timeout = DEFAULT_READ_TIMEOUT,
+        max_concurrent_pages: int = DEFAULT_MAX_CONCURRENT_PAGES,
     ) -> None:
         key = resolve_api_key(api_key)
         self.api_endpoint = resolve_endpoint(api_endpoint)
+        self.max_concurrent_pages = check_concurrency(max_concurrent_pages)
         self._secrets: tuple[str, ...] = (key,)
-        if not isinstance(timeout, httpx.Timeout):
-            timeout = httpx.Timeout(timeout, connect=DEFAULT_CONNECT_TIMEOUT)
-        # One pool for the client's life: keep-alive connections are reused across calls.
+        # One pool for the client's life: keep-alive connections are reused across
+        # calls and shared by the threads of a concurrent listing.
         self._http = httpx.Client(
-            headers={
-                AUTH_HEADER: AUTH_PREFIX + key,
-                "apollographql-client-name": CLIENT_NAME,
-                "apollographql-client-version": __version__,
-            },
-            timeout=timeout,
-            verify=verify,
+            headers=request_headers(key), timeout=make_timeout(timeout), verify=verify
         )
+        self._pool: ThreadPoolExecutor | None = None
         #: The generated typed client: pydantic models instead of dicts.
         self.client = GeneratedClient(
-            url=self.api_endpoint, http_client=cast("HttpClient", self._http)
+            url=self.api_endpoint, http_client=cast(HttpClient, self._http)
         )
 
     def __repr__(self) -> str:
         return f"Kili(api_endpoint={self.api_endpoint!r}, api_key=<redacted>)"
 
     def close(self) -> None:
-        """Close the connection pool."""
+        """Close the connection pool and the listing threads."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
         self._http.close()
 
     def __enter__(self) -> Kili:
@@ -137,18 +111,14 @@ class Kili:
     ) -> None:
         self.close()
 
-    def _call(self, operation: str, send: Callable[[], T], *secrets: str) -> T:
+    def _call(self, operation: str, send: Callable[[], T], secrets: tuple[str, ...] = ()) -> T:
         """Run one generated-client call, turning every failure into a `KiliError`."""
         started = time.perf_counter()
         try:
             result = send()
         except Exception as exc:
-            logger.debug(
-                "%s failed after %.3fs: %s",
-                operation,
-                time.perf_counter() - started,
-                type(exc).__name__,
-            )
+            elapsed = time.perf_counter() - started
+            logger.debug("%s failed after %.3fs: %s", operation, elapsed, type(exc).__name__)
             raise map_exception(exc, operation, (*self._secrets, *secrets)) from None
         logger.debug("%s took %.3fs", operation, time.perf_counter() - started)
         return result
@@ -231,7 +201,8 @@ class Kili:
             skip: Number of skipped users (they are ordered by creation date).
             disable_tqdm: If `True`, the progress bar is disabled.
             as_generator: If `True`, a generator on the users is returned. It
-                sends nothing until iterated and holds one page at a time.
+                sends nothing until iterated and holds at most
+                `max_concurrent_pages` pages at a time.
 
         Returns:
             The users as dicts holding exactly `fields` (nested fields as
@@ -258,42 +229,61 @@ class Kili:
             disable_tqdm=disable_tqdm,
             as_generator=as_generator,
         )
-        rows = self._iter_users(request)
+        rows = self._iter_users(Listing(request))
         return rows if request.as_generator else list(rows)
 
-    def _iter_users(self, request: ops.UsersRequest) -> Generator[UserDict, None, None]:
+    def _iter_users(self, listing: Listing) -> Generator[UserDict, None, None]:
+        request = listing.request
         if request.first == 0:
             return
-        count = self._count(request.where)
-        total = rows_to_fetch(count, request.skip, request.first)
-        flags = request.selection.flags
-        with progress_bar(total, disable=request.disable_tqdm) as bar:
-            for page in plan_pages(total, request.skip):
-                answer = self._call(
-                    "users",
-                    lambda page=page: self.client.users(  # type: ignore[misc]
-                        where=request.where, first=page.first, skip=page.skip, **flags
-                    ),
-                    *self._where_secrets(request.where),
-                )
-                for model in answer.users:
-                    yield cast(UserDict, plain(model.model_dump(by_alias=True, exclude_unset=True)))
-                bar.update(len(answer.users))
-                if len(answer.users) < page.first:
-                    logger.debug(
-                        "users: got %d rows where %d were counted; the listing ends here",
-                        page.skip - request.skip + len(answer.users),
-                        total,
-                    )
-                    return
+        where = UserWhere.model_validate(request.where)
+        pages = listing.pages(self._count(where))
+        with progress_bar(listing.expected, disable=request.disable_tqdm) as bar:
+            for models in self._fetch_pages(listing, where, pages):
+                rows = listing.rows(models)
+                bar.update(len(rows))
+                yield from rows
+        listing.finish()
 
-    @staticmethod
-    def _where_secrets(where: UserWhere) -> tuple[str, ...]:
-        return (where.api_key,) if where.api_key else ()
+    def _fetch_page(self, listing: Listing, where: UserWhere, page: Page) -> list[UsersUsers]:
+        answer = self._call(
+            "users",
+            lambda: self.client.users(
+                where=where, first=page.first, skip=page.skip, **listing.flags
+            ),
+            ops.secrets_of(listing.request.where),
+        )
+        return answer.users
+
+    def _fetch_pages(
+        self, listing: Listing, where: UserWhere, pages: Iterator[Page]
+    ) -> Iterator[list[UsersUsers]]:
+        """Each page's answer, in order, with up to `max_concurrent_pages` in flight."""
+        if self.max_concurrent_pages == 1:
+            for page in pages:
+                yield self._fetch_page(listing, where, page)
+            return
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(
+                self.max_concurrent_pages, thread_name_prefix="kili-typed-page"
+            )
+        in_flight: deque[Future[list[UsersUsers]]] = deque()
+        try:
+            for page in pages:
+                in_flight.append(self._pool.submit(self._fetch_page, listing, where, page))
+                if len(in_flight) >= self.max_concurrent_pages:
+                    yield in_flight.popleft().result()
+            while in_flight:
+                yield in_flight.popleft().result()
+        finally:
+            for future in in_flight:
+                future.cancel()
 
     def _count(self, where: UserWhere) -> int:
         answer = self._call(
-            "countUsers", lambda: self.client.count_users(where=where), *self._where_secrets(where)
+            "countUsers",
+            lambda: self.client.count_users(where=where),
+            ops.secrets_of(where.model_dump(by_alias=True)),
         )
         return answer.count_users
 
@@ -321,7 +311,7 @@ class Kili:
         where = ops.user_where(
             "count_users", api_key=api_key, email=email, organization_id=organization_id
         )
-        return self._count(where)
+        return self._count(UserWhere.model_validate(where))
 
     # --------------------------------------------------------------- mutations
 
@@ -350,14 +340,17 @@ class Kili:
             ValueError: An argument has a wrong value (e.g. an unknown role). Nothing is sent.
             KiliError: The request failed, e.g. `GraphQLError` when the email is taken.
         """
-        data = ops.create_user_data(
+        variables = ops.create_user_data(
             email=email,
             password=password,
             organization_role=organization_role,
             firstname=firstname,
             lastname=lastname,
         )
-        answer = self._call("createUser", lambda: self.client.create_user(data=data), data.password)
+        data = CreateUserData.model_validate(variables)
+        answer = self._call(
+            "createUser", lambda: self.client.create_user(data=data), ops.secrets_of(variables)
+        )
         return {"id": answer.create_user.id}
 
     def update_password(
@@ -382,18 +375,18 @@ class Kili:
             KiliError: The request failed, e.g. `GraphQLError` when the old
                 password is wrong.
         """
-        data, where = ops.update_password_variables(
+        variables, where_variables = ops.update_password_variables(
             email=email,
             old_password=old_password,
             new_password_1=new_password_1,
             new_password_2=new_password_2,
         )
+        data = UpdatePasswordData.model_validate(variables)
+        where = UserWhere.model_validate(where_variables)
         answer = self._call(
             "updatePassword",
             lambda: self.client.update_password(data=data, where=where),
-            data.old_password,
-            data.new_password_1,
-            data.new_password_2,
+            ops.secrets_of(variables),
         )
         return {"id": answer.update_password.id}
 
@@ -414,7 +407,7 @@ class Kili:
             ValueError: `email` is not an email address. Nothing is sent.
             KiliError: The request failed.
         """
-        where = ops.reset_password_where(email=email)
+        where = UserWhere.model_validate(ops.reset_password_where(email=email))
         answer = self._call("resetPassword", lambda: self.client.reset_password(where=where))
         return {"id": answer.reset_password.id}
 
@@ -447,7 +440,7 @@ class Kili:
             ValueError: An argument has a wrong value. Nothing is sent.
             KiliError: The request failed.
         """
-        data, where = ops.update_properties_variables(
+        variables, where_variables = ops.update_properties_variables(
             email=email,
             firstname=firstname,
             lastname=lastname,
@@ -455,6 +448,8 @@ class Kili:
             organization_role=organization_role,
             activated=activated,
         )
+        data = UserData.model_validate(variables)
+        where = UserWhere.model_validate(where_variables)
         answer = self._call(
             "updatePropertiesInUser",
             lambda: self.client.update_properties_in_user(data=data, where=where),

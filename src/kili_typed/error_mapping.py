@@ -67,6 +67,18 @@ def _server_message(response: Any) -> str:
     return text[:_MAX_BODY_IN_MESSAGE] + ("..." if len(text) > _MAX_BODY_IN_MESSAGE else "")
 
 
+def _error_list(response: Any) -> list[Any] | None:
+    """The ``errors`` list of a GraphQL-shaped error body, if it is one."""
+    try:
+        body = json.loads(getattr(response, "text", ""))
+    except ValueError:
+        return None
+    errors = body.get("errors") if isinstance(body, dict) else None
+    if isinstance(errors, list) and errors and all(isinstance(e, dict) for e in errors):
+        return errors
+    return None
+
+
 def _detail(error: Any) -> GraphQLErrorDetail:
     extensions = error.extensions if isinstance(error.extensions, dict) else {}
     code = extensions.get("code")
@@ -123,6 +135,14 @@ def map_exception(exc: BaseException, operation: str, secrets: Iterable[str]) ->
             )
         if status >= 500:
             return ServerError(message, status_code=status, operation=operation)
+        errors_in_body = _error_list(response) if status == 400 else None
+        if errors_in_body is not None:
+            # GraphQL servers answer 400 to documents or variables they reject.
+            return map_exception(
+                GraphQLClientGraphQLMultiError.from_errors_dicts(errors_in_body),
+                operation,
+                secrets,
+            )
         return HTTPStatusError(message, status_code=status, operation=operation)
     if isinstance(exc, GraphQLClientGraphQLMultiError):
         details = [_detail(e) for e in exc.errors]

@@ -1,21 +1,23 @@
-"""The documented arguments of each method, checked and turned into the
-generated client's typed inputs. Pure: shared by every facade, no I/O."""
+"""The documented arguments of each method, checked and turned into GraphQL
+variables. Pure: no I/O, and no tie to either generated package, so the sync
+and async facades share every rule.
+
+Variables are plain JSON-ready dicts with the API's camelCase names, holding
+only what the caller gave: each facade validates them into its own generated
+input model (``UserWhere.model_validate(where)``), which then sends exactly
+those keys.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from kili_typed_generated.enums import OrganizationRole as RoleEnum
-from kili_typed_generated.input_types import (
-    CreateUserData,
-    OrganizationWhere,
-    UpdatePasswordData,
-    UserData,
-    UserWhere,
-)
+from typing import Any
 
 from . import arguments as a
 from .fields import FieldSelection, select_fields
+
+#: GraphQL variables of one input object, e.g. a `UserWhere`.
+Variables = dict[str, Any]
 
 
 def user_where(
@@ -24,18 +26,18 @@ def user_where(
     api_key: object,
     email: object,
     organization_id: object,
-) -> UserWhere:
+) -> Variables:
     """The `UserWhere` of `users` and `count_users`; only given filters are sent."""
     key = a.check_optional_str(method, "api_key", api_key, non_empty=True)
     mail = a.check_optional_email(method, "email", email)
     org = a.check_optional_str(method, "organization_id", organization_id, non_empty=True)
-    where = UserWhere()
+    where: Variables = {}
     if key is not None:
-        where.api_key = key
+        where["apiKey"] = key
     if mail is not None:
-        where.email = mail
+        where["email"] = mail
     if org is not None:
-        where.organization = OrganizationWhere(id=org)
+        where["organization"] = {"id": org}
     return where
 
 
@@ -43,7 +45,7 @@ def user_where(
 class UsersRequest:
     """A checked `users` call: filter, field selection and window."""
 
-    where: UserWhere
+    where: Variables
     selection: FieldSelection
     first: int | None
     skip: int
@@ -83,20 +85,20 @@ def create_user_data(
     organization_role: object,
     firstname: object,
     lastname: object,
-) -> CreateUserData:
+) -> Variables:
     """Check the arguments of `create_user` and build its `CreateUserData`."""
     method = "create_user"
-    data = CreateUserData(
-        email=a.check_email(method, "email", email),
-        password=a.check_str(method, "password", password, secret=True),
-        organizationRole=RoleEnum(a.check_role(method, "organization_role", organization_role)),
-    )
+    data: Variables = {
+        "email": a.check_email(method, "email", email),
+        "password": a.check_str(method, "password", password, secret=True),
+        "organizationRole": a.check_role(method, "organization_role", organization_role),
+    }
     first = a.check_optional_str(method, "firstname", firstname)
     last = a.check_optional_str(method, "lastname", lastname)
     if first is not None:
-        data.firstname = first
+        data["firstname"] = first
     if last is not None:
-        data.lastname = last
+        data["lastname"] = last
     return data
 
 
@@ -106,21 +108,21 @@ def update_password_variables(
     old_password: object,
     new_password_1: object,
     new_password_2: object,
-) -> tuple[UpdatePasswordData, UserWhere]:
-    """Check the arguments of `update_password` and build its inputs."""
+) -> tuple[Variables, Variables]:
+    """Check the arguments of `update_password`; its `UpdatePasswordData` and `UserWhere`."""
     method = "update_password"
-    where = UserWhere(email=a.check_email(method, "email", email))
-    data = UpdatePasswordData(
-        oldPassword=a.check_str(method, "old_password", old_password, secret=True),
-        newPassword1=a.check_str(method, "new_password_1", new_password_1, secret=True),
-        newPassword2=a.check_str(method, "new_password_2", new_password_2, secret=True),
-    )
+    where = {"email": a.check_email(method, "email", email)}
+    data = {
+        "oldPassword": a.check_str(method, "old_password", old_password, secret=True),
+        "newPassword1": a.check_str(method, "new_password_1", new_password_1, secret=True),
+        "newPassword2": a.check_str(method, "new_password_2", new_password_2, secret=True),
+    }
     return data, where
 
 
-def reset_password_where(*, email: object) -> UserWhere:
+def reset_password_where(*, email: object) -> Variables:
     """Check the argument of `reset_password` and build its `UserWhere`."""
-    return UserWhere(email=a.check_email("reset_password", "email", email))
+    return {"email": a.check_email("reset_password", "email", email)}
 
 
 def update_properties_variables(
@@ -131,27 +133,28 @@ def update_properties_variables(
     organization_id: object,
     organization_role: object,
     activated: object,
-) -> tuple[UserData, UserWhere]:
-    """Check the arguments of `update_properties_in_user` and build its inputs.
+) -> tuple[Variables, Variables]:
+    """Check the arguments of `update_properties_in_user`; its `UserData` and `UserWhere`.
 
     Only the properties given (not None) are sent, so the others stay as they are.
     """
     method = "update_properties_in_user"
-    where = UserWhere(email=a.check_email(method, "email", email))
-    data = UserData()
-    first = a.check_optional_str(method, "firstname", firstname)
-    last = a.check_optional_str(method, "lastname", lastname)
-    org = a.check_optional_str(method, "organization_id", organization_id, non_empty=True)
-    role = a.check_role(method, "organization_role", organization_role, optional=True)
-    active = a.check_optional_bool(method, "activated", activated)
-    if first is not None:
-        data.firstname = first
-    if last is not None:
-        data.lastname = last
-    if org is not None:
-        data.organization_id = org
-    if role is not None:
-        data.organization_role = RoleEnum(role)
-    if active is not None:
-        data.activated = active
-    return data, where
+    where = {"email": a.check_email(method, "email", email)}
+    changes = {
+        "firstname": a.check_optional_str(method, "firstname", firstname),
+        "lastname": a.check_optional_str(method, "lastname", lastname),
+        "organizationId": a.check_optional_str(
+            method, "organization_id", organization_id, non_empty=True
+        ),
+        "organizationRole": a.check_role(
+            method, "organization_role", organization_role, optional=True
+        ),
+        "activated": a.check_optional_bool(method, "activated", activated),
+    }
+    return {key: value for key, value in changes.items() if value is not None}, where
+
+
+def secrets_of(*variables: Variables) -> tuple[str, ...]:
+    """The secret values among some variables (passwords, API keys), to redact."""
+    names = ("password", "oldPassword", "newPassword1", "newPassword2", "apiKey")
+    return tuple(v[name] for v in variables for name in names if isinstance(v.get(name), str))

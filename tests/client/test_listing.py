@@ -9,7 +9,7 @@ import pytest
 from kili_typed import Kili, UserDict
 from kili_typed.server import LocalServer
 
-from .conftest import SEEDED, RequestLog
+from .conftest import SEEDED, RequestLog, attach_log
 
 TOTAL = SEEDED + 1  # the admin, then the seeded members, in creation order
 
@@ -117,23 +117,66 @@ def test_count_is_consistent_with_the_list(lister: Kili) -> None:
     assert lister.count_users(email=member(3)) == 1
 
 
-def test_generator_sends_nothing_until_iterated(lister: Kili, lister_requests: RequestLog) -> None:
-    stream = lister.users(fields=["email"], as_generator=True, disable_tqdm=True)
-    assert lister_requests.operations == []
-    first_five = [next(stream)["email"] for _ in range(5)]
-    assert first_five == ["admin@example.com", *(member(i) for i in range(4))]
-    assert lister_requests.operations == ["countUsers", "users"]
-    stream.close()
-    assert lister_requests.operations == ["countUsers", "users"]
+def sequential(server: LocalServer, pages_in_flight: int = 1) -> tuple[Kili, RequestLog]:
+    kili = Kili(
+        api_key=server.api_key,
+        api_endpoint=server.endpoint,
+        max_concurrent_pages=pages_in_flight,
+    )
+    return kili, attach_log(kili)
 
 
-def test_generator_fetches_page_by_page(lister: Kili, lister_requests: RequestLog) -> None:
-    stream = lister.users(fields=["id"], as_generator=True, disable_tqdm=True)
-    for _ in range(101):
-        next(stream)
-    assert lister_requests.operations == ["countUsers", "users", "users"]
-    assert len(list(stream)) == TOTAL - 101
-    assert lister_requests.operations == ["countUsers", "users", "users", "users"]
+def test_generator_sends_nothing_until_iterated(listing_server: LocalServer) -> None:
+    kili, log = sequential(listing_server)
+    with kili:
+        stream = kili.users(fields=["email"], as_generator=True, disable_tqdm=True)
+        assert log.operations == []
+        first_five = [next(stream)["email"] for _ in range(5)]
+        assert first_five == ["admin@example.com", *(member(i) for i in range(4))]
+        assert log.operations == ["countUsers", "users"]
+        stream.close()
+        assert log.operations == ["countUsers", "users"]
+
+
+def test_generator_holds_one_page_at_a_time(listing_server: LocalServer) -> None:
+    kili, log = sequential(listing_server)
+    with kili:
+        stream = kili.users(fields=["id"], as_generator=True, disable_tqdm=True)
+        for _ in range(101):
+            next(stream)
+        assert log.operations == ["countUsers", "users", "users"]
+        assert len(list(stream)) == TOTAL - 101
+        assert log.operations == ["countUsers", "users", "users", "users"]
+
+
+@pytest.mark.parametrize("pages_in_flight", [2, 3, 8])
+def test_concurrent_pages_are_bounded_and_in_order(
+    listing_server: LocalServer, pages_in_flight: int
+) -> None:
+    kili, log = sequential(listing_server, pages_in_flight)
+    with kili:
+        stream = kili.users(fields=["email"], as_generator=True, disable_tqdm=True)
+        assert next(stream)["email"] == "admin@example.com"
+        assert log.operations == ["countUsers"] + ["users"] * min(3, pages_in_flight)
+        rest = [row["email"] for row in stream]
+        assert rest == [member(i) for i in range(SEEDED)]
+        assert log.operations == ["countUsers", "users", "users", "users"]
+
+
+def test_concurrent_listing_matches_a_sequential_one(listing_server: LocalServer) -> None:
+    fields = ["id", "email", "organization.id", "apiKeys.name"]
+    one, _ = sequential(listing_server, 1)
+    many, _ = sequential(listing_server, 8)
+    with one, many:
+        assert many.users(fields=fields, disable_tqdm=True) == one.users(
+            fields=fields, disable_tqdm=True
+        )
+
+
+def test_rows_hide_the_id_used_for_deduplication(lister: Kili) -> None:
+    rows = lister.users(fields=["email"], disable_tqdm=True)
+    assert all(set(row) == {"email"} for row in rows)
+    assert len({row["email"] for row in rows}) == TOTAL
 
 
 def test_progress_bar_counts_the_listing(lister: Kili, capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 
 import httpx
@@ -55,6 +56,16 @@ def test_mapping(exc: Exception, kind: type[errors.KiliError], text: str) -> Non
     assert type(mapped) is kind
     assert text in str(mapped)
     assert mapped.operation == "users"
+
+
+def test_a_400_with_graphql_errors_is_a_graphql_error() -> None:
+    body = json.dumps(
+        {"errors": [{"message": "first must be 0..100", "extensions": {"code": "BAD_USER_INPUT"}}]}
+    )
+    mapped = map_exception(http_error(400, body), "users", [])
+    assert isinstance(mapped, errors.GraphQLError)
+    assert mapped.code == "BAD_USER_INPUT"
+    assert str(mapped) == "users: first must be 0..100 (BAD_USER_INPUT)"
 
 
 def test_rate_limit_carries_the_wait() -> None:

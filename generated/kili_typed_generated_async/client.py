@@ -1,0 +1,308 @@
+from typing import Any, Optional, Union
+
+from .async_base_client import AsyncBaseClient
+from .base_model import UNSET, UnsetType
+from .count_users import CountUsers
+from .create_user import CreateUser
+from .input_types import CreateUserData, UpdatePasswordData, UserData, UserWhere
+from .reset_password import ResetPassword
+from .update_password import UpdatePassword
+from .update_properties_in_user import UpdatePropertiesInUser
+from .users import Users
+from .viewer import Viewer
+
+
+def gql(q: str) -> str:
+    return q
+
+
+class Client(AsyncBaseClient):
+    async def count_users(self, where: UserWhere, **kwargs: Any) -> CountUsers:
+        query = gql("""
+            query countUsers($where: UserWhere!) {
+              countUsers(where: $where)
+            }
+            """)
+        variables: dict[str, object] = {"where": where}
+        response = await self.execute(
+            query=query, operation_name="countUsers", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return CountUsers.model_validate(data)
+
+    async def create_user(self, data: CreateUserData, **kwargs: Any) -> CreateUser:
+        query = gql("""
+            mutation createUser($data: CreateUserData!) {
+              createUser(data: $data) {
+                ...UserCore
+              }
+            }
+
+            fragment UserCore on User {
+              id
+              email
+              firstname
+              lastname
+              activated
+              organizationId
+              organizationRole
+              createdAt
+              updatedAt
+            }
+            """)
+        variables: dict[str, object] = {"data": data}
+        response = await self.execute(
+            query=query, operation_name="createUser", variables=variables, **kwargs
+        )
+        _data = self.get_data(response)
+        return CreateUser.model_validate(_data)
+
+    async def reset_password(self, where: UserWhere, **kwargs: Any) -> ResetPassword:
+        query = gql("""
+            mutation resetPassword($where: UserWhere!) {
+              resetPassword(where: $where) {
+                ...UserCore
+              }
+            }
+
+            fragment UserCore on User {
+              id
+              email
+              firstname
+              lastname
+              activated
+              organizationId
+              organizationRole
+              createdAt
+              updatedAt
+            }
+            """)
+        variables: dict[str, object] = {"where": where}
+        response = await self.execute(
+            query=query, operation_name="resetPassword", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return ResetPassword.model_validate(data)
+
+    async def update_password(
+        self, data: UpdatePasswordData, where: UserWhere, **kwargs: Any
+    ) -> UpdatePassword:
+        query = gql("""
+            mutation updatePassword($data: UpdatePasswordData!, $where: UserWhere!) {
+              updatePassword(data: $data, where: $where) {
+                ...UserCore
+              }
+            }
+
+            fragment UserCore on User {
+              id
+              email
+              firstname
+              lastname
+              activated
+              organizationId
+              organizationRole
+              createdAt
+              updatedAt
+            }
+            """)
+        variables: dict[str, object] = {"data": data, "where": where}
+        response = await self.execute(
+            query=query, operation_name="updatePassword", variables=variables, **kwargs
+        )
+        _data = self.get_data(response)
+        return UpdatePassword.model_validate(_data)
+
+    async def update_properties_in_user(
+        self, data: UserData, where: UserWhere, **kwargs: Any
+    ) -> UpdatePropertiesInUser:
+        query = gql("""
+            mutation updatePropertiesInUser($data: UserData!, $where: UserWhere!) {
+              updatePropertiesInUser(data: $data, where: $where) {
+                ...UserCore
+              }
+            }
+
+            fragment UserCore on User {
+              id
+              email
+              firstname
+              lastname
+              activated
+              organizationId
+              organizationRole
+              createdAt
+              updatedAt
+            }
+            """)
+        variables: dict[str, object] = {"data": data, "where": where}
+        response = await self.execute(
+            query=query,
+            operation_name="updatePropertiesInUser",
+            variables=variables,
+            **kwargs,
+        )
+        _data = self.get_data(response)
+        return UpdatePropertiesInUser.model_validate(_data)
+
+    async def users(
+        self,
+        where: UserWhere,
+        with_id: bool,
+        with_email: bool,
+        with_firstname: bool,
+        with_lastname: bool,
+        with_activated: bool,
+        with_created_at: bool,
+        with_updated_at: bool,
+        with_organization_id: bool,
+        with_organization_role: bool,
+        with_auth_0_id: bool,
+        with_has_completed_labeling_tour: bool,
+        with_highest_role_in_project: bool,
+        with_hubspot_subscription_status: bool,
+        with_is_service_account: bool,
+        with_org: bool,
+        with_org_id: bool,
+        with_org_name: bool,
+        with_org_active_users_count: bool,
+        with_org_is_allowed_to_submit_new_labels: bool,
+        with_org_matching_domain: bool,
+        with_org_created_at: bool,
+        with_orgs: bool,
+        with_orgs_id: bool,
+        with_orgs_name: bool,
+        with_orgs_active_users_count: bool,
+        with_orgs_is_allowed_to_submit_new_labels: bool,
+        with_orgs_matching_domain: bool,
+        with_orgs_created_at: bool,
+        with_api_keys: bool,
+        with_api_keys_id: bool,
+        with_api_keys_name: bool,
+        with_api_keys_key: bool,
+        with_api_keys_created_at: bool,
+        with_api_keys_expiry_date: bool,
+        with_api_keys_revoked: bool,
+        with_api_keys_user_id: bool,
+        first: Union[Optional[int], UnsetType] = UNSET,
+        skip: Union[Optional[int], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> Users:
+        query = gql("""
+            query users($where: UserWhere!, $first: PageSize, $skip: Int, $withId: Boolean!, $withEmail: Boolean!, $withFirstname: Boolean!, $withLastname: Boolean!, $withActivated: Boolean!, $withCreatedAt: Boolean!, $withUpdatedAt: Boolean!, $withOrganizationId: Boolean!, $withOrganizationRole: Boolean!, $withAuth0Id: Boolean!, $withHasCompletedLabelingTour: Boolean!, $withHighestRoleInProject: Boolean!, $withHubspotSubscriptionStatus: Boolean!, $withIsServiceAccount: Boolean!, $withOrg: Boolean!, $withOrgId: Boolean!, $withOrgName: Boolean!, $withOrgActiveUsersCount: Boolean!, $withOrgIsAllowedToSubmitNewLabels: Boolean!, $withOrgMatchingDomain: Boolean!, $withOrgCreatedAt: Boolean!, $withOrgs: Boolean!, $withOrgsId: Boolean!, $withOrgsName: Boolean!, $withOrgsActiveUsersCount: Boolean!, $withOrgsIsAllowedToSubmitNewLabels: Boolean!, $withOrgsMatchingDomain: Boolean!, $withOrgsCreatedAt: Boolean!, $withApiKeys: Boolean!, $withApiKeysId: Boolean!, $withApiKeysName: Boolean!, $withApiKeysKey: Boolean!, $withApiKeysCreatedAt: Boolean!, $withApiKeysExpiryDate: Boolean!, $withApiKeysRevoked: Boolean!, $withApiKeysUserId: Boolean!) {
+              users(where: $where, first: $first, skip: $skip) {
+                id @include(if: $withId)
+                email @include(if: $withEmail)
+                firstname @include(if: $withFirstname)
+                lastname @include(if: $withLastname)
+                activated @include(if: $withActivated)
+                createdAt @include(if: $withCreatedAt)
+                updatedAt @include(if: $withUpdatedAt)
+                organizationId @include(if: $withOrganizationId)
+                organizationRole @include(if: $withOrganizationRole)
+                auth0Id @include(if: $withAuth0Id)
+                hasCompletedLabelingTour @include(if: $withHasCompletedLabelingTour)
+                highestRoleInProject @include(if: $withHighestRoleInProject)
+                hubspotSubscriptionStatus @include(if: $withHubspotSubscriptionStatus)
+                isServiceAccount @include(if: $withIsServiceAccount)
+                organization @include(if: $withOrg) {
+                  id @include(if: $withOrgId)
+                  name @include(if: $withOrgName)
+                  activeUsersCount @include(if: $withOrgActiveUsersCount)
+                  isAllowedToSubmitNewLabels @include(if: $withOrgIsAllowedToSubmitNewLabels)
+                  matchingDomain @include(if: $withOrgMatchingDomain)
+                  createdAt @include(if: $withOrgCreatedAt)
+                }
+                organizations @include(if: $withOrgs) {
+                  id @include(if: $withOrgsId)
+                  name @include(if: $withOrgsName)
+                  activeUsersCount @include(if: $withOrgsActiveUsersCount)
+                  isAllowedToSubmitNewLabels @include(if: $withOrgsIsAllowedToSubmitNewLabels)
+                  matchingDomain @include(if: $withOrgsMatchingDomain)
+                  createdAt @include(if: $withOrgsCreatedAt)
+                }
+                apiKeys @include(if: $withApiKeys) {
+                  id @include(if: $withApiKeysId)
+                  name @include(if: $withApiKeysName)
+                  key @include(if: $withApiKeysKey)
+                  createdAt @include(if: $withApiKeysCreatedAt)
+                  expiryDate @include(if: $withApiKeysExpiryDate)
+                  revoked @include(if: $withApiKeysRevoked)
+                  userId @include(if: $withApiKeysUserId)
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "where": where,
+            "first": first,
+            "skip": skip,
+            "withId": with_id,
+            "withEmail": with_email,
+            "withFirstname": with_firstname,
+            "withLastname": with_lastname,
+            "withActivated": with_activated,
+            "withCreatedAt": with_created_at,
+            "withUpdatedAt": with_updated_at,
+            "withOrganizationId": with_organization_id,
+            "withOrganizationRole": with_organization_role,
+            "withAuth0Id": with_auth_0_id,
+            "withHasCompletedLabelingTour": with_has_completed_labeling_tour,
+            "withHighestRoleInProject": with_highest_role_in_project,
+            "withHubspotSubscriptionStatus": with_hubspot_subscription_status,
+            "withIsServiceAccount": with_is_service_account,
+            "withOrg": with_org,
+            "withOrgId": with_org_id,
+            "withOrgName": with_org_name,
+            "withOrgActiveUsersCount": with_org_active_users_count,
+            "withOrgIsAllowedToSubmitNewLabels": with_org_is_allowed_to_submit_new_labels,
+            "withOrgMatchingDomain": with_org_matching_domain,
+            "withOrgCreatedAt": with_org_created_at,
+            "withOrgs": with_orgs,
+            "withOrgsId": with_orgs_id,
+            "withOrgsName": with_orgs_name,
+            "withOrgsActiveUsersCount": with_orgs_active_users_count,
+            "withOrgsIsAllowedToSubmitNewLabels": with_orgs_is_allowed_to_submit_new_labels,
+            "withOrgsMatchingDomain": with_orgs_matching_domain,
+            "withOrgsCreatedAt": with_orgs_created_at,
+            "withApiKeys": with_api_keys,
+            "withApiKeysId": with_api_keys_id,
+            "withApiKeysName": with_api_keys_name,
+            "withApiKeysKey": with_api_keys_key,
+            "withApiKeysCreatedAt": with_api_keys_created_at,
+            "withApiKeysExpiryDate": with_api_keys_expiry_date,
+            "withApiKeysRevoked": with_api_keys_revoked,
+            "withApiKeysUserId": with_api_keys_user_id,
+        }
+        response = await self.execute(
+            query=query, operation_name="users", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Users.model_validate(data)
+
+    async def viewer(self, **kwargs: Any) -> Viewer:
+        query = gql("""
+            query viewer {
+              viewer {
+                ...UserCore
+              }
+            }
+
+            fragment UserCore on User {
+              id
+              email
+              firstname
+              lastname
+              activated
+              organizationId
+              organizationRole
+              createdAt
+              updatedAt
+            }
+            """)
+        variables: dict[str, object] = {}
+        response = await self.execute(
+            query=query, operation_name="viewer", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Viewer.model_validate(data)

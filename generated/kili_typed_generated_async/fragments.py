@@ -1,0 +1,22 @@
+from datetime import datetime
+from typing import Optional
+
+from pydantic import Field
+
+from .base_model import BaseModel
+from .enums import OrganizationRole
+
+
+class UserCore(BaseModel):
+    id: str
+    email: str
+    firstname: Optional[str]
+    lastname: Optional[str]
+    activated: bool
+    organization_id: str = Field(alias="organizationId")
+    organization_role: Optional[OrganizationRole] = Field(alias="organizationRole")
+    created_at: datetime = Field(alias="createdAt")
+    updated_at: datetime = Field(alias="updatedAt")
+
+
+UserCore.model_rebuild()

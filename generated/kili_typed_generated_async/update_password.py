@@ -1,0 +1,12 @@
+from pydantic import Field
+
+from .base_model import BaseModel
+from .fragments import UserCore
+
+
+class UpdatePassword(BaseModel):
+    update_password: "UpdatePasswordUpdatePassword" = Field(alias="updatePassword")
+
+
+UpdatePasswordUpdatePassword = UserCore
+UpdatePassword.model_rebuild()

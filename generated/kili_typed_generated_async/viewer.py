@@ -1,0 +1,10 @@
+from .base_model import BaseModel
+from .fragments import UserCore
+
+
+class Viewer(BaseModel):
+    viewer: "ViewerViewer"
+
+
+ViewerViewer = UserCore
+Viewer.model_rebuild()

@@ -1,0 +1,78 @@
+"""Where and how a client connects: API key, endpoint, headers, timeouts.
+
+Both facades build their connection from here, so they read the same
+environment variables, send the same headers and fail the same way.
+"""
+
+from __future__ import annotations
+
+import os
+
+import httpx
+
+from ._constants import (
+    API_ENDPOINT_ENV,
+    API_KEY_ENV,
+    AUTH_HEADER,
+    AUTH_PREFIX,
+    CLIENT_NAME,
+    DEFAULT_API_ENDPOINT,
+    DEFAULT_CONNECT_TIMEOUT,
+)
+from ._version import __version__
+from .errors import ConfigurationError
+
+
+def resolve_api_key(api_key: object) -> str:
+    """The key given, else ``KILI_API_KEY``; a clear error when there is none."""
+    if api_key is not None and not isinstance(api_key, str):
+        raise TypeError(
+            f"Kili() argument 'api_key' must be str or None, not {type(api_key).__name__}"
+        )
+    key = api_key if api_key is not None else os.environ.get(API_KEY_ENV)
+    if not key or not key.strip():
+        raise ConfigurationError(
+            f"no Kili API key: pass Kili(api_key=...) or set the {API_KEY_ENV} "
+            "environment variable (create a key in Kili's web app, or with "
+            "'kili-typed keys create' for the local server)"
+        )
+    return key.strip()
+
+
+def resolve_endpoint(api_endpoint: object) -> str:
+    """The endpoint given, else ``KILI_API_ENDPOINT``, else Kili's cloud."""
+    if api_endpoint is not None and not isinstance(api_endpoint, str):
+        raise TypeError(
+            f"Kili() argument 'api_endpoint' must be str or None, not {type(api_endpoint).__name__}"
+        )
+    endpoint = api_endpoint or os.environ.get(API_ENDPOINT_ENV) or DEFAULT_API_ENDPOINT
+    if not endpoint.startswith(("http://", "https://")):
+        raise ConfigurationError(
+            f"Kili API endpoint must be an http:// or https:// URL, got {endpoint!r}"
+        )
+    return endpoint
+
+
+def request_headers(api_key: str) -> dict[str, str]:
+    """The headers of every request: Kili's key header and the client's name."""
+    return {
+        AUTH_HEADER: AUTH_PREFIX + api_key,
+        "apollographql-client-name": CLIENT_NAME,
+        "apollographql-client-version": __version__,
+    }
+
+
+def make_timeout(timeout: float | httpx.Timeout) -> httpx.Timeout:
+    """An `httpx.Timeout` from seconds to wait for a read (connecting gets its own default)."""
+    if isinstance(timeout, httpx.Timeout):
+        return timeout
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
+        raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    return httpx.Timeout(timeout, connect=DEFAULT_CONNECT_TIMEOUT)
+
+
+def check_concurrency(value: object) -> int:
+    """Require a positive number of pages in flight."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"max_concurrent_pages must be an int of 1 or more, got {value!r}")
+    return value
