@@ -4,7 +4,8 @@
 pin the precise types users get, with no cast and no ignore. The tests also
 run it against the local server.
 
-Run: KILI_API_KEY=... KILI_API_ENDPOINT=... python examples/typed_usage.py
+Run: KILI_API_KEY=... KILI_API_ENDPOINT=... KILI_EMAIL=<the key's owner> \
+    python examples/typed_usage.py
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from typing_extensions import assert_type
 from kili_typed import Kili, MutationResult, UserDict, select_fields
 
 
-def main(kili: Kili, email: str) -> None:
+def main(kili: Kili, email: str, own_email: str, own_password: str) -> None:
+    """Create `email`, then use every method; change the caller's own password."""
     created = kili.create_user(email=email, password="Passw0rd!", organization_role="USER")
     assert_type(created, MutationResult)
     user_id: str = created["id"]
@@ -41,7 +43,7 @@ def main(kili: Kili, email: str) -> None:
         MutationResult,
     )
     assert_type(
-        kili.update_password(email, "Passw0rd!", "N3w-passw0rd", "N3w-passw0rd"),
+        kili.update_password(own_email, own_password, "N3w-passw0rd", "N3w-passw0rd"),
         MutationResult,
     )
     assert_type(kili.reset_password(email=email), MutationResult)
@@ -57,5 +59,9 @@ def main(kili: Kili, email: str) -> None:
 
 
 if __name__ == "__main__":
+    import getpass
+    import os
+
     with Kili() as client:
-        main(client, "typed-example@example.com")
+        own = os.environ["KILI_EMAIL"]
+        main(client, "typed-example@example.com", own, getpass.getpass(f"password of {own}: "))

@@ -9,6 +9,8 @@ Examples:
     ```
 """
 
+from typing import TYPE_CHECKING, Any
+
 from ._version import __version__
 from .client import Kili
 from .errors import (
@@ -39,6 +41,7 @@ from .types import (
 
 __all__ = [
     "ApiKeyDict",
+    "AsyncKili",
     "AuthenticationError",
     "ConfigurationError",
     "FieldList",
@@ -63,3 +66,16 @@ __all__ = [
     "__version__",
     "select_fields",
 ]
+
+if TYPE_CHECKING:
+    from .async_client import AsyncKili
+
+
+def __getattr__(name: str) -> Any:
+    # AsyncKili loads the async generated client: only on first use, so that
+    # `import kili_typed` stays fast for sync code.
+    if name == "AsyncKili":
+        from .async_client import AsyncKili
+
+        return AsyncKili
+    raise AttributeError(f"module 'kili_typed' has no attribute {name!r}")

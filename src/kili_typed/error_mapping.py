@@ -10,11 +10,7 @@ from typing import Any
 
 import httpx
 import pydantic
-from kili_typed_generated.exceptions import (
-    GraphQLClientGraphQLMultiError,
-    GraphQLClientHttpError,
-    GraphQLClientInvalidResponseError,
-)
+from kili_typed_generated.exceptions import GraphQLClientGraphQLMultiError
 
 from .errors import (
     AuthenticationError,
@@ -90,6 +86,16 @@ def _detail(error: Any) -> GraphQLErrorDetail:
     )
 
 
+def _generated_kind(exc: BaseException) -> str | None:
+    """The class name of an exception raised by either generated package.
+
+    The sync and async packages each define their own (identical) exception
+    classes; matching on the name serves both without importing the async one.
+    """
+    cls = type(exc)
+    return cls.__name__ if cls.__module__.startswith("kili_typed_generated") else None
+
+
 def map_exception(exc: BaseException, operation: str, secrets: Iterable[str]) -> KiliError:
     """The `KiliError` that stands for `exc`, raised while running `operation`.
 
@@ -108,6 +114,8 @@ def map_exception(exc: BaseException, operation: str, secrets: Iterable[str]) ->
 
     if isinstance(exc, KiliError):
         return exc
+    generated: Any = exc
+    kind = _generated_kind(exc)
     if isinstance(exc, httpx.TimeoutException):
         return KiliTimeoutError(
             f"{operation}: timed out ({type(exc).__name__})", operation=operation
@@ -117,9 +125,9 @@ def map_exception(exc: BaseException, operation: str, secrets: Iterable[str]) ->
             f"{operation}: connection failed: {clean(str(exc)) or type(exc).__name__}",
             operation=operation,
         )
-    if isinstance(exc, GraphQLClientHttpError):
-        response = exc.response
-        status = exc.status_code
+    if kind == "GraphQLClientHttpError":
+        response = generated.response
+        status: int = generated.status_code
         message = f"{operation}: HTTP {status}: {clean(_server_message(response))}"
         if status == 401:
             return AuthenticationError(message, status_code=status, operation=operation)
@@ -144,17 +152,17 @@ def map_exception(exc: BaseException, operation: str, secrets: Iterable[str]) ->
                 secrets,
             )
         return HTTPStatusError(message, status_code=status, operation=operation)
-    if isinstance(exc, GraphQLClientGraphQLMultiError):
-        details = [_detail(e) for e in exc.errors]
+    if kind == "GraphQLClientGraphQLMultiError":
+        details = [_detail(e) for e in generated.errors]
         details = [
             GraphQLErrorDetail(clean(d.message), d.code, d.path, d.extensions) for d in details
         ]
         summary = "; ".join(f"{d.message} ({d.code})" if d.code else d.message for d in details)
         return GraphQLError(
-            f"{operation}: {summary}", errors=details, operation=operation, data=exc.data
+            f"{operation}: {summary}", errors=details, operation=operation, data=generated.data
         )
-    if isinstance(exc, GraphQLClientInvalidResponseError):
-        body = clean(_server_message(exc.response))
+    if kind == "GraphQLClientInvalidResponseError":
+        body = clean(_server_message(generated.response))
         return MalformedResponseError(
             f"{operation}: the answer is not GraphQL JSON: {body!r}", operation=operation
         )

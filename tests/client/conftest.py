@@ -3,38 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
-import httpx
 import pytest
 
 from kili_typed import Kili
 from kili_typed.server import LocalServer
 from kili_typed.server.testing import make_test_server
 
+from .facades import KINDS, RequestLog, attach_log, make_facade
+
 #: Users the listing server holds besides its admin.
 SEEDED = 249
-
-
-class RequestLog:
-    """Every request a `Kili` sends, as the GraphQL operation name it carried."""
-
-    def __init__(self) -> None:
-        self.operations: list[str] = []
-
-    def __call__(self, request: httpx.Request) -> None:
-        import json
-
-        self.operations.append(json.loads(request.content).get("operationName", "?"))
-
-    def clear(self) -> None:
-        self.operations.clear()
-
-
-def attach_log(kili: Kili) -> RequestLog:
-    log = RequestLog()
-    kili._http.event_hooks["request"].append(log)
-    return log
 
 
 @pytest.fixture(scope="module")
@@ -46,15 +25,24 @@ def listing_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalSe
         yield server
 
 
+@pytest.fixture(params=KINDS)
+def facade(request: pytest.FixtureRequest) -> str:
+    """Which facade a test runs against: "sync" (Kili) or "async" (AsyncKili)."""
+    kind: str = request.param
+    return kind
+
+
 @pytest.fixture
-def lister(listing_server: LocalServer) -> Iterator[Kili]:
-    with Kili(api_key=listing_server.api_key, api_endpoint=listing_server.endpoint) as kili:
+def lister(listing_server: LocalServer, facade: str) -> Iterator[Kili]:
+    options = {"api_key": listing_server.api_key, "api_endpoint": listing_server.endpoint}
+    with make_facade(facade, **options) as kili:
         yield kili
 
 
 @pytest.fixture
-def kili(local_server: LocalServer) -> Iterator[Kili]:
-    with Kili(api_key=local_server.api_key, api_endpoint=local_server.endpoint) as client:
+def kili(local_server: LocalServer, facade: str) -> Iterator[Kili]:
+    options = {"api_key": local_server.api_key, "api_endpoint": local_server.endpoint}
+    with make_facade(facade, **options) as client:
         yield client
 
 
@@ -66,6 +54,3 @@ def requests(kili: Kili) -> RequestLog:
 @pytest.fixture
 def lister_requests(lister: Kili) -> RequestLog:
     return attach_log(lister)
-
-
-__all__ = ["SEEDED", "Path", "RequestLog", "attach_log"]

@@ -9,7 +9,8 @@ import pytest
 from kili_typed import Kili, UserDict
 from kili_typed.server import LocalServer
 
-from .conftest import SEEDED, RequestLog, attach_log
+from .conftest import SEEDED
+from .facades import RequestLog, attach_log, make_facade
 
 TOTAL = SEEDED + 1  # the admin, then the seeded members, in creation order
 
@@ -117,8 +118,9 @@ def test_count_is_consistent_with_the_list(lister: Kili) -> None:
     assert lister.count_users(email=member(3)) == 1
 
 
-def sequential(server: LocalServer, pages_in_flight: int = 1) -> tuple[Kili, RequestLog]:
-    kili = Kili(
+def sequential(server: LocalServer, kind: str, pages_in_flight: int = 1) -> tuple[Kili, RequestLog]:
+    kili = make_facade(
+        kind,
         api_key=server.api_key,
         api_endpoint=server.endpoint,
         max_concurrent_pages=pages_in_flight,
@@ -126,8 +128,8 @@ def sequential(server: LocalServer, pages_in_flight: int = 1) -> tuple[Kili, Req
     return kili, attach_log(kili)
 
 
-def test_generator_sends_nothing_until_iterated(listing_server: LocalServer) -> None:
-    kili, log = sequential(listing_server)
+def test_generator_sends_nothing_until_iterated(listing_server: LocalServer, facade: str) -> None:
+    kili, log = sequential(listing_server, facade)
     with kili:
         stream = kili.users(fields=["email"], as_generator=True, disable_tqdm=True)
         assert log.operations == []
@@ -138,8 +140,8 @@ def test_generator_sends_nothing_until_iterated(listing_server: LocalServer) -> 
         assert log.operations == ["countUsers", "users"]
 
 
-def test_generator_holds_one_page_at_a_time(listing_server: LocalServer) -> None:
-    kili, log = sequential(listing_server)
+def test_generator_holds_one_page_at_a_time(listing_server: LocalServer, facade: str) -> None:
+    kili, log = sequential(listing_server, facade)
     with kili:
         stream = kili.users(fields=["id"], as_generator=True, disable_tqdm=True)
         for _ in range(101):
@@ -151,9 +153,9 @@ def test_generator_holds_one_page_at_a_time(listing_server: LocalServer) -> None
 
 @pytest.mark.parametrize("pages_in_flight", [2, 3, 8])
 def test_concurrent_pages_are_bounded_and_in_order(
-    listing_server: LocalServer, pages_in_flight: int
+    listing_server: LocalServer, facade: str, pages_in_flight: int
 ) -> None:
-    kili, log = sequential(listing_server, pages_in_flight)
+    kili, log = sequential(listing_server, facade, pages_in_flight)
     with kili:
         stream = kili.users(fields=["email"], as_generator=True, disable_tqdm=True)
         assert next(stream)["email"] == "admin@example.com"
@@ -163,10 +165,12 @@ def test_concurrent_pages_are_bounded_and_in_order(
         assert log.operations == ["countUsers", "users", "users", "users"]
 
 
-def test_concurrent_listing_matches_a_sequential_one(listing_server: LocalServer) -> None:
+def test_concurrent_listing_matches_a_sequential_one(
+    listing_server: LocalServer, facade: str
+) -> None:
     fields = ["id", "email", "organization.id", "apiKeys.name"]
-    one, _ = sequential(listing_server, 1)
-    many, _ = sequential(listing_server, 8)
+    one, _ = sequential(listing_server, facade, 1)
+    many, _ = sequential(listing_server, facade, 8)
     with one, many:
         assert many.users(fields=fields, disable_tqdm=True) == one.users(
             fields=fields, disable_tqdm=True

@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 import pytest
 
 from kili_typed import (
@@ -17,7 +18,7 @@ from kili_typed import (
 )
 from kili_typed.server import LocalServer
 
-from .conftest import RequestLog
+from .facades import RequestLog
 
 
 def one(kili: Kili, email: str, *fields: str) -> dict[str, Any]:
@@ -184,7 +185,11 @@ def test_one_connection_is_reused(kili: Kili, local_server: LocalServer) -> None
         stream = response.extensions["network_stream"]
         peers.add(stream.get_extra_info("client_addr"))
 
-    kili._http.event_hooks["response"].append(note)
+    async def anote(response: Any) -> None:
+        note(response)
+
+    http: Any = kili._http
+    http.event_hooks["response"].append(anote if isinstance(http, httpx.AsyncClient) else note)
     for _ in range(5):
         kili.count_users()
     assert len(peers) == 1

@@ -1,0 +1,368 @@
+"""`AsyncKili`: the six documented user methods, awaitable.
+
+A thin shell over the same sans-I/O core as `Kili` (argument checks, field
+selection, page planning, row shaping, error mapping): only the sending
+differs, so the two facades cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Coroutine,
+    Iterator,
+)
+from types import TracebackType
+from typing import Any, Literal, TypeVar, cast, overload
+
+import httpx
+from kili_typed_generated_async.async_base_client import HttpClient
+from kili_typed_generated_async.client import Client as GeneratedAsyncClient
+from kili_typed_generated_async.input_types import (
+    CreateUserData,
+    UpdatePasswordData,
+    UserData,
+    UserWhere,
+)
+from kili_typed_generated_async.users import UsersUsers
+
+from . import operations as ops
+from ._constants import DEFAULT_MAX_CONCURRENT_PAGES, DEFAULT_READ_TIMEOUT, DEFAULT_USER_FIELDS
+from .client import Kili
+from .error_mapping import map_exception
+from .listing import Listing
+from .pagination import Page
+from .progress import progress_bar
+from .settings import (
+    check_concurrency,
+    make_timeout,
+    request_headers,
+    resolve_api_key,
+    resolve_endpoint,
+)
+from .types import FieldList, MutationResult, OrganizationRole, UserDict
+
+logger = logging.getLogger("kili_typed")
+
+T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _documented_as(twin: Callable[..., Any]) -> Callable[[F], F]:
+    """Give a method the docstring of its `Kili` twin: one text for both facades."""
+
+    def decorate(method: F) -> F:
+        method.__doc__ = twin.__doc__
+        return method
+
+    return decorate
+
+
+class AsyncKili:
+    """An asyncio client for the Kili user API, with the official SDK's six user methods.
+
+    Every method is awaitable and takes the same arguments as its `Kili` twin;
+    ``users(as_generator=True)`` returns an async iterator instead of a generator.
+
+    Args:
+        api_key: Your Kili API key. Defaults to the ``KILI_API_KEY`` environment variable.
+        api_endpoint: The GraphQL endpoint. Defaults to ``KILI_API_ENDPOINT``, else
+            Kili's cloud (``https://cloud.kili-technology.com/api/label/v2/graphql``).
+        verify: Verify the server's TLS certificate (or a CA bundle path).
+        timeout: Seconds to wait for each read of an answer (connecting gets
+            10 seconds), or an `httpx.Timeout`. Default: 60.
+        max_concurrent_pages: How many pages of a `users` listing are requested
+            at once. Rows still come out in order; an iterator holds at most
+            this many pages. Default: 4.
+
+    Raises:
+        ConfigurationError: No API key was given or found, or the endpoint is not a URL.
+
+    Examples:
+        ```
+        >>> async with AsyncKili() as kili:
+        ...     async for user in kili.users(fields=["email"], as_generator=True):
+        ...         print(user["email"])
+        ```
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        api_endpoint: str | None = None,
+        verify: bool | str = True,
+        *,
+        timeout: float | httpx.Timeout = DEFAULT_READ_TIMEOUT,
+        max_concurrent_pages: int = DEFAULT_MAX_CONCURRENT_PAGES,
+    ) -> None:
+        key = resolve_api_key(api_key)
+        self.api_endpoint = resolve_endpoint(api_endpoint)
+        self.max_concurrent_pages = check_concurrency(max_concurrent_pages)
+        self._secrets: tuple[str, ...] = (key,)
+        self._http = httpx.AsyncClient(
+            headers=request_headers(key), timeout=make_timeout(timeout), verify=verify
+        )
+        #: The generated typed async client: pydantic models instead of dicts.
+        self.client = GeneratedAsyncClient(
+            url=self.api_endpoint, http_client=cast(HttpClient, self._http)
+        )
+
+    def __repr__(self) -> str:
+        return f"AsyncKili(api_endpoint={self.api_endpoint!r}, api_key=<redacted>)"
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._http.aclose()
+
+    async def __aenter__(self) -> AsyncKili:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def _call(
+        self, operation: str, send: Callable[[], Awaitable[T]], secrets: tuple[str, ...] = ()
+    ) -> T:
+        """Run one generated-client call, turning every failure into a `KiliError`."""
+        started = time.perf_counter()
+        try:
+            result = await send()
+        except Exception as exc:
+            elapsed = time.perf_counter() - started
+            logger.debug("%s failed after %.3fs: %s", operation, elapsed, type(exc).__name__)
+            raise map_exception(exc, operation, (*self._secrets, *secrets)) from None
+        logger.debug("%s took %.3fs", operation, time.perf_counter() - started)
+        return result
+
+    # ----------------------------------------------------------------- queries
+
+    @overload
+    def users(
+        self,
+        api_key: str | None = None,
+        email: str | None = None,
+        organization_id: str | None = None,
+        fields: FieldList = DEFAULT_USER_FIELDS,
+        first: int | None = None,
+        skip: int = 0,
+        disable_tqdm: bool = False,
+        as_generator: Literal[False] = False,
+    ) -> Coroutine[Any, Any, list[UserDict]]: ...
+
+    @overload
+    def users(
+        self,
+        api_key: str | None,
+        email: str | None,
+        organization_id: str | None,
+        fields: FieldList,
+        first: int | None,
+        skip: int,
+        disable_tqdm: bool,
+        as_generator: Literal[True],
+    ) -> AsyncGenerator[UserDict, None]: ...
+
+    @overload
+    def users(
+        self,
+        api_key: str | None = None,
+        email: str | None = None,
+        organization_id: str | None = None,
+        fields: FieldList = DEFAULT_USER_FIELDS,
+        first: int | None = None,
+        skip: int = 0,
+        disable_tqdm: bool = False,
+        *,
+        as_generator: Literal[True],
+    ) -> AsyncGenerator[UserDict, None]: ...
+
+    @overload
+    def users(
+        self,
+        api_key: str | None = None,
+        email: str | None = None,
+        organization_id: str | None = None,
+        fields: FieldList = DEFAULT_USER_FIELDS,
+        first: int | None = None,
+        skip: int = 0,
+        disable_tqdm: bool = False,
+        as_generator: bool = False,
+    ) -> Coroutine[Any, Any, list[UserDict]] | AsyncGenerator[UserDict, None]: ...
+
+    @_documented_as(Kili.users)
+    def users(
+        self,
+        api_key: str | None = None,
+        email: str | None = None,
+        organization_id: str | None = None,
+        fields: FieldList = DEFAULT_USER_FIELDS,
+        first: int | None = None,
+        skip: int = 0,
+        disable_tqdm: bool = False,
+        as_generator: bool = False,
+    ) -> Coroutine[Any, Any, list[UserDict]] | AsyncGenerator[UserDict, None]:
+        # Not `async def`: bad arguments raise here, at the call, and
+        # `as_generator=True` gives an async iterator to use with `async for`.
+        request = ops.users_request(
+            api_key=api_key,
+            email=email,
+            organization_id=organization_id,
+            fields=fields,
+            first=first,
+            skip=skip,
+            disable_tqdm=disable_tqdm,
+            as_generator=as_generator,
+        )
+        rows = self._iter_users(Listing(request))
+        return rows if request.as_generator else _collect(rows)
+
+    async def _iter_users(self, listing: Listing) -> AsyncGenerator[UserDict, None]:
+        request = listing.request
+        if request.first == 0:
+            return
+        where = UserWhere.model_validate(request.where)
+        pages = listing.pages(await self._count(where))
+        with progress_bar(listing.expected, disable=request.disable_tqdm) as bar:
+            async for models in self._fetch_pages(listing, where, pages):
+                rows = listing.rows(models)
+                bar.update(len(rows))
+                for row in rows:
+                    yield row
+        listing.finish()
+
+    async def _fetch_page(self, listing: Listing, where: UserWhere, page: Page) -> list[UsersUsers]:
+        answer = await self._call(
+            "users",
+            lambda: self.client.users(
+                where=where, first=page.first, skip=page.skip, **listing.flags
+            ),
+            ops.secrets_of(listing.request.where),
+        )
+        return answer.users
+
+    async def _fetch_pages(
+        self, listing: Listing, where: UserWhere, pages: Iterator[Page]
+    ) -> AsyncGenerator[list[UsersUsers], None]:
+        """Each page's answer, in order, with up to `max_concurrent_pages` in flight."""
+        in_flight: deque[asyncio.Task[list[UsersUsers]]] = deque()
+        try:
+            for page in pages:
+                in_flight.append(asyncio.ensure_future(self._fetch_page(listing, where, page)))
+                if len(in_flight) >= self.max_concurrent_pages:
+                    yield await in_flight.popleft()
+            while in_flight:
+                yield await in_flight.popleft()
+        finally:
+            for task in in_flight:
+                task.cancel()
+
+    async def _count(self, where: UserWhere) -> int:
+        answer = await self._call(
+            "countUsers",
+            lambda: self.client.count_users(where=where),
+            ops.secrets_of(where.model_dump(by_alias=True)),
+        )
+        return answer.count_users
+
+    @_documented_as(Kili.count_users)
+    async def count_users(
+        self,
+        organization_id: str | None = None,
+        api_key: str | None = None,
+        email: str | None = None,
+    ) -> int:
+        where = ops.user_where(
+            "count_users", api_key=api_key, email=email, organization_id=organization_id
+        )
+        return await self._count(UserWhere.model_validate(where))
+
+    # --------------------------------------------------------------- mutations
+
+    @_documented_as(Kili.create_user)
+    async def create_user(
+        self,
+        email: str,
+        password: str,
+        organization_role: OrganizationRole,
+        firstname: str | None = None,
+        lastname: str | None = None,
+    ) -> MutationResult:
+        variables = ops.create_user_data(
+            email=email,
+            password=password,
+            organization_role=organization_role,
+            firstname=firstname,
+            lastname=lastname,
+        )
+        data = CreateUserData.model_validate(variables)
+        answer = await self._call(
+            "createUser", lambda: self.client.create_user(data=data), ops.secrets_of(variables)
+        )
+        return {"id": answer.create_user.id}
+
+    @_documented_as(Kili.update_password)
+    async def update_password(
+        self, email: str, old_password: str, new_password_1: str, new_password_2: str
+    ) -> MutationResult:
+        variables, where_variables = ops.update_password_variables(
+            email=email,
+            old_password=old_password,
+            new_password_1=new_password_1,
+            new_password_2=new_password_2,
+        )
+        data = UpdatePasswordData.model_validate(variables)
+        where = UserWhere.model_validate(where_variables)
+        answer = await self._call(
+            "updatePassword",
+            lambda: self.client.update_password(data=data, where=where),
+            ops.secrets_of(variables),
+        )
+        return {"id": answer.update_password.id}
+
+    @_documented_as(Kili.reset_password)
+    async def reset_password(self, email: str) -> MutationResult:
+        where = UserWhere.model_validate(ops.reset_password_where(email=email))
+        answer = await self._call("resetPassword", lambda: self.client.reset_password(where=where))
+        return {"id": answer.reset_password.id}
+
+    @_documented_as(Kili.update_properties_in_user)
+    async def update_properties_in_user(
+        self,
+        email: str,
+        firstname: str | None = None,
+        lastname: str | None = None,
+        organization_id: str | None = None,
+        organization_role: OrganizationRole | None = None,
+        activated: bool | None = None,
+    ) -> MutationResult:
+        variables, where_variables = ops.update_properties_variables(
+            email=email,
+            firstname=firstname,
+            lastname=lastname,
+            organization_id=organization_id,
+            organization_role=organization_role,
+            activated=activated,
+        )
+        data = UserData.model_validate(variables)
+        where = UserWhere.model_validate(where_variables)
+        answer = await self._call(
+            "updatePropertiesInUser",
+            lambda: self.client.update_properties_in_user(data=data, where=where),
+        )
+        return {"id": answer.update_properties_in_user.id}
+
+
+async def _collect(rows: AsyncIterator[UserDict]) -> list[UserDict]:
+    return [row async for row in rows]
