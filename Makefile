@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv demo test generate check-generated lint typecheck pytest serve clean
+.PHONY: help venv demo test generate check-generated lint typecheck pytest serve clean bench
 
 help:
 	@echo "make demo      run the example against a local server on a temporary database"
@@ -47,3 +47,7 @@ serve: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+
+# Speed and memory, side by side against the official SDK (see bench/run.py).
+bench: $(STAMP)
+	$(BIN)/python bench/run.py

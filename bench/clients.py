@@ -1,0 +1,180 @@
+"""One measurement in a fresh process; prints its figures as one JSON line.
+
+Run by bench/run.py, never by hand:
+    python bench/clients.py MODE ENDPOINT API_KEY
+MODE: raw | kili | async | stream-memory | list-memory | official
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+FIELDS = ["email", "id", "firstname", "lastname"]
+
+
+def rss_mb() -> float:
+    """The process's resident memory now, in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS in /proc/self/status")
+
+
+def peak_rss_mb() -> float:
+    """The process's peak resident memory so far, in MB (Linux reports KB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(run: Any) -> dict[str, float]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    rows = run()
+    return {
+        "seconds": time.perf_counter() - wall,
+        "cpu_seconds": time.process_time() - cpu,
+        "rows": float(rows),
+    }
+
+
+class _Recorder:
+    """Stands in for httpx to capture the exact JSON the generated client posts."""
+
+    def __init__(self) -> None:
+        self.payload: dict[str, Any] = {}
+
+    def post(self, url: str, json: dict[str, Any], **kwargs: Any) -> Any:
+        self.payload = json
+        raise LookupError("recorded")
+
+    def close(self) -> None:
+        pass
+
+
+def generated_payloads() -> tuple[dict[str, Any], dict[str, Any]]:
+    """The countUsers and users request bodies `Kili.users(fields=FIELDS)` sends."""
+    from kili_typed_generated.client import Client
+    from kili_typed_generated.input_types import UserWhere
+
+    from kili_typed.listing import Listing
+    from kili_typed.operations import users_request
+
+    recorder = _Recorder()
+    client = Client(url="http://recorder", http_client=recorder)  # type: ignore[arg-type]
+    request = users_request(
+        api_key=None,
+        email=None,
+        organization_id=None,
+        fields=FIELDS,
+        first=None,
+        skip=0,
+        disable_tqdm=True,
+        as_generator=False,
+    )
+    flags = Listing(request).flags
+    payloads = []
+    for call in (
+        lambda: client.count_users(where=UserWhere()),
+        lambda: client.users(where=UserWhere(), first=100, skip=0, **flags),
+    ):
+        try:
+            call()
+        except LookupError:
+            payloads.append(recorder.payload)
+    return payloads[0], payloads[1]
+
+
+def raw(endpoint: str, key: str) -> dict[str, float]:
+    """The floor of a sequential client: the same count and page requests as `Kili`,
+    one after another on one connection, each answer parsed as JSON and nothing more."""
+    import httpx
+
+    count_body, page_body = generated_payloads()
+    headers = {"Authorization": f"X-API-Key: {key}"}
+    with httpx.Client(headers=headers, timeout=60) as http:
+        http.post(endpoint, json=count_body)  # connect
+
+        def run() -> int:
+            total = http.post(endpoint, json=count_body).json()["data"]["countUsers"]
+            rows = 0
+            for skip in range(0, total, 100):
+                variables = {
+                    **page_body["variables"],
+                    "first": min(100, total - skip),
+                    "skip": skip,
+                }
+                answer = http.post(endpoint, json={**page_body, "variables": variables}).json()
+                rows += len(answer["data"]["users"])
+            return rows
+
+        return timed(run)
+
+
+def kili(endpoint: str, key: str) -> dict[str, float]:
+    from kili_typed import Kili
+
+    with Kili(api_key=key, api_endpoint=endpoint) as client:
+        client.count_users()  # connect
+        return timed(lambda: len(client.users(fields=FIELDS, disable_tqdm=True)))
+
+
+def async_kili(endpoint: str, key: str) -> dict[str, float]:
+    from kili_typed import AsyncKili
+
+    async def main() -> dict[str, float]:
+        async with AsyncKili(api_key=key, api_endpoint=endpoint) as client:
+            await client.count_users()  # connect
+            wall, cpu = time.perf_counter(), time.process_time()
+            rows = await client.users(fields=FIELDS, disable_tqdm=True)
+            return {
+                "seconds": time.perf_counter() - wall,
+                "cpu_seconds": time.process_time() - cpu,
+                "rows": float(len(rows)),
+            }
+
+    return asyncio.run(main())
+
+
+def official(endpoint: str, key: str) -> dict[str, float]:
+    from kili.client import Kili  # type: ignore[import-not-found]
+
+    client = Kili(api_key=key, api_endpoint=endpoint)
+    client.count_users()
+    return timed(lambda: len(list(client.users(fields=FIELDS, disable_tqdm=True))))
+
+
+def memory(endpoint: str, key: str, stream: bool) -> dict[str, float]:
+    from kili_typed import Kili
+
+    with Kili(api_key=key, api_endpoint=endpoint) as client:
+        if stream:
+            rows = client.users(fields=FIELDS, disable_tqdm=True, as_generator=True)
+            next(rows)
+            baseline = rss_mb()
+            count = 1 + sum(1 for _ in rows)
+        else:
+            client.users(fields=FIELDS, first=100, disable_tqdm=True)  # the first page
+            baseline = rss_mb()
+            count = len(client.users(fields=FIELDS, disable_tqdm=True))
+        return {"rows": float(count), "baseline_mb": baseline, "peak_mb": peak_rss_mb()}
+
+
+def main() -> None:
+    mode, endpoint, key = sys.argv[1:4]
+    runners = {
+        "raw": lambda: raw(endpoint, key),
+        "kili": lambda: kili(endpoint, key),
+        "async": lambda: async_kili(endpoint, key),
+        "official": lambda: official(endpoint, key),
+        "stream-memory": lambda: memory(endpoint, key, stream=True),
+        "list-memory": lambda: memory(endpoint, key, stream=False),
+    }
+    print(json.dumps(runners[mode]()))
+
+
+if __name__ == "__main__":
+    main()
