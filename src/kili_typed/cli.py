@@ -8,9 +8,12 @@ Commands::
     kili-typed keys revoke --db PATH (--id ID | --key-stdin)
     kili-typed keys list --db PATH [--email EMAIL]
     kili-typed reset-password --db PATH --token TOKEN [--password-stdin]
+    kili-typed users list|count|create|update|update-password|reset-password ...
+    kili-typed schema diff [--endpoint URL]
 
-The server's web stack is imported only by ``serve``; the other commands need only the
-standard library.
+The server's web stack is imported only by ``serve``; the other server commands need
+only the standard library. ``users`` and ``schema`` are the client's commands
+(`kili_typed.commands`): they talk to any Kili server through `kili_typed.Kili`.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from kili_typed.commands import register as register_client_commands
 from kili_typed.server.errors import ApiError
 from kili_typed.server.store import Store
 
@@ -31,9 +35,11 @@ DEFAULT_PORT = 4000
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="kili-typed", description="Local Kili-compatible server and its administration."
+        prog="kili-typed",
+        description="A Kili client from the shell, and a local Kili-compatible server.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    register_client_commands(commands)
 
     serve = commands.add_parser("serve", help="run the local Kili GraphQL server")
     serve.add_argument("--db", default=DEFAULT_DB, help=f"SQLite file (default {DEFAULT_DB})")
@@ -170,6 +176,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         The exit status.
     """
     args = _parser().parse_args(argv)
+    if hasattr(args, "run"):
+        status: int = args.run(args)
+        return status
     try:
         if args.command == "serve":
             return _serve(args)

@@ -1,0 +1,21 @@
+"""The client side of the ``kili-typed`` command: ``users``.
+
+These commands talk to a Kili server (the cloud, an on-premise install or ``kili-typed
+serve``) through `kili_typed.Kili`; they never load the local server's web stack.
+Exit statuses are in `kili_typed.commands.exit_codes`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import users
+
+
+def register(commands: Any) -> None:
+    """Adds the client commands to the ``kili-typed`` parser.
+
+    Args:
+        commands: The subparsers object of the ``kili-typed`` parser.
+    """
+    users.add_parser(commands)

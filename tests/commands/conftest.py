@@ -1,0 +1,81 @@
+"""Fixtures for the client commands: a local server, its key and endpoint in the
+environment, and ways to run ``kili-typed`` in-process and as a real process."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pytest
+
+from kili_typed.cli import main
+from kili_typed.server import LocalServer
+
+
+@dataclass(frozen=True)
+class Result:
+    """What one run of the command printed and returned."""
+
+    status: int
+    out: str
+    err: str
+
+
+class TTYText(io.StringIO):
+    """A text stream that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.fixture
+def env(local_server: LocalServer, monkeypatch: pytest.MonkeyPatch) -> LocalServer:
+    """The local server, with ``KILI_API_KEY`` and ``KILI_API_ENDPOINT`` pointing at it."""
+    monkeypatch.setenv("KILI_API_KEY", local_server.api_key)
+    monkeypatch.setenv("KILI_API_ENDPOINT", local_server.endpoint)
+    return local_server
+
+
+class InProcess:
+    """Runs ``kili-typed`` through `main(argv)`, with a given standard input."""
+
+    def __init__(self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+        self._capsys = capsys
+        self._monkeypatch = monkeypatch
+
+    def __call__(self, *argv: str, stdin: str = "") -> Result:
+        self._capsys.readouterr()
+        self._monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        try:
+            status = main(list(argv))
+        except SystemExit as exit_:  # argparse: --help and usage errors
+            status = int(exit_.code or 0)
+        captured = self._capsys.readouterr()
+        return Result(status, captured.out, captured.err)
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> InProcess:
+    """Runs the command in this process."""
+    return InProcess(capsys, monkeypatch)
+
+
+def run_process(argv: Sequence[str], *, stdin: str = "", env: dict[str, str]) -> Result:
+    """Runs ``python -m kili_typed.cli`` as a real process, without a terminal."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "kili_typed.cli", *argv],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **env},
+        check=False,
+    )
+    return Result(completed.returncode, completed.stdout, completed.stderr)
+
+
+__all__ = ["InProcess", "Result", "TTYText", "run_process"]
