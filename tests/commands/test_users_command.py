@@ -389,6 +389,7 @@ def test_the_api_key_can_come_from_stdin(
          "--password", "kt_secret-on-the-line-0123"),
         ("users", "update-password", "--email", "a@example.com",
          "--new-password", "kt_secret-on-the-line-0123"),
+        ("schema", "diff", "--api-key", "kt_secret-on-the-line-0123"),
     ],
 )  # fmt: skip
 def test_secrets_are_refused_as_arguments_and_never_echoed(
@@ -411,6 +412,8 @@ def test_secrets_are_refused_as_arguments_and_never_echoed(
         ("users", "update"),
         ("users", "update-password"),
         ("users", "reset-password"),
+        ("schema",),
+        ("schema", "diff"),
     ],
 )
 def test_help_at_every_level(cli: InProcess, path: tuple[str, ...]) -> None:

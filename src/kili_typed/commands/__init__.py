@@ -1,4 +1,4 @@
-"""The client side of the ``kili-typed`` command: ``users``.
+"""The client side of the ``kili-typed`` command: ``users`` and ``schema``.
 
 These commands talk to a Kili server (the cloud, an on-premise install or ``kili-typed
 serve``) through `kili_typed.Kili`; they never load the local server's web stack.
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import users
+from . import schema, users
 
 
 def register(commands: Any) -> None:
@@ -19,3 +19,4 @@ def register(commands: Any) -> None:
         commands: The subparsers object of the ``kili-typed`` parser.
     """
     users.add_parser(commands)
+    schema.add_parser(commands)
