@@ -1,0 +1,216 @@
+"""The public-API guard: the documented signatures, transcribed, against `Kili` and
+`AsyncKili`.
+
+`DOCUMENTED` is copied from the official SDK's documentation of the six user methods
+(``shared/seed``), annotations as written there. Each parameter's name, position, kind,
+default and annotation must match, up to the strictening that kili-typed documents:
+
+- ``Optional[X]`` is written ``X | None`` (the same type);
+- ``fields: List[str]`` also accepts an equal tuple, and its default is a tuple of the
+  same names (a mutable default list is shared between calls);
+- ``organization_role`` is ``Literal["ADMIN", "USER"]``, the values the docs name.
+
+A change to the public surface then fails here, not in a user's code.
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+import types
+import typing
+from collections.abc import AsyncGenerator, Coroutine, Generator
+from dataclasses import dataclass
+from typing import Any, Literal, Union
+
+import pytest
+from typing_extensions import get_overloads
+
+import kili_typed
+from kili_typed import Kili, MutationResult, UserDict
+
+
+class _Required:
+    def __repr__(self) -> str:
+        return "REQUIRED"
+
+
+REQUIRED: Any = _Required()
+
+
+@dataclass(frozen=True)
+class Param:
+    """One documented parameter: its name, its annotation as documented, its default."""
+
+    name: str
+    annotation: str
+    default: Any = REQUIRED
+
+
+# ------------------------------------------------------ transcribed from the documentation
+
+DOCUMENTED: dict[str, list[Param]] = {
+    "users": [
+        Param("api_key", "Optional[str]", None),
+        Param("email", "Optional[str]", None),
+        Param("organization_id", "Optional[str]", None),
+        Param("fields", "List[str]", ["email", "id", "firstname", "lastname"]),
+        Param("first", "Optional[int]", None),
+        Param("skip", "int", 0),
+        Param("disable_tqdm", "bool", False),
+        Param("as_generator", "bool", False),
+    ],
+    "count_users": [
+        Param("organization_id", "Optional[str]", None),
+        Param("api_key", "Optional[str]", None),
+        Param("email", "Optional[str]", None),
+    ],
+    "create_user": [
+        Param("email", "str"),
+        Param("password", "str"),
+        Param("organization_role", "str"),
+        Param("firstname", "Optional[str]", None),
+        Param("lastname", "Optional[str]", None),
+    ],
+    "update_password": [
+        Param("email", "str"),
+        Param("old_password", "str"),
+        Param("new_password_1", "str"),
+        Param("new_password_2", "str"),
+    ],
+    "reset_password": [Param("email", "str")],
+    "update_properties_in_user": [
+        Param("email", "str"),
+        Param("firstname", "Optional[str]", None),
+        Param("lastname", "Optional[str]", None),
+        Param("organization_id", "Optional[str]", None),
+        Param("organization_role", "Optional[str]", None),
+        Param("activated", "Optional[bool]", None),
+    ],
+}
+#: The documented return annotation of `users`; the others are undocumented or `int`.
+DOCUMENTED_USERS_RETURN = "Iterable[Dict]"
+
+# ------------------------------------------------------------ kili-typed's strictening
+
+Role = Literal["ADMIN", "USER"]
+STRICTER: dict[tuple[str, str], Any] = {
+    ("users", "fields"): list[str] | tuple[str, ...],
+    ("create_user", "organization_role"): Role,
+    ("update_properties_in_user", "organization_role"): Role | None,
+}
+
+#: What each facade's methods return (the documentation says only `Iterable[Dict]`).
+RETURNS: dict[str, dict[str, Any]] = {
+    "Kili": {
+        "users": list[UserDict] | Generator[UserDict, None, None],
+        "count_users": int,
+    },
+    "AsyncKili": {
+        "users": Coroutine[Any, Any, list[UserDict]] | AsyncGenerator[UserDict, None],
+        "count_users": int,
+    },
+}
+MUTATIONS = ("create_user", "update_password", "reset_password", "update_properties_in_user")
+
+#: Public names besides the six methods.
+OTHER_PUBLIC = {"Kili": {"close"}, "AsyncKili": {"aclose"}}
+
+#: The names the documented annotations use, from `typing` as the SDK imported them.
+_TYPING_NAMES = {name: getattr(typing, name) for name in ("Optional", "List", "Dict", "Iterable")}
+
+
+def documented_type(text: str) -> Any:
+    """Evaluates an annotation as the documentation writes it."""
+    return eval(text, {"__builtins__": {"str": str, "int": int, "bool": bool}}, _TYPING_NAMES)
+
+
+def canonical(annotation: Any) -> Any:
+    """A form in which equal types compare equal: ``Optional[str] == str | None``,
+    ``List[str] == list[str]``, unions and literals regardless of order."""
+    origin = typing.get_origin(annotation)
+    if origin in (Union, types.UnionType):
+        return ("union", frozenset(canonical(arg) for arg in typing.get_args(annotation)))
+    if origin is Literal:
+        return ("literal", frozenset(typing.get_args(annotation)))
+    if origin is not None:
+        return (origin, tuple(canonical(arg) for arg in typing.get_args(annotation)))
+    if annotation is None:
+        return type(None)
+    return annotation
+
+
+def facades() -> list[Any]:
+    async_kili = getattr(kili_typed, "AsyncKili", None)
+    skip_async = pytest.mark.skip(reason="kili_typed.AsyncKili does not exist yet")
+    return [
+        pytest.param(Kili, id="Kili"),
+        pytest.param(async_kili, id="AsyncKili", marks=() if async_kili else skip_async),
+    ]
+
+
+def signature(facade: type, method: str) -> inspect.Signature:
+    return inspect.signature(getattr(facade, method), eval_str=True)
+
+
+@pytest.mark.parametrize("facade", facades())
+@pytest.mark.parametrize("method", list(DOCUMENTED))
+def test_parameters_match_the_documentation(facade: type, method: str) -> None:
+    parameters = list(signature(facade, method).parameters.values())
+    assert parameters[0].name == "self"
+    actual = parameters[1:]
+    documented = DOCUMENTED[method]
+    assert [p.name for p in actual] == [p.name for p in documented], "names or order"
+    for have, want in zip(actual, documented, strict=True):
+        where = f"{facade.__name__}.{method}({have.name})"
+        assert have.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD, where
+        expected_type = STRICTER.get((method, have.name), documented_type(want.annotation))
+        assert canonical(have.annotation) == canonical(expected_type), where
+        if want.default is REQUIRED:
+            assert have.default is inspect.Parameter.empty, where
+        elif isinstance(want.default, list):
+            assert isinstance(have.default, tuple), f"{where}: an immutable default"
+            assert list(have.default) == want.default, where
+        else:
+            assert type(have.default) is type(want.default), where
+            assert have.default == want.default, where
+
+
+@pytest.mark.parametrize("facade", facades())
+@pytest.mark.parametrize("method", list(DOCUMENTED))
+def test_return_types(facade: type, method: str) -> None:
+    returns = signature(facade, method).return_annotation
+    expected = RETURNS[facade.__name__].get(method, MutationResult)
+    assert canonical(returns) == canonical(expected)
+    if method == "users":
+        # Both shapes are iterables of dicts, as documented.
+        assert DOCUMENTED_USERS_RETURN == "Iterable[Dict]"
+
+
+@pytest.mark.parametrize("facade", facades())
+def test_no_other_public_methods(facade: type) -> None:
+    public = {name for name in dir(facade) if not name.startswith("_")}
+    assert public == set(DOCUMENTED) | OTHER_PUBLIC[facade.__name__]
+
+
+@pytest.mark.parametrize("facade", facades())
+def test_async_methods_are_awaitable(facade: type) -> None:
+    is_async = facade.__name__ == "AsyncKili"
+    for method in DOCUMENTED:
+        if method == "users":
+            continue  # returns a coroutine or an async iterator: see test_return_types
+        assert inspect.iscoroutinefunction(getattr(facade, method)) is is_async, method
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="typing.get_overloads is 3.11+")
+@pytest.mark.parametrize("facade", facades())
+def test_every_overload_of_users_keeps_the_documented_names(facade: Any) -> None:
+    overloads = get_overloads(facade.users)
+    assert overloads, "users has overloads for as_generator"
+    names = [p.name for p in DOCUMENTED["users"]]
+    for variant in overloads:
+        parameters = list(inspect.signature(variant).parameters.values())[1:]
+        assert [p.name for p in parameters] == names
+        for have, want in zip(parameters, DOCUMENTED["users"], strict=True):
+            if have.default is not inspect.Parameter.empty and have.name != "fields":
+                assert have.default == want.default, have.name
