@@ -10,6 +10,7 @@ help:
 	@echo "make demo      run the example against a local server on a temporary database"
 	@echo "make test      lint, type-check, codegen staleness check and the test suite"
 	@echo "make generate  regenerate generated/ from schema.graphql and queries/"
+	@echo "make docs      build the documentation site into site/"
 
 venv: $(STAMP)
 
@@ -41,6 +42,11 @@ pytest: $(STAMP)
 	$(BIN)/pytest
 
 test: lint typecheck check-generated pytest
+
+# The documentation site, into site/; --strict turns every warning into a failure.
+.PHONY: docs
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 
 serve: $(STAMP)
 	$(BIN)/kili-typed serve
