@@ -31,5 +31,9 @@ class DocumentedAs(griffe.Extension):
                 twin = twin_class.functions[match.group(1)]
                 if twin.docstring is not None:
                     method.docstring = griffe.Docstring(
-                        twin.docstring.value, lineno=twin.docstring.lineno, parent=method
+                        twin.docstring.value,
+                        lineno=twin.docstring.lineno,
+                        parent=method,
+                        parser=twin.docstring.parser,
+                        parser_options=twin.docstring.parser_options,
                     )
