@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -78,4 +79,27 @@ def run_process(argv: Sequence[str], *, stdin: str = "", env: dict[str, str]) ->
     return Result(completed.returncode, completed.stdout, completed.stderr)
 
 
-__all__ = ["InProcess", "Result", "TTYText", "run_process"]
+def closed_port_endpoint() -> str:
+    """An endpoint on a loopback port that nothing listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/api/label/v2/graphql"
+
+
+def one_line(err: str) -> str:
+    """The single line a failing command prints, asserting there is only one."""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert "Traceback" not in err
+    return lines[0]
+
+
+__all__ = [
+    "InProcess",
+    "Result",
+    "TTYText",
+    "closed_port_endpoint",
+    "one_line",
+    "run_process",
+]

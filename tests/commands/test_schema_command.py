@@ -10,9 +10,8 @@ import pytest
 
 from kili_typed.server import LocalServer
 
-from .conftest import InProcess, run_process
+from .conftest import InProcess, closed_port_endpoint, one_line, run_process
 from .drift_server import bundled_sdl, edit, serve_sdl
-from .test_users_command import closed_port_endpoint, one_line
 
 KEY = "kt_drift-test-key-0123456789"
 

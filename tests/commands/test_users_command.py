@@ -6,7 +6,6 @@ import csv
 import getpass
 import io
 import json
-import socket
 import sys
 from collections.abc import Iterator
 
@@ -21,17 +20,9 @@ from kili_typed.server.testing import (
     add_user_with_key,
 )
 
-from .conftest import InProcess, TTYText, run_process
+from .conftest import InProcess, TTYText, closed_port_endpoint, one_line, run_process
 
 NEW_PASSWORD = "Lovelace-1815"
-
-
-def closed_port_endpoint() -> str:
-    """An endpoint on a loopback port that nothing listens on."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}/api/label/v2/graphql"
 
 
 def seed(server: LocalServer, count: int = 3) -> list[str]:
@@ -39,14 +30,6 @@ def seed(server: LocalServer, count: int = 3) -> list[str]:
     for i, email in enumerate(emails):
         server.store.create_user(email, None, firstname=f"M{i}")
     return [TEST_ADMIN_EMAIL, *emails]
-
-
-def one_line(err: str) -> str:
-    """The single line a failing command prints, asserting there is only one."""
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    assert "Traceback" not in err
-    return lines[0]
 
 
 # ------------------------------------------------------------------------------- list
