@@ -13,7 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from ariadne import ScalarType, load_schema_from_path, make_executable_schema
-from graphql import GraphQLEnumType, GraphQLSchema, IntValueNode, ValueNode
+from graphql import (
+    DirectiveLocation,
+    GraphQLDeprecatedDirective,
+    GraphQLDirective,
+    GraphQLEnumType,
+    GraphQLSchema,
+    IntValueNode,
+    ValueNode,
+)
 
 from kili_typed.server import limits
 from kili_typed.server.clock import format_datetime
@@ -21,6 +29,22 @@ from kili_typed.server.errors import PageSizeError
 from kili_typed.server.resolvers import bindables
 
 SCHEMA_FILE_NAME = "schema.graphql"
+
+#: ``@deprecated`` as graphql-js 16 (which Kili runs) and graphql-core up to 3.2.6 define it.
+#: graphql-core 3.2.14 also lists ``DIRECTIVE_DEFINITION`` among its locations, and a client
+#: on graphql-core 3.2.6 (the 2026 Kili SDK's) refuses to build a schema from an
+#: introspection that says so; serving the classic directive keeps every client reading it.
+CLASSIC_DEPRECATED_DIRECTIVE = GraphQLDirective(
+    name=GraphQLDeprecatedDirective.name,
+    locations=[
+        DirectiveLocation.FIELD_DEFINITION,
+        DirectiveLocation.ARGUMENT_DEFINITION,
+        DirectiveLocation.INPUT_FIELD_DEFINITION,
+        DirectiveLocation.ENUM_VALUE,
+    ],
+    args=GraphQLDeprecatedDirective.args,
+    description=GraphQLDeprecatedDirective.description,
+)
 
 
 def schema_path() -> Path:
@@ -101,6 +125,10 @@ def build_schema(path: Path | None = None) -> GraphQLSchema:
         type_defs, page_size_scalar, datetime_scalar, *bindables()
     )
     _restore_enum_parsers(schema)
+    schema.directives = tuple(
+        CLASSIC_DEPRECATED_DIRECTIVE if directive.name == "deprecated" else directive
+        for directive in schema.directives
+    )
     return schema
 
 
