@@ -3,7 +3,8 @@
 Commands::
 
     kili-typed serve [--db PATH] [--host H] [--port N] [--api-key KEY]
-                     [--admin-email E] [--admin-password P]
+                     [--admin-email E] [--admin-password P] [--rate-limit N]
+                     [--seed-users N] [--latency-ms N]
     kili-typed keys create --db PATH --email EMAIL [--name NAME] [--expires-in DAYS]
     kili-typed keys revoke --db PATH (--id ID | --key-stdin)
     kili-typed keys list --db PATH [--email EMAIL]
@@ -33,6 +34,23 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 4000
 
 
+def _positive_int(text: str) -> int:
+    value = _non_negative_int(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kili-typed",
@@ -54,6 +72,27 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--admin-email", help="the admin's email on first start")
     serve.add_argument("--admin-password", help="the admin's password on first start")
     serve.add_argument("--organization-name", help="the organization's name on first start")
+    serve.add_argument(
+        "--rate-limit",
+        type=_positive_int,
+        metavar="N",
+        help="answer 429 with Retry-After beyond N GraphQL requests a minute per API key "
+        "(default: no limit)",
+    )
+    serve.add_argument(
+        "--seed-users",
+        type=_non_negative_int,
+        default=0,
+        metavar="N",
+        help="make sure N seeded users (seed-<n>@seed.kili-local.test, no password) exist",
+    )
+    serve.add_argument(
+        "--latency-ms",
+        type=_non_negative_int,
+        default=0,
+        metavar="N",
+        help="wait N ms before each GraphQL answer, as a distant server would (default 0)",
+    )
     serve.add_argument(
         "--log-level",
         default="info",
@@ -123,6 +162,9 @@ def _serve(args: argparse.Namespace) -> int:
         admin_email=args.admin_email,
         admin_password=args.admin_password,
         log_level=args.log_level,
+        rate_limit=args.rate_limit,
+        seed_users=args.seed_users,
+        latency_ms=args.latency_ms,
         **options,
     )
     return 0

@@ -1,14 +1,20 @@
 """The HTTP layer: a Starlette app serving the Kili GraphQL endpoint and its version.
 
 Each GraphQL request is authenticated, parsed, validated and executed in a worker thread
-(the store is synchronous SQLite). Status codes follow Apollo Server, which Kili runs:
-401 for a refused key, 400 for a request that cannot be executed (bad JSON, syntax,
-validation, variable values), 200 once execution ran, even if a resolver failed.
+(the store is synchronous SQLite, and password hashing costs tens of milliseconds of CPU),
+so the event loop keeps answering other requests meanwhile. Status codes follow Apollo
+Server, which Kili runs: 401 for a refused key, 400 for a request that cannot be executed
+(bad JSON, syntax, validation, variable values), 200 once execution ran, even if a
+resolver failed. Before any of that, an optional per-key rate limit answers 429 with
+``Retry-After`` and a plain-text body, as Kili's gateway does.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
+import zlib
 from importlib import metadata
 from typing import Any
 
@@ -24,7 +30,7 @@ from graphql import (
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from kili_typed.server import limits
@@ -33,14 +39,17 @@ from kili_typed.server.errors import (
     BAD_USER_INPUT,
     GRAPHQL_PARSE_FAILED,
     GRAPHQL_VALIDATION_FAILED,
+    INTERNAL_SERVER_ERROR,
     METHOD_NOT_ALLOWED,
     PAYLOAD_TOO_LARGE,
     UNAUTHENTICATED,
     UNAUTHENTICATED_MESSAGE,
+    UNSUPPORTED_MEDIA_TYPE,
     error_body,
 )
 from kili_typed.server.formatting import format_error
 from kili_typed.server.query_limits import QueryCostRule
+from kili_typed.server.rate_limit import RateLimiter
 from kili_typed.server.resolvers import RequestContext
 from kili_typed.server.schema import build_schema
 from kili_typed.server.store import Store
@@ -49,6 +58,8 @@ GRAPHQL_PATH = "/api/label/v2/graphql"
 VERSION_PATH = "/api/label/v2/version"
 _KEY_PREFIX = "x-api-key:"
 _RULES = (*specified_rules, QueryCostRule)
+
+logger = logging.getLogger("kili_typed.server")
 
 
 def server_version() -> str:
@@ -73,22 +84,77 @@ def api_key_from_header(value: str | None) -> str | None:
     return value[len(_KEY_PREFIX) :].strip() or None
 
 
-class _TooLarge(Exception):
-    pass
+class BodyTooLarge(Exception):
+    """The request body is larger than ``limits.MAX_BODY_BYTES``, once decoded."""
+
+
+class UnsupportedEncoding(Exception):
+    """The request body's ``Content-Encoding`` is not one the server decodes."""
+
+
+class BrokenEncoding(Exception):
+    """The request body is not a valid stream of its ``Content-Encoding``."""
 
 
 async def _read_body(request: Request) -> bytes:
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limits.MAX_BODY_BYTES:
-        raise _TooLarge
+        raise BodyTooLarge
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limits.MAX_BODY_BYTES:
-            raise _TooLarge
+            raise BodyTooLarge
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def decode_body(raw: bytes, content_encoding: str | None) -> bytes:
+    """Undoes the request's ``Content-Encoding``, bounded by ``limits.MAX_BODY_BYTES``.
+
+    The 2026 Kili SDK gzips bodies over 1 MB; the bound applies to the decompressed size,
+    so a small "zip bomb" cannot make the server inflate it.
+
+    Args:
+        raw: The body as received.
+        content_encoding: The header's value, if any.
+
+    Returns:
+        The decoded body.
+
+    Raises:
+        BodyTooLarge: When the decoded body is larger than the limit.
+        UnsupportedEncoding: When the encoding is neither gzip nor identity.
+        BrokenEncoding: When the gzip stream is broken or truncated.
+    """
+    encoding = (content_encoding or "identity").strip().lower()
+    if encoding == "identity":
+        return raw
+    if encoding not in ("gzip", "x-gzip"):
+        raise UnsupportedEncoding(
+            f"unsupported Content-Encoding {encoding!r}; send gzip or identity"
+        )
+    decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        decoded = decompressor.decompress(raw, limits.MAX_BODY_BYTES + 1)
+    except zlib.error as error:
+        raise BrokenEncoding("the request body is not valid gzip") from error
+    if len(decoded) > limits.MAX_BODY_BYTES or decompressor.unconsumed_tail:
+        raise BodyTooLarge
+    if not decompressor.eof:
+        raise BrokenEncoding("the request body is truncated gzip")
+    return decoded
+
+
+def _too_large() -> JSONResponse:
+    return _response(
+        error_body(
+            f"the request body is larger than {limits.MAX_BODY_BYTES} bytes",
+            PAYLOAD_TOO_LARGE,
+        ),
+        413,
+    )
 
 
 def _response(body: dict[str, Any], status: int) -> JSONResponse:
@@ -167,35 +233,82 @@ def _payload_problem(payload: object) -> str | None:
     return None
 
 
-def create_app(store: Store, schema: GraphQLSchema | None = None) -> Starlette:
+def throttled(limiter: RateLimiter, retry_after: int) -> Response:
+    """Builds Kili's answer to a throttled request: 429, ``Retry-After``, a plain-text body.
+
+    Args:
+        limiter: The limiter that refused the request.
+        retry_after: Whole seconds to wait.
+
+    Returns:
+        The response; its body is deliberately not GraphQL, as Kili's gateway answers.
+    """
+    return PlainTextResponse(
+        f"Too Many Requests: at most {limiter.per_minute} requests a minute per API key; "
+        f"retry after {retry_after} s",
+        status_code=429,
+        headers={"Retry-After": str(retry_after)},
+    )
+
+
+def create_app(
+    store: Store,
+    schema: GraphQLSchema | None = None,
+    *,
+    rate_limit: int | None = None,
+    latency_ms: int = 0,
+) -> Starlette:
     """Builds the ASGI application.
 
     Args:
         store: Where the data lives.
         schema: The executable schema; built from ``schema.graphql`` by default.
+        rate_limit: GraphQL requests allowed a minute per API key (bursts up to as many);
+            ``None`` for no limit.
+        latency_ms: Milliseconds to wait before each GraphQL answer, to imitate a distant
+            server; the wait blocks no other request.
 
     Returns:
         A Starlette app serving ``POST /api/label/v2/graphql`` and
         ``GET /api/label/v2/version``.
+
+    Raises:
+        ValueError: When ``rate_limit`` is not positive or ``latency_ms`` is negative.
     """
+    if latency_ms < 0:
+        raise ValueError(f"latency_ms must be 0 or more, got {latency_ms}")
     service = GraphQLService(store, schema)
+    limiter = None if rate_limit is None else RateLimiter(rate_limit)
     version = server_version()
 
     async def graphql_endpoint(request: Request) -> Response:
         if request.method != "POST":
             return _response(error_body(f"use POST for {GRAPHQL_PATH}", METHOD_NOT_ALLOWED), 405)
-        try:
-            body = await _read_body(request)
-        except _TooLarge:
-            return _response(
-                error_body(
-                    f"the request body is larger than {limits.MAX_BODY_BYTES} bytes",
-                    PAYLOAD_TOO_LARGE,
-                ),
-                413,
-            )
         api_key = api_key_from_header(request.headers.get("authorization"))
-        result, status = await run_in_threadpool(service.handle, api_key, body)
+        if limiter is not None:
+            client = request.client.host if request.client else "unknown"
+            wait = limiter.retry_after(api_key or f"address {client}")
+            if wait is not None:
+                return throttled(limiter, wait)
+        try:
+            body = decode_body(await _read_body(request), request.headers.get("content-encoding"))
+        except BodyTooLarge:
+            return _too_large()
+        except UnsupportedEncoding as error:
+            # 415 tells the 2026 SDK to send the request again uncompressed.
+            return _response(error_body(str(error), UNSUPPORTED_MEDIA_TYPE), 415)
+        except BrokenEncoding as error:
+            return _response(error_body(str(error), BAD_REQUEST), 400)
+        try:
+            result, status = await run_in_threadpool(service.handle, api_key, body)
+        except Exception:
+            # Resolver errors are handled by GraphQL execution; this is the store failing
+            # outside it (e.g. the database locked past the busy timeout while
+            # authenticating). The operator gets the trace, the client a generic error.
+            logger.exception("unexpected error while handling a GraphQL request")
+            result, status = error_body("Internal server error", INTERNAL_SERVER_ERROR), 500
+        if latency_ms:
+            await asyncio.sleep(latency_ms / 1000)
         return _response(result, status)
 
     async def version_endpoint(_request: Request) -> Response:

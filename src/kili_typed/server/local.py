@@ -102,6 +102,30 @@ def banner(bootstrap: Bootstrap, endpoint: str, db_path: Path) -> str:
     return "\n".join(lines)
 
 
+def options_summary(
+    seed_users: int, seeded: int, rate_limit: int | None, latency_ms: int
+) -> list[str]:
+    """Describes the optional behaviours a server runs with, for its banner.
+
+    Args:
+        seed_users: Seeded users asked for.
+        seeded: Seeded users created by this start.
+        rate_limit: Requests a minute per key, or ``None``.
+        latency_ms: Added latency.
+
+    Returns:
+        One line per option in use.
+    """
+    lines = []
+    if seed_users:
+        lines.append(f"  seed users:   {seed_users} ({seeded} created now)")
+    if rate_limit is not None:
+        lines.append(f"  rate limit:   {rate_limit} requests a minute per API key")
+    if latency_ms:
+        lines.append(f"  latency:      {latency_ms} ms added to each GraphQL answer")
+    return lines
+
+
 def serve_forever(
     db_path: str | Path = DEFAULT_DB,
     *,
@@ -112,6 +136,9 @@ def serve_forever(
     admin_password: str | None = None,
     organization_name: str = DEFAULT_ORGANIZATION_NAME,
     log_level: str = "info",
+    rate_limit: int | None = None,
+    seed_users: int = 0,
+    latency_ms: int = 0,
 ) -> None:
     """Runs the server in the foreground until interrupted (``kili-typed serve``).
 
@@ -124,6 +151,9 @@ def serve_forever(
         admin_password: The admin's password on first start.
         organization_name: The organization's name on first start.
         log_level: uvicorn's log level.
+        rate_limit: GraphQL requests allowed a minute per API key; ``None`` for no limit.
+        seed_users: Seeded users to make sure exist (see :meth:`Store.seed_users`).
+        latency_ms: Milliseconds to wait before each GraphQL answer.
     """
     path = Path(db_path)
     store = Store(path)
@@ -134,14 +164,16 @@ def serve_forever(
             api_key=api_key,
             organization_name=organization_name,
         )
+        seeded = store.seed_users(seed_users) if seed_users else 0
+        app = create_app(store, rate_limit=rate_limit, latency_ms=latency_ms)
         sock = bind_socket(host, port)
         endpoint = base_url(host, sock.getsockname()[1]) + GRAPHQL_PATH
         print(banner(bootstrap, endpoint, path), flush=True)
         if not bootstrap.created and admin_password is not None:
             print("  (--admin-password applies only to a new database: ignored)", flush=True)
-        config = uvicorn.Config(
-            create_app(store), log_level=log_level, access_log=False, lifespan="off"
-        )
+        for line in options_summary(seed_users, seeded, rate_limit, latency_ms):
+            print(line, flush=True)
+        config = uvicorn.Config(app, log_level=log_level, access_log=False, lifespan="off")
         with sock:
             uvicorn.Server(config).run(sockets=[sock])
     finally:
@@ -161,6 +193,12 @@ class LocalServer:
         port: The port; 0 (the default) picks a free one, see :attr:`port`.
         organization_name: The organization's name on a new database.
         log_level: uvicorn's log level.
+        rate_limit: GraphQL requests allowed a minute per API key (bursts up to as many),
+            answered with 429 and ``Retry-After`` beyond; ``None`` (the default) for none.
+        seed_users: Seeded users to make sure exist before serving
+            (see :meth:`Store.seed_users`); see :attr:`seeded` for how many were created.
+        latency_ms: Milliseconds to wait before each GraphQL answer, without blocking
+            other requests.
 
     Examples:
         >>> with LocalServer(tmp_path / "kili.db", api_key="k" * 20) as server:  # doctest: +SKIP
@@ -179,8 +217,15 @@ class LocalServer:
         port: int = 0,
         organization_name: str = DEFAULT_ORGANIZATION_NAME,
         log_level: str = "warning",
+        rate_limit: int | None = None,
+        seed_users: int = 0,
+        latency_ms: int = 0,
     ) -> None:
         self.db_path = Path(db_path)
+        self.rate_limit = rate_limit
+        self.seed_users = seed_users
+        self.latency_ms = latency_ms
+        self.seeded = 0
         self.host = host
         self._requested_port = port
         self._api_key = api_key
@@ -274,15 +319,15 @@ class LocalServer:
                 api_key=self._api_key,
                 organization_name=self._organization_name,
             )
+            self.seeded = store.seed_users(self.seed_users) if self.seed_users else 0
+            app = create_app(store, rate_limit=self.rate_limit, latency_ms=self.latency_ms)
             sock = bind_socket(self.host, self._requested_port)
         except BaseException:
             store.close()
             raise
         self._store, self._socket = store, sock
         self.port = sock.getsockname()[1]
-        config = uvicorn.Config(
-            create_app(store), log_level=self._log_level, access_log=False, lifespan="off"
-        )
+        config = uvicorn.Config(app, log_level=self._log_level, access_log=False, lifespan="off")
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
             target=self._server.run,

@@ -161,6 +161,11 @@ def _new_id() -> str:
     return str(uuid.uuid4())
 
 
+def seed_email(n: int) -> str:
+    """The email of the ``n``-th user :meth:`Store.seed_users` creates (from 1)."""
+    return f"seed-{n:06d}@seed.kili-local.test"
+
+
 def _page(first: int | None, skip: int | None) -> tuple[int, int]:
     limit = limits.DEFAULT_PAGE_SIZE if first is None else first
     offset = 0 if skip is None else skip
@@ -801,6 +806,47 @@ class Store:
                 f"SELECT {_USER_COLUMNS} FROM users u WHERE u.id = ?", (target.id,)
             ).fetchone()
             return _user(row)
+
+    def seed_users(self, count: int, *, organization_id: str | None = None) -> int:
+        """Makes sure ``count`` seeded users exist, creating the missing ones in bulk.
+
+        Seeded users are USER-role members named ``Seed User <n>`` with the emails
+        ``seed-<n>@seed.kili-local.test`` (``n`` from 1 to ``count``, six digits or more)
+        and no password, so nobody can log in as one; they exist to be listed and counted.
+        They are written in one transaction without hashing anything, so 100,000 take
+        seconds. Seeding again with the same or a smaller count creates nothing.
+
+        Args:
+            count: How many seeded users should exist.
+            organization_id: Their organization; the first one by default.
+
+        Returns:
+            The number of users created now.
+
+        Raises:
+            BadUserInput: When ``count`` is negative.
+            NotFound: When the organization does not exist.
+        """
+        if count < 0:
+            raise BadUserInput(f"the number of users to seed must be 0 or more, got {count}")
+        with self._write() as db:
+            org_id = organization_id or self.default_organization_id()
+            if not db.execute("SELECT 1 FROM organizations WHERE id = ?", (org_id,)).fetchone():
+                raise NotFound(f"no organization with id {org_id!r}")
+            before = int(db.execute("SELECT COUNT(*) FROM users").fetchone()[0])
+            now = self._now()
+            db.executemany(
+                "INSERT OR IGNORE INTO users (id, email, firstname, lastname, activated, "
+                "created_at, updated_at, organization_id, organization_role, password_hash, "
+                "has_completed_labeling_tour, hubspot_subscription_status) "
+                "VALUES (?, ?, 'Seed', ?, 1, ?, ?, ?, 'USER', NULL, 0, 'UNSUBSCRIBED')",
+                (
+                    (_new_id(), seed_email(n), f"User {n}", now, now, org_id)
+                    for n in range(1, count + 1)
+                ),
+            )
+            after = int(db.execute("SELECT COUNT(*) FROM users").fetchone()[0])
+        return after - before
 
     def set_activated(self, email: str, activated: bool) -> UserRecord:
         """Activates or deactivates a user, as the operator (no permission check).

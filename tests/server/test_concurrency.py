@@ -1,0 +1,58 @@
+"""Slow work in one request never holds up the others."""
+
+from __future__ import annotations
+
+import threading
+
+import httpx
+import pytest
+
+from kili_typed.server import LocalServer, security
+from kili_typed.server.testing import TEST_API_KEY, GraphQLCaller
+
+CREATE = "mutation($d: CreateUserData!) { createUser(data: $d) { email } }"
+
+
+def test_password_hashing_does_not_block_other_requests(
+    local_server: LocalServer, http: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # createUser costs a scrypt hash (tens of ms of CPU). Park one inside the hash and check
+    # that the server keeps answering: hashing runs in a worker thread, not the event loop.
+    hashing, release = threading.Event(), threading.Event()
+    real_hash = security.hash_password
+
+    def parked_hash(password: str) -> str:
+        hashing.set()
+        assert release.wait(30)
+        return real_hash(password)
+
+    monkeypatch.setattr(security, "hash_password", parked_hash)
+    created: list[object] = []
+
+    def create() -> None:
+        with httpx.Client(timeout=60) as own:
+            answer = GraphQLCaller(local_server.endpoint, TEST_API_KEY, own)(
+                CREATE,
+                {
+                    "d": {
+                        "email": "slow@example.com",
+                        "password": "slow-0123",
+                        "organizationRole": "USER",
+                    }
+                },
+            )
+        created.append(answer.data)
+
+    thread = threading.Thread(target=create)
+    thread.start()
+    try:
+        assert hashing.wait(30)
+        gql = GraphQLCaller(local_server.endpoint, TEST_API_KEY, http)
+        for _ in range(5):
+            assert gql("{ countUsers(where: {}) }").data == {"countUsers": 1}
+        assert http.get(local_server.version_url).status_code == 200
+        assert thread.is_alive()  # the creation is still parked in its hash
+    finally:
+        release.set()
+        thread.join(30)
+    assert created == [{"createUser": {"email": "slow@example.com"}}]
