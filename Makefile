@@ -11,6 +11,7 @@ help:
 	@echo "make test      lint, type-check, codegen staleness check and the test suite"
 	@echo "make generate  regenerate generated/ from schema.graphql and queries/"
 	@echo "make docs      build the documentation site into site/"
+	@echo "make compat    run the official Kili SDKs (2022 and current) against the local server"
 
 venv: $(STAMP)
 
@@ -47,6 +48,12 @@ test: lint typecheck check-generated pytest
 .PHONY: docs
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+
+# The official Kili SDKs (a 2022 and the current release), unmodified, against the local
+# server. The first run installs them from PyPI into tests/compat/.venvs/; later runs reuse them.
+.PHONY: compat
+compat: $(STAMP)
+	KILI_TYPED_COMPAT=1 $(BIN)/pytest tests/compat
 
 serve: $(STAMP)
 	$(BIN)/kili-typed serve
