@@ -255,6 +255,41 @@ def driver_environment(home: Path, skip_checks: bool) -> dict[str, str]:
     return env
 
 
+def drive(
+    python: Path,
+    workdir: Path,
+    server: LocalServer,
+    keys: dict[str, str],
+    calls: list[dict[str, Any]],
+    skip_checks: bool,
+) -> dict[str, Any]:
+    """Runs ``driver.py`` in an SDK's environment against a running server.
+
+    Returns:
+        The driver's report, plus the run's wall-clock ``seconds``.
+    """
+    plan_path, result_path = workdir / "plan.json", workdir / "result.json"
+    plan_path.write_text(
+        json.dumps({"endpoint": server.endpoint, "keys": keys, "calls": calls}),
+        encoding="utf-8",
+    )
+    home = workdir / "home"
+    home.mkdir(exist_ok=True)
+    started = time.monotonic()
+    done = subprocess.run(
+        [str(python), str(DRIVER), str(plan_path), str(result_path)],
+        env=driver_environment(home, skip_checks),
+        capture_output=True,
+        text=True,
+        timeout=_DRIVER_TIMEOUT_SECONDS,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-4000:]
+    report: dict[str, Any] = json.loads(result_path.read_text(encoding="utf-8"))
+    report["seconds"] = round(time.monotonic() - started, 1)
+    return report
+
+
 @pytest.fixture(
     scope="module",
     params=[(sdk, skip) for sdk in SDKS for skip in (True, False)],
@@ -282,31 +317,8 @@ def run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
             for call in calls:
                 if call.get("kwargs", {}).get("api_key") == "<user key>":
                     call["kwargs"]["api_key"] = user_key
-            plan_path, result_path = workdir / "plan.json", workdir / "result.json"
-            plan_path.write_text(
-                json.dumps(
-                    {
-                        "endpoint": server.endpoint,
-                        "keys": {"admin": TEST_API_KEY, "user": user_key},
-                        "calls": calls,
-                    }
-                ),
-                encoding="utf-8",
-            )
-            home = workdir / "home"
-            home.mkdir()
-            started = time.monotonic()
-            done = subprocess.run(
-                [str(python), str(DRIVER), str(plan_path), str(result_path)],
-                env=driver_environment(home, skip_checks),
-                capture_output=True,
-                text=True,
-                timeout=_DRIVER_TIMEOUT_SECONDS,
-                check=False,
-            )
-            assert done.returncode == 0, done.stderr[-4000:]
-            report = json.loads(result_path.read_text(encoding="utf-8"))
-            report["seconds"] = round(time.monotonic() - started, 1)
+            keys = {"admin": TEST_API_KEY, "user": user_key}
+            report = drive(python, workdir, server, keys, calls, skip_checks)
             yield Run(
                 sdk=sdk,
                 skip_checks=skip_checks,
@@ -614,3 +626,35 @@ def test_no_stack_trace_or_key_leaks_to_the_client(run: Run) -> None:
 def test_sdk_pairs() -> None:
     assert {sdk.era for sdk in SDKS} == {"2022", "2026"}
     assert SDK_2022.version.startswith("2.12") and SDK_2026.version.startswith("26.")
+
+
+# -- throttling ------------------------------------------------------------------------------
+
+THROTTLE_PER_MINUTE = 30  # a burst of 30, then one request every 2 s
+
+
+@pytest.mark.parametrize("sdk", SDKS, ids=str)
+def test_throttling(sdk: Sdk, tmp_path: Path) -> None:
+    python = ensure_environment(sdk)
+    server = make_test_server(tmp_path / "kili.db")
+    server.rate_limit = THROTTLE_PER_MINUTE
+    calls = [{"id": f"count {n}", "method": "count_users"} for n in range(THROTTLE_PER_MINUTE + 2)]
+    with server:
+        report = drive(python, tmp_path, server, {"admin": TEST_API_KEY}, calls, True)
+    outcomes = report["calls"]
+    statuses = [r.get("status") for call in outcomes for r in call["requests"]]
+    assert 429 in statuses
+    if sdk.era == "2026":
+        # The current client waits for Retry-After and sends the query again: every call
+        # ends well, a few seconds later.
+        assert all(call["ok"] and call["value"] == 1 for call in outcomes), outcomes
+        throttled = [call for call in outcomes if len(call["requests"]) > 1]
+        assert throttled and all(
+            [r["status"] for r in call["requests"]][-1] == 200 for call in throttled
+        )
+    else:
+        # 2022 clients read every answer as JSON: the 429's plain-text body ends the call
+        # with an error quoting it, as against Kili then.
+        failed = [call for call in outcomes if not call["ok"]]
+        assert failed and "Too Many Requests" in failed[0]["error"]["message"]
+        assert all(call["ok"] for call in outcomes[: outcomes.index(failed[0])])
