@@ -300,8 +300,7 @@ def run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
     sdk, skip_checks = request.param
     python = ensure_environment(sdk)
     workdir = tmp_path_factory.mktemp(f"{sdk}-{'skip' if skip_checks else 'full'}")
-    server = make_test_server(workdir / "kili.db")
-    server.seed_users = SEEDED
+    server = make_test_server(workdir / "kili.db", seed_users=SEEDED)
     log: list[str] = []
     handler = _Collect(log)
     server_logger = logging.getLogger("kili_typed.server")
@@ -636,8 +635,7 @@ THROTTLE_PER_MINUTE = 30  # a burst of 30, then one request every 2 s
 @pytest.mark.parametrize("sdk", SDKS, ids=str)
 def test_throttling(sdk: Sdk, tmp_path: Path) -> None:
     python = ensure_environment(sdk)
-    server = make_test_server(tmp_path / "kili.db")
-    server.rate_limit = THROTTLE_PER_MINUTE
+    server = make_test_server(tmp_path / "kili.db", rate_limit=THROTTLE_PER_MINUTE)
     calls = [{"id": f"count {n}", "method": "count_users"} for n in range(THROTTLE_PER_MINUTE + 2)]
     with server:
         report = drive(python, tmp_path, server, {"admin": TEST_API_KEY}, calls, True)

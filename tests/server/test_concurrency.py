@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 
 import httpx
 import pytest
 
-from kili_typed.server import LocalServer, security
+from kili_typed.server import LocalServer, limits, security
 from kili_typed.server.testing import TEST_API_KEY, GraphQLCaller
 
 CREATE = "mutation($d: CreateUserData!) { createUser(data: $d) { email } }"
@@ -56,3 +57,11 @@ def test_password_hashing_does_not_block_other_requests(
         release.set()
         thread.join(30)
     assert created == [{"createUser": {"email": "slow@example.com"}}]
+
+
+def test_the_database_runs_in_wal_mode_with_a_busy_timeout(local_server: LocalServer) -> None:
+    # Readers never wait for writers, and a writer waits for the lock instead of failing.
+    with sqlite3.connect(local_server.db_path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    store_conn = local_server.store._conn()
+    assert store_conn.execute("PRAGMA busy_timeout").fetchone() == (limits.SQLITE_BUSY_TIMEOUT_MS,)

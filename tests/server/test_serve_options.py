@@ -49,8 +49,7 @@ def stop(process: subprocess.Popen[str]) -> None:
 
 
 def test_seed_users_then_list_them(tmp_path: Path, http: httpx.Client) -> None:
-    server = make_test_server(tmp_path / "kili.db")
-    server.seed_users = 250
+    server = make_test_server(tmp_path / "kili.db", seed_users=250)
     with server:
         assert server.seeded == 250
         gql = GraphQLCaller(server.endpoint, TEST_API_KEY, http)
@@ -71,8 +70,7 @@ def test_seed_users_then_list_them(tmp_path: Path, http: httpx.Client) -> None:
         }
         assert not server.store.check_password(seed_email(1), "")
     # Seeding again creates only the missing ones.
-    server = make_test_server(tmp_path / "kili.db")
-    server.seed_users = 300
+    server = make_test_server(tmp_path / "kili.db", seed_users=300)
     with server:
         assert server.seeded == 50
         assert GraphQLCaller(server.endpoint, TEST_API_KEY, http)(COUNT).data == {"countUsers": 301}
@@ -91,8 +89,7 @@ def test_seeding_is_bulk_and_idempotent(tmp_path: Path) -> None:
 def test_latency_delays_answers_without_blocking_the_server(
     tmp_path: Path, http: httpx.Client
 ) -> None:
-    server = make_test_server(tmp_path / "kili.db")
-    server.latency_ms = 1500
+    server = make_test_server(tmp_path / "kili.db", latency_ms=1500)
     with server:
         gql = GraphQLCaller(server.endpoint, TEST_API_KEY, http)
         done = threading.Event()

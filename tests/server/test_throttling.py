@@ -29,9 +29,7 @@ class FakeClock:
 
 @pytest.fixture
 def throttled_server(tmp_path: Path) -> Iterator[LocalServer]:
-    server = make_test_server(tmp_path / "kili.db")
-    server.rate_limit = 3
-    with server:
+    with make_test_server(tmp_path / "kili.db", rate_limit=3) as server:
         yield server
 
 
@@ -78,8 +76,7 @@ def test_no_limit_by_default(local_server: LocalServer, http: httpx.Client) -> N
 
 
 def test_a_zero_limit_is_refused(tmp_path: Path) -> None:
-    server = make_test_server(tmp_path / "kili.db")
-    server.rate_limit = 0
+    server = make_test_server(tmp_path / "kili.db", rate_limit=0)
     with pytest.raises(ValueError, match="positive"):
         server.start()
     assert not server.running

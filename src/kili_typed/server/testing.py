@@ -26,11 +26,20 @@ TEST_ADMIN_EMAIL = "admin@example.com"
 TEST_ADMIN_PASSWORD = "admin-pass-0123"
 
 
-def make_test_server(db_path: str | Path) -> LocalServer:
+def make_test_server(
+    db_path: str | Path,
+    *,
+    rate_limit: int | None = None,
+    seed_users: int = 0,
+    latency_ms: int = 0,
+) -> LocalServer:
     """Makes a (not yet started) server on ``db_path`` with the known test credentials.
 
     Args:
         db_path: The SQLite file, usually under pytest's ``tmp_path``.
+        rate_limit: As for :class:`LocalServer`.
+        seed_users: As for :class:`LocalServer`.
+        latency_ms: As for :class:`LocalServer`.
 
     Returns:
         The server; use it as a context manager.
@@ -40,6 +49,9 @@ def make_test_server(db_path: str | Path) -> LocalServer:
         api_key=TEST_API_KEY,
         admin_email=TEST_ADMIN_EMAIL,
         admin_password=TEST_ADMIN_PASSWORD,
+        rate_limit=rate_limit,
+        seed_users=seed_users,
+        latency_ms=latency_ms,
     )
 
 
