@@ -159,7 +159,10 @@ def test_concurrent_pages_are_bounded_and_in_order(
     with kili:
         stream = kili.users(fields=["email"], as_generator=True, disable_tqdm=True)
         assert next(stream)["email"] == "admin@example.com"
-        assert log.operations == ["countUsers"] + ["users"] * min(3, pages_in_flight)
+        # Pages are sent by worker threads: the first is surely sent, the others
+        # may still be on their way, but never more than the window allows.
+        assert log.operations[:2] == ["countUsers", "users"]
+        assert len(log.operations) <= 1 + min(3, pages_in_flight)
         rest = [row["email"] for row in stream]
         assert rest == [member(i) for i in range(SEEDED)]
         assert log.operations == ["countUsers", "users", "users", "users"]
