@@ -24,9 +24,10 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/python examples/demo.py
 
+# tools/ on the path: the codegen loads its plugins from tools/codegen_plugins.py.
 generate: $(STAMP)
-	$(BIN)/ariadne-codegen --config pyproject.toml
-	$(BIN)/ariadne-codegen --config tools/codegen-async.toml
+	PYTHONPATH=tools $(BIN)/ariadne-codegen --config pyproject.toml
+	PYTHONPATH=tools $(BIN)/ariadne-codegen --config tools/codegen-async.toml
 
 # Regenerates into a scratch copy and compares, so a stale generated/ fails the build.
 check-generated: $(STAMP)

@@ -7,6 +7,7 @@ scratch directory, then compares every file byte for byte with generated/.
 from __future__ import annotations
 
 import filecmp
+import os
 import shutil
 import subprocess
 import sys
@@ -14,8 +15,14 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-#: Files the codegen reads: its settings, the schema and the operations.
-INPUTS = ("pyproject.toml", "schema.graphql", "queries", "tools/codegen-async.toml")
+#: Files the codegen reads: its settings and plugins, the schema and the operations.
+INPUTS = (
+    "pyproject.toml",
+    "schema.graphql",
+    "queries",
+    "tools/codegen-async.toml",
+    "tools/codegen_plugins.py",
+)
 #: Codegen configurations, each run as `ariadne-codegen --config FILE`.
 CONFIGS = ("pyproject.toml", "tools/codegen-async.toml")
 
@@ -40,10 +47,13 @@ def main() -> int:
             else:
                 shutil.copy2(src, work / name)
         (work / "generated").mkdir()
+        # The scratch copy's plugins, as `make generate` loads them from tools/.
+        env = {**os.environ, "PYTHONPATH": str(work / "tools")}
         for config in CONFIGS:
             subprocess.run(
                 [str(codegen), "--config", config],
                 cwd=work,
+                env=env,
                 check=True,
                 stdout=subprocess.DEVNULL,
             )

@@ -1,5 +1,5 @@
 from datetime import datetime
-from typing import Optional
+from typing import Annotated, Optional, Union
 
 from pydantic import Field
 
@@ -14,7 +14,9 @@ class UserCore(BaseModel):
     lastname: Optional[str]
     activated: bool
     organization_id: str = Field(alias="organizationId")
-    organization_role: Optional[OrganizationRole] = Field(alias="organizationRole")
+    organization_role: Optional[
+        Annotated[Union[OrganizationRole, str], Field(union_mode="left_to_right")]
+    ] = Field(alias="organizationRole")
     created_at: datetime = Field(alias="createdAt")
     updated_at: datetime = Field(alias="updatedAt")
 

@@ -20,7 +20,7 @@ class UserWhere(BaseModel):
     email: Optional[str] = None
     activated: Optional[bool] = None
     organization: Optional["OrganizationWhere"] = None
-    api_key: Optional[str] = Field(alias="apiKey", default=None)
+    api_key: Optional[str] = Field(alias="apiKey", default=None, repr=False)
     "The API key of the user to select (sent by 2022-era clients)."
 
 
@@ -28,7 +28,7 @@ class ApiKeyWhere(BaseModel):
     """Selects API keys."""
 
     id: Optional[str] = None
-    key: Optional[str] = None
+    key: Optional[str] = Field(default=None, repr=False)
     user: Optional["UserWhere"] = None
 
 
@@ -36,7 +36,7 @@ class CreateUserData(BaseModel):
     """The new user's properties."""
 
     email: str
-    password: str
+    password: str = Field(repr=False)
     organization_role: OrganizationRole = Field(alias="organizationRole")
     firstname: Optional[str] = None
     lastname: Optional[str] = None
@@ -45,9 +45,9 @@ class CreateUserData(BaseModel):
 class UpdatePasswordData(BaseModel):
     """A password change: the old password and the new one, twice."""
 
-    old_password: str = Field(alias="oldPassword")
-    new_password_1: str = Field(alias="newPassword1")
-    new_password_2: str = Field(alias="newPassword2")
+    old_password: str = Field(alias="oldPassword", repr=False)
+    new_password_1: str = Field(alias="newPassword1", repr=False)
+    new_password_2: str = Field(alias="newPassword2", repr=False)
 
 
 class UserData(BaseModel):

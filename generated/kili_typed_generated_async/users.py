@@ -1,5 +1,5 @@
 from datetime import datetime
-from typing import Optional
+from typing import Annotated, Optional, Union
 
 from pydantic import Field
 
@@ -20,9 +20,9 @@ class UsersUsers(BaseModel):
     created_at: Optional[datetime] = Field(alias="createdAt", default=None)
     updated_at: Optional[datetime] = Field(alias="updatedAt", default=None)
     organization_id: Optional[str] = Field(alias="organizationId", default=None)
-    organization_role: Optional[OrganizationRole] = Field(
-        alias="organizationRole", default=None
-    )
+    organization_role: Optional[
+        Annotated[Union[OrganizationRole, str], Field(union_mode="left_to_right")]
+    ] = Field(alias="organizationRole", default=None)
     auth_0_id: Optional[str] = Field(alias="auth0Id", default=None)
     has_completed_labeling_tour: Optional[bool] = Field(
         alias="hasCompletedLabelingTour", default=None
@@ -30,9 +30,11 @@ class UsersUsers(BaseModel):
     highest_role_in_project: Optional[str] = Field(
         alias="highestRoleInProject", default=None
     )
-    hubspot_subscription_status: Optional[HubspotSubscriptionStatus] = Field(
-        alias="hubspotSubscriptionStatus", default=None
-    )
+    hubspot_subscription_status: Optional[
+        Annotated[
+            Union[HubspotSubscriptionStatus, str], Field(union_mode="left_to_right")
+        ]
+    ] = Field(alias="hubspotSubscriptionStatus", default=None)
     is_service_account: Optional[bool] = Field(alias="isServiceAccount", default=None)
     organization: Optional["UsersUsersOrganization"] = None
     organizations: Optional[list["UsersUsersOrganizations"]] = None
@@ -64,7 +66,7 @@ class UsersUsersOrganizations(BaseModel):
 class UsersUsersApiKeys(BaseModel):
     id: Optional[str] = None
     name: Optional[str] = None
-    key: Optional[str] = None
+    key: Optional[str] = Field(default=None, repr=False)
     created_at: Optional[datetime] = Field(alias="createdAt", default=None)
     expiry_date: Optional[datetime] = Field(alias="expiryDate", default=None)
     revoked: Optional[bool] = None
