@@ -8,7 +8,9 @@ differs, so the two facades cannot drift apart.
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
+import random
 import time
 from collections import deque
 from collections.abc import (
@@ -19,6 +21,7 @@ from collections.abc import (
     Coroutine,
     Iterator,
 )
+from dataclasses import replace
 from types import TracebackType
 from typing import Any, Literal, TypeVar, cast, overload
 
@@ -35,11 +38,12 @@ from kili_typed_generated_async.users import UsersUsers
 
 from . import operations as ops
 from ._constants import DEFAULT_MAX_CONCURRENT_PAGES, DEFAULT_READ_TIMEOUT, DEFAULT_USER_FIELDS
+from .answers import Answer, read_answer
 from .client import Kili
-from .error_mapping import map_exception
 from .listing import Listing
 from .pagination import Page
 from .progress import progress_bar
+from .retry import DEFAULT_MAX_RETRIES, Attempts, RetryPolicy, check_max_retries
 from .settings import (
     check_concurrency,
     make_timeout,
@@ -53,6 +57,36 @@ logger = logging.getLogger("kili_typed")
 
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _AsyncTransport:
+    """What the facade's generated client posts through: the shared pool, this
+    client's timeout, and each answer parsed once and checked (`read_answer`)."""
+
+    def __init__(self, http: httpx.AsyncClient, timeout: httpx.Timeout) -> None:
+        self._http = http
+        self._timeout = timeout
+
+    async def post(
+        self,
+        url: Any | str,
+        json: Any | None = None,
+        data: Any | None = None,
+        files: Any | None = None,
+        headers: Any | None = None,
+        **kwargs: Any,
+    ) -> Answer:
+        # Only JSON is posted: the user operations upload no files.
+        response = await self._http.post(url, json=json, timeout=self._timeout)
+        return read_answer(
+            response.status_code,
+            response.content,
+            content_type=response.headers.get("content-type"),
+            retry_after=response.headers.get("retry-after"),
+        )
+
+    async def aclose(self) -> None:
+        """Nothing to do: the facade owns the pool."""
 
 
 def _documented_as(twin: Callable[..., Any]) -> Callable[[F], F]:
@@ -81,6 +115,8 @@ class AsyncKili:
         max_concurrent_pages: How many pages of a `users` listing are requested
             at once. Rows still come out in order; an iterator holds at most
             this many pages. Default: 4.
+        max_retries: How many times a failed request may be sent again
+            (0: never), under the same policy as `Kili`. Default: 3.
 
     Raises:
         ConfigurationError: No API key was given or found, or the endpoint is not a URL.
@@ -101,25 +137,64 @@ class AsyncKili:
         *,
         timeout: float | httpx.Timeout = DEFAULT_READ_TIMEOUT,
         max_concurrent_pages: int = DEFAULT_MAX_CONCURRENT_PAGES,
+        max_retries: int = DEFAULT_MAX_RETRIES,
     ) -> None:
         key = resolve_api_key(api_key)
         self.api_endpoint = resolve_endpoint(api_endpoint)
         self.max_concurrent_pages = check_concurrency(max_concurrent_pages)
+        self._policy = RetryPolicy(max_retries=check_max_retries(max_retries))
+        self._timeout = make_timeout(timeout)
         self._secrets: tuple[str, ...] = (key,)
         self._http = httpx.AsyncClient(
-            headers=request_headers(key), timeout=make_timeout(timeout), verify=verify
+            headers=request_headers(key), timeout=self._timeout, verify=verify
         )
+        self._owns_http = True
+        # Seams for tests: the jitter's source and the sleep between attempts.
+        self._rng: random.Random = random.Random()
+        self._sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
         #: The generated typed async client: pydantic models instead of dicts.
         self.client = GeneratedAsyncClient(
             url=self.api_endpoint, http_client=cast(HttpClient, self._http)
         )
+        self._api = GeneratedAsyncClient(
+            url=self.api_endpoint, http_client=_AsyncTransport(self._http, self._timeout)
+        )
+
+    @property
+    def max_retries(self) -> int:
+        """How many times a failed request may be sent again."""
+        return self._policy.max_retries
+
+    @property
+    def timeout(self) -> httpx.Timeout:
+        """The connect and read timeouts of each request."""
+        return self._timeout
+
+    @_documented_as(Kili.with_options)
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncKili:
+        clone = copy.copy(self)
+        if timeout is not None:
+            clone._timeout = make_timeout(timeout)
+        if max_retries is not None:
+            clone._policy = replace(self._policy, max_retries=check_max_retries(max_retries))
+        clone._owns_http = False
+        clone._api = GeneratedAsyncClient(
+            url=self.api_endpoint, http_client=_AsyncTransport(self._http, clone._timeout)
+        )
+        return clone
 
     def __repr__(self) -> str:
         return f"AsyncKili(api_endpoint={self.api_endpoint!r}, api_key=<redacted>)"
 
     async def aclose(self) -> None:
-        """Close the connection pool."""
-        await self._http.aclose()
+        """Close the connection pool, unless it is borrowed (`with_options`)."""
+        if self._owns_http:
+            await self._http.aclose()
 
     async def __aenter__(self) -> AsyncKili:
         return self
@@ -135,16 +210,28 @@ class AsyncKili:
     async def _call(
         self, operation: str, send: Callable[[], Awaitable[T]], secrets: tuple[str, ...] = ()
     ) -> T:
-        """Run one generated-client call, turning every failure into a `KiliError`."""
-        started = time.perf_counter()
-        try:
-            result = await send()
-        except Exception as exc:
-            elapsed = time.perf_counter() - started
-            logger.debug("%s failed after %.3fs: %s", operation, elapsed, type(exc).__name__)
-            raise map_exception(exc, operation, (*self._secrets, *secrets)) from None
-        logger.debug("%s took %.3fs", operation, time.perf_counter() - started)
-        return result
+        """Run one generated-client call under the retry policy; failures raise a `KiliError`."""
+        attempts = Attempts(
+            operation,
+            mutation=operation in ops.MUTATIONS,
+            policy=self._policy,
+            secrets=(*self._secrets, *secrets),
+            rng=self._rng,
+        )
+        while True:
+            started = time.perf_counter()
+            try:
+                result = await send()
+            except Exception as exc:
+                step = attempts.failed(exc, time.perf_counter() - started)
+            else:
+                attempts.succeeded(time.perf_counter() - started)
+                return result
+            # Raised outside the `except`: the httpx or pydantic exception is not
+            # chained to the error the caller sees.
+            if step.error is not None:
+                raise step.error
+            await self._sleep(step.wait)
 
     # ----------------------------------------------------------------- queries
 
@@ -245,9 +332,7 @@ class AsyncKili:
     async def _fetch_page(self, listing: Listing, where: UserWhere, page: Page) -> list[UsersUsers]:
         answer = await self._call(
             "users",
-            lambda: self.client.users(
-                where=where, first=page.first, skip=page.skip, **listing.flags
-            ),
+            lambda: self._api.users(where=where, first=page.first, skip=page.skip, **listing.flags),
             ops.secrets_of(listing.request.where),
         )
         return answer.users
@@ -271,7 +356,7 @@ class AsyncKili:
     async def _count(self, where: UserWhere) -> int:
         answer = await self._call(
             "countUsers",
-            lambda: self.client.count_users(where=where),
+            lambda: self._api.count_users(where=where),
             ops.secrets_of(where.model_dump(by_alias=True)),
         )
         return answer.count_users
@@ -308,7 +393,7 @@ class AsyncKili:
         )
         data = CreateUserData.model_validate(variables)
         answer = await self._call(
-            "createUser", lambda: self.client.create_user(data=data), ops.secrets_of(variables)
+            "createUser", lambda: self._api.create_user(data=data), ops.secrets_of(variables)
         )
         return {"id": answer.create_user.id}
 
@@ -326,7 +411,7 @@ class AsyncKili:
         where = UserWhere.model_validate(where_variables)
         answer = await self._call(
             "updatePassword",
-            lambda: self.client.update_password(data=data, where=where),
+            lambda: self._api.update_password(data=data, where=where),
             ops.secrets_of(variables),
         )
         return {"id": answer.update_password.id}
@@ -334,7 +419,7 @@ class AsyncKili:
     @_documented_as(Kili.reset_password)
     async def reset_password(self, email: str) -> MutationResult:
         where = UserWhere.model_validate(ops.reset_password_where(email=email))
-        answer = await self._call("resetPassword", lambda: self.client.reset_password(where=where))
+        answer = await self._call("resetPassword", lambda: self._api.reset_password(where=where))
         return {"id": answer.reset_password.id}
 
     @_documented_as(Kili.update_properties_in_user)
@@ -359,7 +444,7 @@ class AsyncKili:
         where = UserWhere.model_validate(where_variables)
         answer = await self._call(
             "updatePropertiesInUser",
-            lambda: self.client.update_properties_in_user(data=data, where=where),
+            lambda: self._api.update_properties_in_user(data=data, where=where),
         )
         return {"id": answer.update_properties_in_user.id}
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import copy
 import logging
+import random
 import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 from types import TracebackType
-from typing import Literal, TypeVar, cast, overload
+from typing import Any, Literal, TypeVar, cast, overload
 
 import httpx
 from kili_typed_generated.base_client import HttpClient
@@ -23,10 +26,11 @@ from kili_typed_generated.users import UsersUsers
 
 from . import operations as ops
 from ._constants import DEFAULT_MAX_CONCURRENT_PAGES, DEFAULT_READ_TIMEOUT, DEFAULT_USER_FIELDS
-from .error_mapping import map_exception
+from .answers import Answer, read_answer
 from .listing import Listing
 from .pagination import Page
 from .progress import progress_bar
+from .retry import DEFAULT_MAX_RETRIES, Attempts, RetryPolicy, check_max_retries
 from .settings import (
     check_concurrency,
     make_timeout,
@@ -39,6 +43,36 @@ from .types import FieldList, MutationResult, OrganizationRole, UserDict
 logger = logging.getLogger("kili_typed")
 
 T = TypeVar("T")
+
+
+class _Transport:
+    """What the facade's generated client posts through: the shared pool, this
+    client's timeout, and each answer parsed once and checked (`read_answer`)."""
+
+    def __init__(self, http: httpx.Client, timeout: httpx.Timeout) -> None:
+        self._http = http
+        self._timeout = timeout
+
+    def post(
+        self,
+        url: Any | str,
+        json: Any | None = None,
+        data: Any | None = None,
+        files: Any | None = None,
+        headers: Any | None = None,
+        **kwargs: Any,
+    ) -> Answer:
+        # Only JSON is posted: the user operations upload no files.
+        response = self._http.post(url, json=json, timeout=self._timeout)
+        return read_answer(
+            response.status_code,
+            response.content,
+            content_type=response.headers.get("content-type"),
+            retry_after=response.headers.get("retry-after"),
+        )
+
+    def close(self) -> None:
+        """Nothing to do: the facade owns the pool."""
 
 
 class Kili:
@@ -54,6 +88,10 @@ class Kili:
         max_concurrent_pages: How many pages of a `users` listing are requested
             at once. Rows still come out in order; a generator holds at most
             this many pages. Default: 4.
+        max_retries: How many times a failed request may be sent again
+            (0: never). Queries are retried on connection failures, timeouts,
+            408, 429, 502, 503 and 504; a mutation only when the server
+            certainly did not process it (see `kili_typed.retry`). Default: 3.
 
     Raises:
         ConfigurationError: No API key was given or found, or the endpoint is not a URL.
@@ -74,31 +112,93 @@ class Kili:
         *,
         timeout: float | httpx.Timeout = DEFAULT_READ_TIMEOUT,
         max_concurrent_pages: int = DEFAULT_MAX_CONCURRENT_PAGES,
+        max_retries: int = DEFAULT_MAX_RETRIES,
     ) -> None:
         key = resolve_api_key(api_key)
         self.api_endpoint = resolve_endpoint(api_endpoint)
         self.max_concurrent_pages = check_concurrency(max_concurrent_pages)
+        self._policy = RetryPolicy(max_retries=check_max_retries(max_retries))
+        self._timeout = make_timeout(timeout)
         self._secrets: tuple[str, ...] = (key,)
         # One pool for the client's life: keep-alive connections are reused across
-        # calls and shared by the threads of a concurrent listing.
+        # calls, by the threads of a concurrent listing and by `with_options` copies.
         self._http = httpx.Client(
-            headers=request_headers(key), timeout=make_timeout(timeout), verify=verify
+            headers=request_headers(key), timeout=self._timeout, verify=verify
         )
+        self._owns_http = True
         self._pool: ThreadPoolExecutor | None = None
+        # Seams for tests: the jitter's source and the sleep between attempts.
+        self._rng: random.Random = random.Random()
+        self._sleep: Callable[[float], None] = time.sleep
         #: The generated typed client: pydantic models instead of dicts.
         self.client = GeneratedClient(
             url=self.api_endpoint, http_client=cast(HttpClient, self._http)
         )
+        self._api = GeneratedClient(
+            url=self.api_endpoint, http_client=_Transport(self._http, self._timeout)
+        )
+
+    @property
+    def max_retries(self) -> int:
+        """How many times a failed request may be sent again."""
+        return self._policy.max_retries
+
+    @property
+    def timeout(self) -> httpx.Timeout:
+        """The connect and read timeouts of each request."""
+        return self._timeout
+
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Kili:
+        """A copy of this client with other options, for a block of calls.
+
+        The copy shares this client's connection pool (closing the copy leaves
+        the pool open; closing this client closes it for both).
+
+        Args:
+            timeout: Seconds to wait for each read (or an `httpx.Timeout`);
+                `None` keeps this client's.
+            max_retries: How many times a failed request may be sent again;
+                `None` keeps this client's.
+
+        Returns:
+            The copy.
+
+        Raises:
+            TypeError: An option has the wrong type.
+            ValueError: An option has a wrong value.
+
+        Examples:
+            ```
+            >>> kili.with_options(timeout=300, max_retries=0).count_users()
+            ```
+        """
+        clone = copy.copy(self)
+        if timeout is not None:
+            clone._timeout = make_timeout(timeout)
+        if max_retries is not None:
+            clone._policy = replace(self._policy, max_retries=check_max_retries(max_retries))
+        clone._owns_http = False
+        clone._pool = None
+        clone._api = GeneratedClient(
+            url=self.api_endpoint, http_client=_Transport(self._http, clone._timeout)
+        )
+        return clone
 
     def __repr__(self) -> str:
         return f"Kili(api_endpoint={self.api_endpoint!r}, api_key=<redacted>)"
 
     def close(self) -> None:
-        """Close the connection pool and the listing threads."""
+        """Close the listing threads, and the connection pool unless it is borrowed."""
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
-        self._http.close()
+        if self._owns_http:
+            self._http.close()
 
     def __enter__(self) -> Kili:
         return self
@@ -112,16 +212,28 @@ class Kili:
         self.close()
 
     def _call(self, operation: str, send: Callable[[], T], secrets: tuple[str, ...] = ()) -> T:
-        """Run one generated-client call, turning every failure into a `KiliError`."""
-        started = time.perf_counter()
-        try:
-            result = send()
-        except Exception as exc:
-            elapsed = time.perf_counter() - started
-            logger.debug("%s failed after %.3fs: %s", operation, elapsed, type(exc).__name__)
-            raise map_exception(exc, operation, (*self._secrets, *secrets)) from None
-        logger.debug("%s took %.3fs", operation, time.perf_counter() - started)
-        return result
+        """Run one generated-client call under the retry policy; failures raise a `KiliError`."""
+        attempts = Attempts(
+            operation,
+            mutation=operation in ops.MUTATIONS,
+            policy=self._policy,
+            secrets=(*self._secrets, *secrets),
+            rng=self._rng,
+        )
+        while True:
+            started = time.perf_counter()
+            try:
+                result = send()
+            except Exception as exc:
+                step = attempts.failed(exc, time.perf_counter() - started)
+            else:
+                attempts.succeeded(time.perf_counter() - started)
+                return result
+            # Raised outside the `except`: the httpx or pydantic exception is not
+            # chained to the error the caller sees.
+            if step.error is not None:
+                raise step.error
+            self._sleep(step.wait)
 
     # ----------------------------------------------------------------- queries
 
@@ -248,9 +360,7 @@ class Kili:
     def _fetch_page(self, listing: Listing, where: UserWhere, page: Page) -> list[UsersUsers]:
         answer = self._call(
             "users",
-            lambda: self.client.users(
-                where=where, first=page.first, skip=page.skip, **listing.flags
-            ),
+            lambda: self._api.users(where=where, first=page.first, skip=page.skip, **listing.flags),
             ops.secrets_of(listing.request.where),
         )
         return answer.users
@@ -282,7 +392,7 @@ class Kili:
     def _count(self, where: UserWhere) -> int:
         answer = self._call(
             "countUsers",
-            lambda: self.client.count_users(where=where),
+            lambda: self._api.count_users(where=where),
             ops.secrets_of(where.model_dump(by_alias=True)),
         )
         return answer.count_users
@@ -349,7 +459,7 @@ class Kili:
         )
         data = CreateUserData.model_validate(variables)
         answer = self._call(
-            "createUser", lambda: self.client.create_user(data=data), ops.secrets_of(variables)
+            "createUser", lambda: self._api.create_user(data=data), ops.secrets_of(variables)
         )
         return {"id": answer.create_user.id}
 
@@ -385,7 +495,7 @@ class Kili:
         where = UserWhere.model_validate(where_variables)
         answer = self._call(
             "updatePassword",
-            lambda: self.client.update_password(data=data, where=where),
+            lambda: self._api.update_password(data=data, where=where),
             ops.secrets_of(variables),
         )
         return {"id": answer.update_password.id}
@@ -408,7 +518,7 @@ class Kili:
             KiliError: The request failed.
         """
         where = UserWhere.model_validate(ops.reset_password_where(email=email))
-        answer = self._call("resetPassword", lambda: self.client.reset_password(where=where))
+        answer = self._call("resetPassword", lambda: self._api.reset_password(where=where))
         return {"id": answer.reset_password.id}
 
     def update_properties_in_user(
@@ -452,6 +562,6 @@ class Kili:
         where = UserWhere.model_validate(where_variables)
         answer = self._call(
             "updatePropertiesInUser",
-            lambda: self.client.update_properties_in_user(data=data, where=where),
+            lambda: self._api.update_properties_in_user(data=data, where=where),
         )
         return {"id": answer.update_properties_in_user.id}

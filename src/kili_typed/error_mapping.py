@@ -1,8 +1,19 @@
-"""Turning what went wrong during a call into the project's own errors. Pure."""
+"""Turning what went wrong during a call into the project's own errors. Pure.
+
+Three things can go wrong in a call of the generated client, and each maps here:
+
+- httpx fails to send or to receive (`KiliConnectionError`, `KiliTimeoutError`);
+- the answer is not a successful GraphQL answer (`kili_typed.answers.UnusableAnswer`):
+  an HTTP error status, GraphQL errors, or not the expected JSON;
+- the answer's ``data`` does not fit the generated models (`pydantic.ValidationError`).
+
+Anything else is a bug of kili-typed and is not disguised: `map_exception`
+returns ``None`` for it and the facade lets it through unchanged.
+"""
 
 from __future__ import annotations
 
-import json
+import re
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -10,8 +21,8 @@ from typing import Any
 
 import httpx
 import pydantic
-from kili_typed_generated.exceptions import GraphQLClientGraphQLMultiError
 
+from .answers import Answer, UnusableAnswer
 from .errors import (
     AuthenticationError,
     GraphQLError,
@@ -28,10 +39,23 @@ from .errors import (
 from .redaction import redact
 
 _MAX_BODY_IN_MESSAGE = 200
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+#: Errors where httpx never established the connection: the server got nothing.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+#: What an entry of ``errors`` without a message says instead.
+NO_MESSAGE = "(the server gave no message)"
 
 
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header: seconds or an HTTP date."""
+    """Seconds to wait from a ``Retry-After`` header: seconds or an HTTP date.
+
+    Args:
+        value: The header's value, if any.
+        now: The current time, for an HTTP date (default: the clock's).
+
+    Returns:
+        Seconds, never negative; ``None`` when absent or unreadable.
+    """
     if value is None:
         return None
     value = value.strip()
@@ -45,130 +69,185 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
         if when.tzinfo is None:
             when = when.replace(tzinfo=timezone.utc)
         seconds = (when - (now or datetime.now(timezone.utc))).total_seconds()
+    if seconds != seconds or seconds in (float("inf"), float("-inf")):  # NaN, inf
+        return None
     return max(0.0, seconds)
 
 
-def _server_message(response: Any) -> str:
-    """The most useful text of an error answer: GraphQL messages, else the body."""
-    text = getattr(response, "text", "")
-    try:
-        body = json.loads(text)
-    except ValueError:
-        body = None
-    if isinstance(body, dict) and isinstance(body.get("errors"), list):
-        messages = [str(e.get("message", "")) for e in body["errors"] if isinstance(e, dict)]
-        if any(messages):
-            return "; ".join(m for m in messages if m)
+def _json_kind(value: Any) -> str:
+    kinds = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
+    if value is None:
+        return "null"
+    return kinds.get(type(value), "a number")
+
+
+def _looks_like_html(answer: Answer) -> bool:
+    if answer.content_type and "html" in answer.content_type.lower():
+        return True
+    return answer.text.lstrip()[:1] == "<"
+
+
+def _snippet(text: str) -> str:
     text = " ".join(text.split())
     return text[:_MAX_BODY_IN_MESSAGE] + ("..." if len(text) > _MAX_BODY_IN_MESSAGE else "")
 
 
-def _error_list(response: Any) -> list[Any] | None:
-    """The ``errors`` list of a GraphQL-shaped error body, if it is one."""
-    try:
-        body = json.loads(getattr(response, "text", ""))
-    except ValueError:
-        return None
+def describe_body(answer: Answer) -> str:
+    """A short, readable account of a body that is not the expected JSON."""
+    if not answer.content.strip():
+        return "an empty body"
+    if _looks_like_html(answer):
+        title = _TITLE.search(answer.text)
+        return f"an HTML page ({_snippet(title.group(1))!r})" if title else "an HTML page"
+    return repr(_snippet(answer.text))
+
+
+def _error_entries(body: Any) -> list[dict[str, Any]] | None:
+    """The ``errors`` list of a GraphQL body when it is a non-empty list of objects."""
     errors = body.get("errors") if isinstance(body, dict) else None
     if isinstance(errors, list) and errors and all(isinstance(e, dict) for e in errors):
         return errors
     return None
 
 
-def _detail(error: Any) -> GraphQLErrorDetail:
-    extensions = error.extensions if isinstance(error.extensions, dict) else {}
+def error_detail(entry: dict[str, Any], secrets: Iterable[str] = ()) -> GraphQLErrorDetail:
+    """One entry of ``errors`` as a `GraphQLErrorDetail`; missing parts are tolerated.
+
+    The spec requires ``message``; ``extensions`` (and so ``code``) and ``path``
+    are optional, and an official client crashes on an error without them.
+    """
+    message = entry.get("message")
+    extensions = entry.get("extensions")
+    extensions = dict(extensions) if isinstance(extensions, dict) else {}
     code = extensions.get("code")
+    path = entry.get("path")
+    good_path = isinstance(path, list) and all(isinstance(p, (str, int)) for p in path)
     return GraphQLErrorDetail(
-        message=str(error.message),
+        message=redact(message, secrets) if isinstance(message, str) and message else NO_MESSAGE,
         code=str(code) if code is not None else None,
-        path=list(error.path) if error.path else None,
-        extensions=dict(extensions),
+        path=list(path) if good_path and path else None,
+        extensions=extensions,
     )
 
 
-def _generated_kind(exc: BaseException) -> str | None:
-    """The class name of an exception raised by either generated package.
-
-    The sync and async packages each define their own (identical) exception
-    classes; matching on the name serves both without importing the async one.
-    """
-    cls = type(exc)
-    return cls.__name__ if cls.__module__.startswith("kili_typed_generated") else None
+def _graphql_error(
+    errors: list[dict[str, Any]], data: Any, operation: str, secrets: tuple[str, ...]
+) -> GraphQLError:
+    details = [error_detail(e, secrets) for e in errors]
+    summary = "; ".join(f"{d.message} ({d.code})" if d.code else d.message for d in details)
+    return GraphQLError(f"{operation}: {summary}", errors=details, operation=operation, data=data)
 
 
-def map_exception(exc: BaseException, operation: str, secrets: Iterable[str]) -> KiliError:
-    """The `KiliError` that stands for `exc`, raised while running `operation`.
+def shape_problem(answer: Answer) -> str:
+    """What is wrong with a 2xx answer that carries no GraphQL errors."""
+    body = answer.body
+    if not answer.is_json:
+        return f"the answer is not JSON but {describe_body(answer)}"
+    if not isinstance(body, dict):
+        return f"the answer is {_json_kind(body)}, not a GraphQL object"
+    errors = body.get("errors")
+    if isinstance(errors, list) and errors:
+        return "the answer's 'errors' holds something other than objects"
+    if errors:
+        return f"the answer's 'errors' is {_json_kind(errors)}, not a list of objects"
+    if "data" not in body:
+        return "the answer has neither 'data' nor 'errors'"
+    if body["data"] is None:
+        return "the answer's 'data' is null and it lists no errors"
+    return f"the answer's 'data' is {_json_kind(body['data'])}, not an object"
+
+
+def answer_error(answer: Answer, operation: str, secrets: Iterable[str] = ()) -> KiliError:
+    """The `KiliError` for an answer the generated client cannot read.
 
     Args:
-        exc: What the generated client, httpx or pydantic raised.
+        answer: An answer refused by `kili_typed.answers.read_answer`.
         operation: The GraphQL operation name, e.g. ``"users"``.
         secrets: Values to keep out of the message (API key, passwords).
 
     Returns:
-        The project's error; an unexpected `exc` becomes a plain `KiliError`.
+        An `HTTPStatusError` subclass for an error status (a `GraphQLError` for a
+        400 listing GraphQL errors), a `GraphQLError` for errors in a 2xx answer,
+        else a `MalformedResponseError` saying what is wrong.
     """
     secrets = tuple(secrets)
+    status = answer.status_code
+    errors = _error_entries(answer.body) if answer.is_json else None
+    data = answer.body.get("data") if isinstance(answer.body, dict) else None
+    if answer.is_success:
+        if errors is not None:
+            return _graphql_error(errors, data, operation, secrets)
+        return MalformedResponseError(
+            f"{operation}: {redact(shape_problem(answer), secrets)}", operation=operation
+        )
+    if status == 400 and errors is not None:
+        # GraphQL servers answer 400 to documents or variables they reject.
+        return _graphql_error(errors, data, operation, secrets)
+    if errors is not None:
+        said = "; ".join(error_detail(e, secrets).message for e in errors)
+    else:
+        said = redact(
+            describe_body(answer) if not answer.is_json else _snippet(answer.text), secrets
+        )
+    message = f"{operation}: HTTP {status}: {said}"
+    wait = parse_retry_after(answer.retry_after)
+    if status == 401:
+        return AuthenticationError(message, status_code=status, operation=operation)
+    if status == 403:
+        return PermissionDeniedError(message, status_code=status, operation=operation)
+    if status == 429:
+        return RateLimitError(message, status_code=status, retry_after=wait, operation=operation)
+    if status >= 500:
+        return ServerError(message, status_code=status, retry_after=wait, operation=operation)
+    return HTTPStatusError(message, status_code=status, retry_after=wait, operation=operation)
 
-    def clean(text: str) -> str:
-        return redact(text, secrets)
 
+def _validation_summary(exc: pydantic.ValidationError) -> str:
+    """Where the data did not fit, without the offending values (they may be secret)."""
+    problems = exc.errors(include_input=False, include_url=False)
+    first = problems[0]
+    where = ".".join(str(part) for part in first["loc"]) or "data"
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return f"{where}: {first['msg']}{more}"
+
+
+def map_exception(exc: BaseException, operation: str, secrets: Iterable[str]) -> KiliError | None:
+    """The `KiliError` that stands for `exc`, raised while running `operation`.
+
+    Args:
+        exc: What sending the request or reading the answer raised.
+        operation: The GraphQL operation name, e.g. ``"users"``.
+        secrets: Values to keep out of the message (API key, passwords).
+
+    Returns:
+        The project's error, or ``None`` when `exc` is not a failure of the call
+        but a bug, to be raised as it is.
+    """
+    secrets = tuple(secrets)
     if isinstance(exc, KiliError):
         return exc
-    generated: Any = exc
-    kind = _generated_kind(exc)
+    if isinstance(exc, UnusableAnswer):
+        return answer_error(exc.answer, operation, secrets)
     if isinstance(exc, httpx.TimeoutException):
         return KiliTimeoutError(
-            f"{operation}: timed out ({type(exc).__name__})", operation=operation
+            f"{operation}: timed out ({type(exc).__name__})",
+            request_sent=not isinstance(exc, _NOT_SENT),
+            operation=operation,
         )
-    if isinstance(exc, httpx.TransportError):
+    if isinstance(exc, httpx.DecodingError):
+        return MalformedResponseError(
+            f"{operation}: the answer's body could not be decoded", operation=operation
+        )
+    if isinstance(exc, httpx.RequestError):
         return KiliConnectionError(
-            f"{operation}: connection failed: {clean(str(exc)) or type(exc).__name__}",
+            f"{operation}: connection failed: {redact(str(exc), secrets) or type(exc).__name__}",
+            request_sent=not isinstance(exc, _NOT_SENT),
             operation=operation,
         )
-    if kind == "GraphQLClientHttpError":
-        response = generated.response
-        status: int = generated.status_code
-        message = f"{operation}: HTTP {status}: {clean(_server_message(response))}"
-        if status == 401:
-            return AuthenticationError(message, status_code=status, operation=operation)
-        if status == 403:
-            return PermissionDeniedError(message, status_code=status, operation=operation)
-        if status == 429:
-            headers = getattr(response, "headers", {})
-            return RateLimitError(
-                message,
-                status_code=status,
-                retry_after=parse_retry_after(headers.get("retry-after")),
-                operation=operation,
-            )
-        if status >= 500:
-            return ServerError(message, status_code=status, operation=operation)
-        errors_in_body = _error_list(response) if status == 400 else None
-        if errors_in_body is not None:
-            # GraphQL servers answer 400 to documents or variables they reject.
-            return map_exception(
-                GraphQLClientGraphQLMultiError.from_errors_dicts(errors_in_body),
-                operation,
-                secrets,
-            )
-        return HTTPStatusError(message, status_code=status, operation=operation)
-    if kind == "GraphQLClientGraphQLMultiError":
-        details = [_detail(e) for e in generated.errors]
-        details = [
-            GraphQLErrorDetail(clean(d.message), d.code, d.path, d.extensions) for d in details
-        ]
-        summary = "; ".join(f"{d.message} ({d.code})" if d.code else d.message for d in details)
-        return GraphQLError(
-            f"{operation}: {summary}", errors=details, operation=operation, data=generated.data
-        )
-    if kind == "GraphQLClientInvalidResponseError":
-        body = clean(_server_message(generated.response))
+    if isinstance(exc, pydantic.ValidationError):
         return MalformedResponseError(
-            f"{operation}: the answer is not GraphQL JSON: {body!r}", operation=operation
-        )
-    if isinstance(exc, (pydantic.ValidationError, KeyError, TypeError, ValueError)):
-        return MalformedResponseError(
-            f"{operation}: the answer does not have the expected shape ({type(exc).__name__})",
+            f"{operation}: the answer does not have the expected shape: "
+            f"{redact(_validation_summary(exc), secrets)}",
             operation=operation,
         )
-    return KiliError(f"{operation}: {type(exc).__name__}: {clean(str(exc))}", operation=operation)
+    return None

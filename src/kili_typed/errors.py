@@ -17,8 +17,11 @@ wrong once a request is under way raises a `KiliError`:
     ├── MalformedResponseError: the answer is not the expected GraphQL JSON
     └── OutcomeUnknownError: a mutation may or may not have been applied
 
-Messages carry the server's message and the operation; they never carry the
-API key or a password.
+Each is raised once the retry policy (`kili_typed.retry`) has given up; its
+`attempts` says how many requests were tried. Messages carry the server's
+message and the operation; they never carry the API key or a password.
+Nothing raised by httpx, pydantic or the generated packages gets past the
+facades: any other exception is a bug of kili-typed, and is left as it is.
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ class KiliError(Exception):
         self.message = message
         #: The GraphQL operation that failed (e.g. ``"users"``), when known.
         self.operation = operation
+        #: How many requests were tried before giving up (retries included).
+        self.attempts = 1
 
 
 class ConfigurationError(KiliError, ValueError):
@@ -45,6 +50,13 @@ class ConfigurationError(KiliError, ValueError):
 class KiliConnectionError(KiliError):
     """The server could not be reached, or the connection broke mid-call."""
 
+    def __init__(
+        self, message: str, *, request_sent: bool = True, operation: str | None = None
+    ) -> None:
+        super().__init__(message, operation=operation)
+        #: False when the connection was never established, so the server got nothing.
+        self.request_sent = request_sent
+
 
 class KiliTimeoutError(KiliConnectionError):
     """Connecting to the server, or waiting for its answer, took too long."""
@@ -53,10 +65,19 @@ class KiliTimeoutError(KiliConnectionError):
 class HTTPStatusError(KiliError):
     """The server answered with an HTTP error status."""
 
-    def __init__(self, message: str, *, status_code: int, operation: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        retry_after: float | None = None,
+        operation: str | None = None,
+    ) -> None:
         super().__init__(message, operation=operation)
         #: The HTTP status code of the answer.
         self.status_code = status_code
+        #: Seconds the server asked to wait before trying again (``Retry-After``), if it said.
+        self.retry_after = retry_after
 
 
 class AuthenticationError(HTTPStatusError):
@@ -68,7 +89,11 @@ class PermissionDeniedError(HTTPStatusError):
 
 
 class RateLimitError(HTTPStatusError):
-    """HTTP 429: too many requests."""
+    """HTTP 429: too many requests.
+
+    Raised once the retries are spent, or at once when the server asks to wait
+    longer than `kili_typed.retry.MAX_RETRY_AFTER`: `retry_after` says how long.
+    """
 
     def __init__(
         self,
@@ -78,9 +103,9 @@ class RateLimitError(HTTPStatusError):
         retry_after: float | None = None,
         operation: str | None = None,
     ) -> None:
-        super().__init__(message, status_code=status_code, operation=operation)
-        #: Seconds the server asked to wait before trying again, when it said.
-        self.retry_after = retry_after
+        super().__init__(
+            message, status_code=status_code, retry_after=retry_after, operation=operation
+        )
 
 
 class ServerError(HTTPStatusError):
@@ -127,5 +152,14 @@ class MalformedResponseError(KiliError):
 class OutcomeUnknownError(KiliError):
     """A mutation was sent but its outcome is unknown; it was not resent.
 
+    Raised when the request may have reached the server and no answer says
+    what became of it: a read timeout, a connection broken after sending, a
+    5xx answer (but a 503 with ``Retry-After``), an answer cut short or not of
+    the expected shape. Sending it again could apply it twice, so it was not.
     Check the server's state (for instance with `users`) before trying again.
     """
+
+    def __init__(self, message: str, *, cause: KiliError, operation: str | None = None) -> None:
+        super().__init__(message, operation=operation)
+        #: What went wrong, e.g. a `KiliTimeoutError` or a `ServerError`.
+        self.cause = cause

@@ -19,6 +19,9 @@ from .fields import FieldSelection, select_fields
 #: GraphQL variables of one input object, e.g. a `UserWhere`.
 Variables = dict[str, Any]
 
+#: The operations that write: resent only when the server surely did not run them.
+MUTATIONS = frozenset({"createUser", "updatePassword", "resetPassword", "updatePropertiesInUser"})
+
 
 def user_where(
     method: str,

@@ -17,3 +17,16 @@ def redact(text: str, secrets: Iterable[str]) -> str:
         if secret:
             text = text.replace(secret, REDACTED)
     return text
+
+
+class Secrets(tuple[str, ...]):
+    """The secret values of one call (API key, passwords), to redact.
+
+    A tuple whose ``repr`` never shows them, so a debugger or a traceback
+    printer that shows locals does not either.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"Secrets(<{len(self)} redacted>)"

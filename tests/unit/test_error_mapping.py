@@ -1,111 +1,260 @@
-"""How failures map onto the error tree (pure: responses built in memory)."""
+"""How failures map onto the error tree (pure: answers and exceptions built in memory)."""
 
 from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
+from typing import Any
 
 import httpx
 import pydantic
 import pytest
-from kili_typed_generated.exceptions import (
-    GraphQLClientGraphQLMultiError,
-    GraphQLClientHttpError,
-    GraphQLClientInvalidResponseError,
-)
 
 from kili_typed import errors
-from kili_typed.error_mapping import map_exception, parse_retry_after
+from kili_typed.answers import UnusableAnswer, parse_answer, read_answer
+from kili_typed.error_mapping import NO_MESSAGE, map_exception, parse_retry_after
 
 KEY = "very-secret-key"
+HTML = "text/html; charset=utf-8"
 
 
-def http_error(status: int, body: str, headers: dict[str, str] | None = None) -> Exception:
-    response = httpx.Response(status, text=body, headers=headers or {})
-    return GraphQLClientHttpError(status_code=status, response=response)
+def answer(
+    status: int,
+    body: object,
+    *,
+    content_type: str | None = None,
+    retry_after: str | None = None,
+) -> UnusableAnswer:
+    """What a facade's transport raises for an answer: `body` as JSON unless it is str."""
+    content = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+    parsed = parse_answer(status, content, content_type=content_type, retry_after=retry_after)
+    return UnusableAnswer(parsed)
 
 
-@pytest.mark.parametrize(
-    ("exc", "kind", "text"),
-    [
-        (
-            http_error(
-                401,
-                '{"errors": [{"message": "Unauthorized", '
-                '"extensions": {"code": "UNAUTHENTICATED"}}]}',
-            ),
-            errors.AuthenticationError,
-            "users: HTTP 401: Unauthorized",
-        ),
-        (http_error(403, "nope"), errors.PermissionDeniedError, "HTTP 403: nope"),
-        (http_error(502, "<html>Bad gateway</html>"), errors.ServerError, "HTTP 502"),
-        (http_error(418, "teapot"), errors.HTTPStatusError, "HTTP 418: teapot"),
-        (http_error(429, "slow down", {"Retry-After": "7"}), errors.RateLimitError, "HTTP 429"),
-        (httpx.ConnectError("refused"), errors.KiliConnectionError, "connection failed: refused"),
-        (httpx.ReadTimeout("slow"), errors.KiliTimeoutError, "timed out (ReadTimeout)"),
-        (
-            GraphQLClientInvalidResponseError(response=httpx.Response(200, text="<html>")),
-            errors.MalformedResponseError,
-            "not GraphQL JSON",
-        ),
-        (KeyError("message"), errors.MalformedResponseError, "expected shape"),
-    ],
-)
-def test_mapping(exc: Exception, kind: type[errors.KiliError], text: str) -> None:
+def gql_errors(*entries: dict[str, Any], data: Any = None) -> dict[str, Any]:
+    return {"errors": list(entries), "data": data}
+
+
+UNAUTHENTICATED = {"message": "Unauthorized", "extensions": {"code": "UNAUTHENTICATED"}}
+
+# (name, what was raised, expected class, text expected in the message)
+CASES: list[tuple[str, BaseException, type[errors.KiliError], str]] = [
+    # HTTP error statuses
+    (
+        "401",
+        answer(401, gql_errors(UNAUTHENTICATED)),
+        errors.AuthenticationError,
+        "users: HTTP 401: Unauthorized",
+    ),
+    ("403", answer(403, "nope"), errors.PermissionDeniedError, "users: HTTP 403: 'nope'"),
+    (
+        "502 HTML page",
+        answer(502, "<html><title>502 Bad Gateway</title><body>nginx</body></html>"),
+        errors.ServerError,
+        "users: HTTP 502: an HTML page ('502 Bad Gateway')",
+    ),
+    ("504 empty", answer(504, ""), errors.ServerError, "users: HTTP 504: an empty body"),
+    ("418", answer(418, "teapot"), errors.HTTPStatusError, "users: HTTP 418: 'teapot'"),
+    (
+        "429",
+        answer(429, "slow down", retry_after="7"),
+        errors.RateLimitError,
+        "users: HTTP 429: 'slow down'",
+    ),
+    (
+        "400 GraphQL errors",
+        answer(400, gql_errors({"message": "bad", "extensions": {"code": "BAD_USER_INPUT"}})),
+        errors.GraphQLError,
+        "users: bad (BAD_USER_INPUT)",
+    ),
+    # 2xx answers that are not a GraphQL success
+    (
+        "not JSON",
+        answer(200, "hello there"),
+        errors.MalformedResponseError,
+        "users: the answer is not JSON but 'hello there'",
+    ),
+    (
+        "HTML page",
+        answer(200, "<!doctype html><title>Maintenance</title>", content_type=HTML),
+        errors.MalformedResponseError,
+        "users: the answer is not JSON but an HTML page ('Maintenance')",
+    ),
+    (
+        "empty body",
+        answer(200, ""),
+        errors.MalformedResponseError,
+        "users: the answer is not JSON but an empty body",
+    ),
+    (
+        "JSON array",
+        answer(200, []),
+        errors.MalformedResponseError,
+        "users: the answer is an array, not a GraphQL object",
+    ),
+    (
+        "no data",
+        answer(200, {}),
+        errors.MalformedResponseError,
+        "users: the answer has neither 'data' nor 'errors'",
+    ),
+    (
+        "data null",
+        answer(200, {"data": None}),
+        errors.MalformedResponseError,
+        "users: the answer's 'data' is null and it lists no errors",
+    ),
+    (
+        "data list",
+        answer(200, {"data": [1]}),
+        errors.MalformedResponseError,
+        "users: the answer's 'data' is an array, not an object",
+    ),
+    (
+        "errors a string",
+        answer(200, {"errors": "boom", "data": None}),
+        errors.MalformedResponseError,
+        "users: the answer's 'errors' is a string, not a list of objects",
+    ),
+    (
+        "errors of numbers",
+        answer(200, {"errors": [1, 2]}),
+        errors.MalformedResponseError,
+        "users: the answer's 'errors' holds something other than objects",
+    ),
+    (
+        "errors without extensions",
+        answer(200, gql_errors({"message": "boom"})),
+        errors.GraphQLError,
+        "users: boom",
+    ),
+    (
+        "errors without message",
+        answer(200, gql_errors({"extensions": {"code": "INTERNAL"}})),
+        errors.GraphQLError,
+        f"users: {NO_MESSAGE} (INTERNAL)",
+    ),
+    # failures to send or receive
+    (
+        "refused",
+        httpx.ConnectError("refused"),
+        errors.KiliConnectionError,
+        "users: connection failed: refused",
+    ),
+    (
+        "read timeout",
+        httpx.ReadTimeout("slow"),
+        errors.KiliTimeoutError,
+        "users: timed out (ReadTimeout)",
+    ),
+    (
+        "reset",
+        httpx.ReadError("[Errno 104] Connection reset by peer"),
+        errors.KiliConnectionError,
+        "users: connection failed: [Errno 104] Connection reset by peer",
+    ),
+    (
+        "cut short",
+        httpx.RemoteProtocolError("peer closed connection without sending complete message body"),
+        errors.KiliConnectionError,
+        "without sending complete message body",
+    ),
+    (
+        "undecodable",
+        httpx.DecodingError("bad gzip"),
+        errors.MalformedResponseError,
+        "users: the answer's body could not be decoded",
+    ),
+]
+
+
+@pytest.mark.parametrize(("exc", "kind", "text"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_mapping(exc: BaseException, kind: type[errors.KiliError], text: str) -> None:
     mapped = map_exception(exc, "users", [KEY])
     assert type(mapped) is kind
     assert text in str(mapped)
     assert mapped.operation == "users"
 
 
-def test_a_400_with_graphql_errors_is_a_graphql_error() -> None:
-    body = json.dumps(
-        {"errors": [{"message": "first must be 0..100", "extensions": {"code": "BAD_USER_INPUT"}}]}
-    )
-    mapped = map_exception(http_error(400, body), "users", [])
-    assert isinstance(mapped, errors.GraphQLError)
-    assert mapped.code == "BAD_USER_INPUT"
-    assert str(mapped) == "users: first must be 0..100 (BAD_USER_INPUT)"
+@pytest.mark.parametrize(
+    ("exc", "sent"),
+    [
+        (httpx.ConnectError("refused"), False),
+        (httpx.ConnectTimeout("slow"), False),
+        (httpx.PoolTimeout("busy"), False),
+        (httpx.ReadTimeout("slow"), True),
+        (httpx.WriteTimeout("slow"), True),
+        (httpx.ReadError("reset"), True),
+        (httpx.RemoteProtocolError("closed"), True),
+    ],
+)
+def test_connection_errors_say_whether_the_request_left(exc: Exception, sent: bool) -> None:
+    mapped = map_exception(exc, "createUser", [])
+    assert isinstance(mapped, errors.KiliConnectionError)
+    assert mapped.request_sent is sent
 
 
-def test_rate_limit_carries_the_wait() -> None:
-    mapped = map_exception(http_error(429, "", {"Retry-After": "7"}), "users", [])
-    assert isinstance(mapped, errors.RateLimitError)
-    assert mapped.retry_after == 7.0
-    assert mapped.status_code == 429
+@pytest.mark.parametrize(
+    "exc", [KeyError("message"), TypeError("oops"), ValueError("bug"), AttributeError("x")]
+)
+def test_our_own_bugs_are_not_disguised(exc: Exception) -> None:
+    assert map_exception(exc, "users", []) is None
+
+
+def test_a_kili_error_is_kept() -> None:
+    error = errors.MalformedResponseError("users: x", operation="users")
+    assert map_exception(error, "users", []) is error
+
+
+def test_waits_are_read_from_retry_after() -> None:
+    limited = map_exception(answer(429, "", retry_after="7"), "users", [])
+    assert isinstance(limited, errors.RateLimitError)
+    assert (limited.retry_after, limited.status_code) == (7.0, 429)
+    unsaid = map_exception(answer(429, ""), "users", [])
+    assert isinstance(unsaid, errors.RateLimitError) and unsaid.retry_after is None
+    busy = map_exception(answer(503, "", retry_after="2"), "users", [])
+    assert isinstance(busy, errors.ServerError) and busy.retry_after == 2.0
 
 
 def test_graphql_errors_carry_every_detail_and_partial_data() -> None:
-    exc = GraphQLClientGraphQLMultiError.from_errors_dicts(
-        [
-            {"message": "no such user", "path": ["users"], "extensions": {"code": "NOT_FOUND"}},
-            {"message": "second"},
-        ],
-        data={"users": None},
+    exc = answer(
+        200,
+        gql_errors(
+            {"message": "no such user", "path": ["users", 0], "extensions": {"code": "NOT_FOUND"}},
+            {"message": "second", "path": "not a path"},
+            data={"users": None},
+        ),
     )
     mapped = map_exception(exc, "users", [])
     assert isinstance(mapped, errors.GraphQLError)
     assert mapped.code == "NOT_FOUND"
     assert [e.message for e in mapped.errors] == ["no such user", "second"]
-    assert mapped.errors[0].path == ["users"]
-    assert mapped.errors[1].code is None
+    assert mapped.errors[0].path == ["users", 0]
+    assert mapped.errors[0].extensions == {"code": "NOT_FOUND"}
+    assert mapped.errors[1].path is None
+    assert mapped.errors[1].code is None and mapped.errors[1].extensions == {}
     assert mapped.data == {"users": None}
+    assert mapped.operation == "users"
     assert str(mapped) == "users: no such user (NOT_FOUND); second"
 
 
+def test_a_successful_answer_goes_through_parsed_once() -> None:
+    content = json.dumps({"data": {"countUsers": 3}, "errors": []}).encode()
+    read = read_answer(200, content)
+    assert read.json() == {"data": {"countUsers": 3}, "errors": []}
+
+
 def test_secrets_echoed_by_the_server_are_redacted() -> None:
-    exc = GraphQLClientGraphQLMultiError.from_errors_dicts(
-        [{"message": f"bad key {KEY} or password hunter22", "extensions": {"code": "X"}}]
-    )
-    mapped = map_exception(exc, "createUser", [KEY, "hunter22"])
+    echoed = answer(200, gql_errors({"message": f"bad key {KEY} or password hunter22"}))
+    mapped = map_exception(echoed, "createUser", [KEY, "hunter22"])
     assert isinstance(mapped, errors.GraphQLError)
     assert KEY not in str(mapped) and "hunter22" not in str(mapped)
     assert KEY not in repr(mapped.errors)
-    body = http_error(500, f"boom {KEY}")
-    assert KEY not in str(map_exception(body, "users", [KEY]))
+    for raw in (answer(500, f"boom {KEY}"), answer(200, f"not json {KEY}")):
+        assert KEY not in str(map_exception(raw, "users", [KEY]))
 
 
-def test_validation_errors_do_not_show_the_input() -> None:
+def test_validation_errors_say_where_but_not_the_value() -> None:
     class M(pydantic.BaseModel):
         x: int
 
@@ -113,6 +262,7 @@ def test_validation_errors_do_not_show_the_input() -> None:
         M.model_validate({"x": "hunter22"})
     mapped = map_exception(info.value, "users", [])
     assert isinstance(mapped, errors.MalformedResponseError)
+    assert str(mapped).startswith("users: the answer does not have the expected shape: x: ")
     assert "hunter22" not in str(mapped)
 
 
@@ -123,6 +273,8 @@ def test_validation_errors_do_not_show_the_input() -> None:
         ("3", 3.0),
         ("0.5", 0.5),
         ("-4", 0.0),
+        ("nan", None),
+        ("inf", None),
         ("Sun, 29 Nov 2026 10:00:30 GMT", 30.0),
         ("Sun, 29 Nov 2026 09:59:00 GMT", 0.0),
         ("soon", None),
