@@ -43,6 +43,7 @@ from .client import Kili
 from .listing import Listing
 from .pagination import Page
 from .progress import progress_bar
+from .redaction import Secrets
 from .retry import DEFAULT_MAX_RETRIES, Attempts, RetryPolicy, check_max_retries
 from .settings import (
     check_concurrency,
@@ -144,7 +145,7 @@ class AsyncKili:
         self.max_concurrent_pages = check_concurrency(max_concurrent_pages)
         self._policy = RetryPolicy(max_retries=check_max_retries(max_retries))
         self._timeout = make_timeout(timeout)
-        self._secrets: tuple[str, ...] = (key,)
+        self._secrets = Secrets((key,))
         self._http = httpx.AsyncClient(
             headers=request_headers(key), timeout=self._timeout, verify=verify
         )
@@ -352,6 +353,7 @@ class AsyncKili:
         finally:
             for task in in_flight:
                 task.cancel()
+                task.add_done_callback(_retrieve)
 
     async def _count(self, where: UserWhere) -> int:
         answer = await self._call(
@@ -447,6 +449,12 @@ class AsyncKili:
             lambda: self._api.update_properties_in_user(data=data, where=where),
         )
         return {"id": answer.update_properties_in_user.id}
+
+
+def _retrieve(task: asyncio.Task[Any]) -> None:
+    """Take the error of a page given up on, so asyncio does not log it as never retrieved."""
+    if not task.cancelled():
+        task.exception()
 
 
 async def _collect(rows: AsyncIterator[UserDict]) -> list[UserDict]:

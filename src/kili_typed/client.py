@@ -30,6 +30,7 @@ from .answers import Answer, read_answer
 from .listing import Listing
 from .pagination import Page
 from .progress import progress_bar
+from .redaction import Secrets
 from .retry import DEFAULT_MAX_RETRIES, Attempts, RetryPolicy, check_max_retries
 from .settings import (
     check_concurrency,
@@ -119,7 +120,7 @@ class Kili:
         self.max_concurrent_pages = check_concurrency(max_concurrent_pages)
         self._policy = RetryPolicy(max_retries=check_max_retries(max_retries))
         self._timeout = make_timeout(timeout)
-        self._secrets: tuple[str, ...] = (key,)
+        self._secrets = Secrets((key,))
         # One pool for the client's life: keep-alive connections are reused across
         # calls, by the threads of a concurrent listing and by `with_options` copies.
         self._http = httpx.Client(

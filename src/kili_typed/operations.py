@@ -15,6 +15,7 @@ from typing import Any
 
 from . import arguments as a
 from .fields import FieldSelection, select_fields
+from .redaction import Secrets
 
 #: GraphQL variables of one input object, e.g. a `UserWhere`.
 Variables = dict[str, Any]
@@ -157,7 +158,7 @@ def update_properties_variables(
     return {key: value for key, value in changes.items() if value is not None}, where
 
 
-def secrets_of(*variables: Variables) -> tuple[str, ...]:
+def secrets_of(*variables: Variables) -> Secrets:
     """The secret values among some variables (passwords, API keys), to redact."""
     names = ("password", "oldPassword", "newPassword1", "newPassword2", "apiKey")
-    return tuple(v[name] for v in variables for name in names if isinstance(v.get(name), str))
+    return Secrets(v[name] for v in variables for name in names if isinstance(v.get(name), str))
