@@ -28,12 +28,14 @@ async def anext_row(rows: AsyncGenerator[Any, None]) -> Any:
 class Blocking:
     """An `AsyncKili` with the blocking interface of `Kili`."""
 
-    def __init__(self, inner: AsyncKili) -> None:
+    def __init__(self, inner: AsyncKili, loop: asyncio.AbstractEventLoop | None = None) -> None:
         self.inner = inner
         self._http = inner._http
         self.client = inner.client
         self.api_endpoint = inner.api_endpoint
-        self._loop = asyncio.new_event_loop()
+        # A `with_options` copy runs on its original's loop: they share one pool.
+        self._owns_loop = loop is None
+        self._loop = loop or asyncio.new_event_loop()
 
     def _run(self, awaitable: Coroutine[Any, Any, T]) -> T:
         return self._loop.run_until_complete(awaitable)
@@ -54,6 +56,9 @@ class Blocking:
         finally:
             self._run(rows.aclose())
 
+    def with_options(self, **options: Any) -> Blocking:
+        return Blocking(self.inner.with_options(**options), self._loop)
+
     def __getattr__(self, name: str) -> Callable[..., Any]:
         method = getattr(self.inner, name)
 
@@ -64,13 +69,48 @@ class Blocking:
 
     def close(self) -> None:
         self._run(self.inner.aclose())
-        self._loop.close()
+        if self._owns_loop:
+            self._loop.close()
 
     def __enter__(self) -> Blocking:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def underlying(kili: Kili) -> Kili | AsyncKili:
+    """The real facade behind `kili`: itself, or the `AsyncKili` a `Blocking` drives."""
+    inner = getattr(kili, "inner", None)
+    return inner if isinstance(inner, AsyncKili) else kili
+
+
+def record_sleeps(kili: Kili, on_sleep: Callable[[], object] | None = None) -> list[float]:
+    """Replace the facade's sleep between attempts: record each wait, never wait.
+
+    Args:
+        kili: The facade.
+        on_sleep: Called at each sleep, e.g. to end a fault.
+
+    Returns:
+        The list the waits are appended to.
+    """
+    waits: list[float] = []
+    facade = underlying(kili)
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        if on_sleep is not None:
+            on_sleep()
+
+    async def asleep(seconds: float) -> None:
+        sleep(seconds)
+
+    if isinstance(facade, AsyncKili):
+        facade._sleep = asleep
+    else:
+        facade._sleep = sleep
+    return waits
 
 
 def make_facade(kind: str, **options: Any) -> Kili:
