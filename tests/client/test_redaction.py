@@ -1,0 +1,99 @@
+"""No API key and no password in a log record, a repr or an error, whatever happens."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from kili_typed import Kili, KiliError
+from kili_typed.server import LocalServer
+from kili_typed.server.testing import add_user_with_key
+
+from .facades import make_facade, record_sleeps, underlying
+from .faults import Fault, FaultProxy, answer
+
+PASSWORDS = ("Secret-passw0rd-one", "Secret-passw0rd-two", "Secret-passw0rd-six")
+FIRST, SECOND, THIRD = PASSWORDS
+
+
+def echo(secret: str) -> Fault:
+    """A server that repeats a secret in its error, as some do."""
+    body = {"errors": [{"message": f"refused {secret}", "extensions": {"code": "X"}}]}
+    return answer("echo", 200, body)
+
+
+@pytest.fixture
+def proxy(local_server: LocalServer) -> Iterator[FaultProxy]:
+    faulty = FaultProxy(local_server)
+    yield faulty
+    faulty.close()
+
+
+def every_method(kili: Kili, member: str, member_key: str) -> list[Callable[[], object]]:
+    """Each documented method, with secrets among its arguments, failing or not."""
+    new = f"r-{uuid.uuid4().hex[:8]}@example.com"
+    return [
+        lambda: kili.create_user(new, FIRST, "USER", firstname="Red"),
+        lambda: kili.create_user(new, SECOND, "USER"),  # taken: a GraphQL error
+        lambda: kili.users(api_key=member_key, fields=["email", "apiKeys.name"]),
+        lambda: list(kili.users(email=member, as_generator=True, disable_tqdm=True)),
+        lambda: kili.count_users(api_key=member_key),
+        lambda: kili.update_password(member, THIRD, FIRST, FIRST),  # wrong old password
+        lambda: kili.update_password(member, FIRST, FIRST, SECOND),  # mismatch
+        lambda: kili.reset_password(member),
+        lambda: kili.update_properties_in_user(member, firstname="Blue"),
+    ]
+
+
+def secrets_in(text: str, secrets: tuple[str, ...]) -> list[str]:
+    return [s for s in secrets if s in text]
+
+
+def test_nothing_secret_is_logged_shown_or_raised(
+    local_server: LocalServer, proxy: FaultProxy, facade: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    member = "member@example.com"
+    member_key = add_user_with_key(local_server.store, member, FIRST)
+    secrets = (local_server.api_key, member_key, *PASSWORDS)
+    shown: list[str] = []
+    # Faults on the way: retried queries, a mutation of unknown outcome, echoes.
+    proxy.inject("users", answer("502", 502, "Bad Gateway"), Fault("reset", "reset"))
+    proxy.inject("createUser", Fault("reset", "reset", after=True), echo(SECOND))
+    proxy.inject("countUsers", echo(member_key), echo(local_server.api_key))
+    proxy.inject("updatePassword", echo(THIRD))
+    for key in (local_server.api_key, member_key):
+        with make_facade(facade, api_key=key, api_endpoint=proxy.endpoint) as kili:
+            record_sleeps(kili)
+            shown += [repr(kili), repr(underlying(kili)), repr(kili.with_options(max_retries=1))]
+            for call in every_method(kili, member, member_key) * 2:
+                try:
+                    shown.append(repr(call()))
+                except KiliError as error:
+                    chain: BaseException | None = error
+                    while chain is not None:
+                        shown += [str(chain), repr(chain), repr(vars(chain))]
+                        chain = getattr(chain, "cause", None) or chain.__cause__
+    assert len(caplog.records) > 50
+    for record in caplog.records:
+        text = f"{record.getMessage()} {record.args!r} {record.exc_text} {record.stack_info}"
+        assert not secrets_in(text, secrets), (record.name, record.getMessage())
+    for text in shown:
+        assert not secrets_in(text, secrets), text
+
+
+def test_debug_log_tells_operations_attempts_waits_and_durations(
+    local_server: LocalServer, proxy: FaultProxy, facade: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="kili_typed")
+    proxy.inject("countUsers", answer("503", 503, "busy", ("Retry-After", "2")))
+    with make_facade(facade, api_key=local_server.api_key, api_endpoint=proxy.endpoint) as kili:
+        record_sleeps(kili)
+        kili.count_users()
+    lines = [r.getMessage() for r in caplog.records if r.name == "kili_typed"]
+    assert lines[0].startswith("countUsers: attempt 1 failed after ")
+    assert lines[0].endswith("(countUsers: HTTP 503: 'busy'); retrying in 2.00s")
+    assert lines[1].startswith("countUsers: attempt 2 took ")
