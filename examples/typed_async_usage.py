@@ -36,6 +36,10 @@ async def main(kili: AsyncKili, email: str, own_email: str, own_password: str) -
     )
     assert_type(await kili.reset_password(email), MutationResult)
 
+    async with kili.with_options(timeout=300, max_retries=0) as patient:
+        assert_type(patient, AsyncKili)
+        assert_type(await patient.count_users(), int)
+
 
 async def run(own_email: str, own_password: str) -> None:
     async with AsyncKili() as kili:

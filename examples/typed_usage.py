@@ -48,6 +48,11 @@ def main(kili: Kili, email: str, own_email: str, own_password: str) -> None:
     )
     assert_type(kili.reset_password(email=email), MutationResult)
 
+    # Other timeouts and retries for a block of calls, on the same connections.
+    with kili.with_options(timeout=300, max_retries=0) as patient:
+        assert_type(patient, Kili)
+        assert_type(patient.count_users(), int)
+
     # The generated client returns pydantic models, with datetimes and enums.
     # `select_fields` gives the @include flags that ask for exactly these fields.
     models = kili.client.users(
