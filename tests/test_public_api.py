@@ -114,7 +114,7 @@ RETURNS: dict[str, dict[str, Any]] = {
 MUTATIONS = ("create_user", "update_password", "reset_password", "update_properties_in_user")
 
 #: Public names besides the six methods.
-OTHER_PUBLIC = {"Kili": {"close"}, "AsyncKili": {"aclose"}}
+OTHER_PUBLIC = {"Kili": {"close", "with_options"}, "AsyncKili": {"aclose", "with_options"}}
 
 #: The names the documented annotations use, from `typing` as the SDK imported them.
 _TYPING_NAMES = {name: getattr(typing, name) for name in ("Optional", "List", "Dict", "Iterable")}

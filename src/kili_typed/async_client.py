@@ -161,16 +161,6 @@ class AsyncKili:
             url=self.api_endpoint, http_client=_AsyncTransport(self._http, self._timeout)
         )
 
-    @property
-    def max_retries(self) -> int:
-        """How many times a failed request may be sent again."""
-        return self._policy.max_retries
-
-    @property
-    def timeout(self) -> httpx.Timeout:
-        """The connect and read timeouts of each request."""
-        return self._timeout
-
     @_documented_as(Kili.with_options)
     def with_options(
         self,

@@ -139,16 +139,6 @@ class Kili:
             url=self.api_endpoint, http_client=_Transport(self._http, self._timeout)
         )
 
-    @property
-    def max_retries(self) -> int:
-        """How many times a failed request may be sent again."""
-        return self._policy.max_retries
-
-    @property
-    def timeout(self) -> httpx.Timeout:
-        """The connect and read timeouts of each request."""
-        return self._timeout
-
     def with_options(
         self,
         *,
@@ -235,6 +225,14 @@ class Kili:
             if step.error is not None:
                 raise step.error
             self._sleep(step.wait)
+
+    def _execute(self, query: str, operation: str) -> dict[str, Any]:
+        """The ``data`` of a query outside the six methods (``kili-typed schema diff``'s
+        introspection), under the same retry policy and error mapping."""
+        return self._call(
+            operation,
+            lambda: self._api.get_data(self._api.execute(query=query, operation_name=operation)),
+        )
 
     # ----------------------------------------------------------------- queries
 

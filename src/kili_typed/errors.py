@@ -159,7 +159,9 @@ class OutcomeUnknownError(KiliError):
     Check the server's state (for instance with `users`) before trying again.
     """
 
-    def __init__(self, message: str, *, cause: KiliError, operation: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, cause: KiliError | None = None, operation: str | None = None
+    ) -> None:
         super().__init__(message, operation=operation)
         #: What went wrong, e.g. a `KiliTimeoutError` or a `ServerError`.
         self.cause = cause

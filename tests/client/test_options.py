@@ -28,8 +28,8 @@ def proxy(local_server: LocalServer) -> Iterator[FaultProxy]:
 @pytest.mark.parametrize("kind", [Kili, AsyncKili])
 def test_documented_defaults(kind: type[Kili] | type[AsyncKili]) -> None:
     client = kind(api_key="k", api_endpoint="http://127.0.0.1:1/api/label/v2/graphql")
-    assert client.timeout == httpx.Timeout(60.0, connect=10.0)
-    assert client.max_retries == DEFAULT_MAX_RETRIES == 3
+    assert client._timeout == httpx.Timeout(60.0, connect=10.0)
+    assert client._policy.max_retries == DEFAULT_MAX_RETRIES == 3
 
 
 @pytest.mark.parametrize("kind", [Kili, AsyncKili])
@@ -58,9 +58,9 @@ def test_a_copy_changes_only_what_it_is_given(kili: Kili) -> None:
     original = underlying(kili)
     quick = original.with_options(max_retries=0)
     patient = original.with_options(timeout=300)
-    assert (quick.max_retries, quick.timeout) == (0, original.timeout)
-    assert (patient.max_retries, patient.timeout) == (3, httpx.Timeout(300, connect=10))
-    assert (original.max_retries, original.timeout) == (3, httpx.Timeout(60, connect=10))
+    assert (quick._policy.max_retries, quick._timeout) == (0, original._timeout)
+    assert (patient._policy.max_retries, patient._timeout) == (3, httpx.Timeout(300, connect=10))
+    assert (original._policy.max_retries, original._timeout) == (3, httpx.Timeout(60, connect=10))
     assert quick._http is patient._http is original._http
 
 

@@ -12,7 +12,6 @@ import importlib
 from typing import Any
 
 from kili_typed import bundled
-from kili_typed.error_mapping import map_exception
 
 from . import common, exit_codes
 from .credentials import SecretLines, UsageError
@@ -66,13 +65,8 @@ def _introspect(
     """The endpoint and the ``data`` of its answer to the introspection query."""
     key = common.read_api_key(args, lines)
     with common.open_client(args, key) as kili:
-        try:
-            response = kili.client.execute(query=query, operation_name=operation)
-            data = kili.client.get_data(response)
-        except Exception as error:
-            # The same mapping as every other call: 401 -> AuthenticationError, ...
-            raise map_exception(error, operation, (key,)) from None
-        return kili.api_endpoint, data
+        # The same retries and error mapping as every other call: 401 -> AuthenticationError...
+        return kili.api_endpoint, kili._execute(query, operation)
 
 
 def _diff(args: argparse.Namespace, lines: SecretLines) -> int:
