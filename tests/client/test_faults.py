@@ -9,6 +9,7 @@ server ran the request, checked again in its database. No write may happen twice
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
@@ -101,12 +102,15 @@ def proxy(server: LocalServer) -> Iterator[FaultProxy]:
     faulty.close()
 
 
-def client(proxy: FaultProxy, facade: str, api_key: str, faults: list[Fault]) -> Kili:
+@contextlib.contextmanager
+def client(proxy: FaultProxy, facade: str, api_key: str, faults: list[Fault]) -> Iterator[Kili]:
     """A facade through the proxy; a short read timeout when a fault never answers."""
-    kili = make_facade(facade, api_key=api_key, api_endpoint=proxy.endpoint)
-    if any(f.action == "hang" for f in faults):
-        return kili.with_options(timeout=0.5)
-    return kili
+    with make_facade(facade, api_key=api_key, api_endpoint=proxy.endpoint) as kili:
+        if any(f.action == "hang" for f in faults):
+            with kili.with_options(timeout=1.0) as impatient:
+                yield impatient
+        else:
+            yield kili
 
 
 def users_in(server: LocalServer) -> int:
