@@ -12,6 +12,7 @@ resolver failed. Before any of that, an optional per-key rate limit answers 429 
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import zlib
@@ -19,6 +20,7 @@ from importlib import metadata
 from typing import Any
 
 from graphql import (
+    DocumentNode,
     GraphQLError,
     GraphQLSchema,
     GraphQLSyntaxError,
@@ -58,6 +60,9 @@ GRAPHQL_PATH = "/api/label/v2/graphql"
 VERSION_PATH = "/api/label/v2/version"
 _KEY_PREFIX = "x-api-key:"
 _RULES = (*specified_rules, QueryCostRule)
+#: Documents whose parse and validation outcome is kept, and the longest one kept.
+_DOCUMENT_CACHE_SIZE = 256
+_CACHEABLE_QUERY_LENGTH = 20_000
 
 logger = logging.getLogger("kili_typed.server")
 
@@ -172,6 +177,27 @@ class GraphQLService:
     def __init__(self, store: Store, schema: GraphQLSchema | None = None) -> None:
         self.store = store
         self.schema = schema or build_schema()
+        # Clients send the same few documents again and again (a listing sends one per
+        # page); parsing and validating a document costs more than running it, so the
+        # outcome is kept per document text, as Apollo Server's document cache does.
+        self._prepare = functools.lru_cache(maxsize=_DOCUMENT_CACHE_SIZE)(self._prepare_uncached)
+
+    def _prepare_uncached(self, query: str) -> DocumentNode | tuple[list[GraphQLError], str]:
+        """The parsed, valid document of `query`, or its errors and their code."""
+        try:
+            document = parse(query)
+        except GraphQLSyntaxError as error:
+            return [error], GRAPHQL_PARSE_FAILED
+        validation_errors = validate(self.schema, document, _RULES)
+        if validation_errors:
+            return validation_errors, GRAPHQL_VALIDATION_FAILED
+        return document
+
+    def prepare(self, query: str) -> DocumentNode | tuple[list[GraphQLError], str]:
+        """Parses and validates `query`, from the cache when it is not too long."""
+        if len(query) > _CACHEABLE_QUERY_LENGTH:
+            return self._prepare_uncached(query)
+        return self._prepare(query)
 
     def handle(self, api_key: str | None, body: bytes) -> tuple[dict[str, Any], int]:
         """Runs one request (blocking).
@@ -193,13 +219,10 @@ class GraphQLService:
         problem = _payload_problem(payload)
         if problem is not None:
             return error_body(problem, BAD_REQUEST), 400
-        try:
-            document = parse(payload["query"])
-        except GraphQLSyntaxError as error:
-            return self._errors([error], GRAPHQL_PARSE_FAILED), 400
-        validation_errors = validate(self.schema, document, _RULES)
-        if validation_errors:
-            return self._errors(validation_errors, GRAPHQL_VALIDATION_FAILED), 400
+        document = self.prepare(payload["query"])
+        if isinstance(document, tuple):
+            errors, code = document
+            return self._errors(errors, code), 400
         result = execute_sync(
             self.schema,
             document,
