@@ -34,7 +34,7 @@ from kili_typed_generated_async.input_types import (
     UserData,
     UserWhere,
 )
-from kili_typed_generated_async.users import UsersUsers
+from kili_typed_generated_async.users import Users
 
 from . import operations as ops
 from ._constants import DEFAULT_MAX_CONCURRENT_PAGES, DEFAULT_READ_TIMEOUT, DEFAULT_USER_FIELDS
@@ -313,26 +313,26 @@ class AsyncKili:
         where = UserWhere.model_validate(request.where)
         pages = listing.pages(await self._count(where))
         with progress_bar(listing.expected, disable=request.disable_tqdm) as bar:
-            async for models in self._fetch_pages(listing, where, pages):
-                rows = listing.rows(models)
+            async for answer in self._fetch_pages(listing, where, pages):
+                rows = listing.rows(answer)
                 bar.update(len(rows))
                 for row in rows:
                     yield row
         listing.finish()
 
-    async def _fetch_page(self, listing: Listing, where: UserWhere, page: Page) -> list[UsersUsers]:
+    async def _fetch_page(self, listing: Listing, where: UserWhere, page: Page) -> Users:
         answer = await self._call(
             "users",
             lambda: self._api.users(where=where, first=page.first, skip=page.skip, **listing.flags),
             ops.secrets_of(listing.request.where),
         )
-        return answer.users
+        return answer
 
     async def _fetch_pages(
         self, listing: Listing, where: UserWhere, pages: Iterator[Page]
-    ) -> AsyncGenerator[list[UsersUsers], None]:
+    ) -> AsyncGenerator[Users, None]:
         """Each page's answer, in order, with up to `max_concurrent_pages` in flight."""
-        in_flight: deque[asyncio.Task[list[UsersUsers]]] = deque()
+        in_flight: deque[asyncio.Task[Users]] = deque()
         try:
             for page in pages:
                 in_flight.append(asyncio.ensure_future(self._fetch_page(listing, where, page)))

@@ -22,7 +22,7 @@ from kili_typed_generated.input_types import (
     UserData,
     UserWhere,
 )
-from kili_typed_generated.users import UsersUsers
+from kili_typed_generated.users import Users
 
 from . import operations as ops
 from ._constants import DEFAULT_MAX_CONCURRENT_PAGES, DEFAULT_READ_TIMEOUT, DEFAULT_USER_FIELDS
@@ -350,23 +350,23 @@ class Kili:
         where = UserWhere.model_validate(request.where)
         pages = listing.pages(self._count(where))
         with progress_bar(listing.expected, disable=request.disable_tqdm) as bar:
-            for models in self._fetch_pages(listing, where, pages):
-                rows = listing.rows(models)
+            for answer in self._fetch_pages(listing, where, pages):
+                rows = listing.rows(answer)
                 bar.update(len(rows))
                 yield from rows
         listing.finish()
 
-    def _fetch_page(self, listing: Listing, where: UserWhere, page: Page) -> list[UsersUsers]:
+    def _fetch_page(self, listing: Listing, where: UserWhere, page: Page) -> Users:
         answer = self._call(
             "users",
             lambda: self._api.users(where=where, first=page.first, skip=page.skip, **listing.flags),
             ops.secrets_of(listing.request.where),
         )
-        return answer.users
+        return answer
 
     def _fetch_pages(
         self, listing: Listing, where: UserWhere, pages: Iterator[Page]
-    ) -> Iterator[list[UsersUsers]]:
+    ) -> Iterator[Users]:
         """Each page's answer, in order, with up to `max_concurrent_pages` in flight."""
         if self.max_concurrent_pages == 1:
             for page in pages:
@@ -376,7 +376,7 @@ class Kili:
             self._pool = ThreadPoolExecutor(
                 self.max_concurrent_pages, thread_name_prefix="kili-typed-page"
             )
-        in_flight: deque[Future[list[UsersUsers]]] = deque()
+        in_flight: deque[Future[Users]] = deque()
         try:
             for page in pages:
                 in_flight.append(self._pool.submit(self._fetch_page, listing, where, page))

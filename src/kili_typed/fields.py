@@ -174,6 +174,22 @@ def select_fields(fields: Iterable[str]) -> FieldSelection:
     return FieldSelection(fields=tuple(seen), flags=cast(UserSelection, flags))
 
 
+#: Top-level keys of a row whose values may hold date-times or enum members.
+_NOT_PLAIN_JSON = frozenset(
+    {"createdAt", "updatedAt", "organizationRole", "hubspotSubscriptionStatus", *USER_OBJECTS}
+)
+
+
+def keys_to_convert(fields: Iterable[str]) -> tuple[str, ...]:
+    """The top-level row keys that `plain` must convert for these fields.
+
+    Rows of strings, booleans and numbers need no conversion at all, which
+    keeps the common listings (``email``, ``id``, names) cheap.
+    """
+    tops = dict.fromkeys(name.partition(".")[0] for name in fields)
+    return tuple(key for key in tops if key in _NOT_PLAIN_JSON)
+
+
 def format_datetime(value: datetime) -> str:
     """Format a date-time as Kili does: UTC, milliseconds, ``Z`` suffix."""
     if value.tzinfo is not None:

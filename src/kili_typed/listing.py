@@ -10,10 +10,10 @@ listing that receives fewer rows than counted simply ends.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any, Protocol, cast
 
-from .fields import UserSelection, plain
+from .fields import UserSelection, keys_to_convert, plain
 from .operations import UsersRequest
 from .pagination import Page, plan_pages, rows_to_fetch
 from .types import UserDict
@@ -22,7 +22,7 @@ logger = logging.getLogger("kili_typed")
 
 
 class Dumpable(Protocol):
-    """A row model of either generated package."""
+    """A `users` answer model of either generated package."""
 
     def model_dump(self, *, by_alias: bool = ..., exclude_unset: bool = ...) -> dict[str, Any]: ...
 
@@ -39,6 +39,7 @@ class Listing:
         # Ids are always asked for, to drop duplicates; returned only when requested.
         self.flags: UserSelection = {**request.selection.flags, "with_id": True}
         self._hide_id = "id" not in request.selection.fields
+        self._convert = keys_to_convert(request.selection.fields)
         self._seen: set[str] = set()
         self.expected = 0
         self.returned = 0
@@ -48,11 +49,11 @@ class Listing:
         self.expected = rows_to_fetch(count, self.request.skip, self.request.first)
         return plan_pages(self.expected, self.request.skip)
 
-    def rows(self, models: Iterable[Dumpable]) -> list[UserDict]:
-        """One page's answer as rows, without ids already returned."""
+    def rows(self, answer: Dumpable) -> list[UserDict]:
+        """One page's answer (a generated `Users` model) as rows, without ids already returned."""
         rows: list[UserDict] = []
-        for model in models:
-            row = model.model_dump(by_alias=True, exclude_unset=True)
+        # One dump per page: much cheaper than one per row.
+        for row in answer.model_dump(by_alias=True, exclude_unset=True)["users"]:
             user_id = row.get("id")
             if user_id is not None:
                 if user_id in self._seen:
@@ -61,7 +62,10 @@ class Listing:
                 self._seen.add(user_id)
             if self._hide_id:
                 row.pop("id", None)
-            rows.append(cast(UserDict, plain(row)))
+            for key in self._convert:
+                if key in row:
+                    row[key] = plain(row[key])
+            rows.append(cast(UserDict, row))
         self.returned += len(rows)
         return rows
 

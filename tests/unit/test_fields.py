@@ -15,6 +15,7 @@ from kili_typed.fields import (
     VALID_FIELDS,
     UserSelection,
     format_datetime,
+    keys_to_convert,
     plain,
     select_fields,
 )
@@ -103,3 +104,15 @@ def test_rows_come_back_as_plain_json_values() -> None:
         "organization": {"id": "o1"},
     }
     assert type(row["organizationRole"]) is str
+
+
+@pytest.mark.parametrize(
+    ("fields", "keys"),
+    [
+        (["email", "id", "firstname", "lastname"], ()),
+        (["createdAt", "email", "organizationRole"], ("createdAt", "organizationRole")),
+        (["organization.id", "organization.name", "apiKeys.name"], ("organization", "apiKeys")),
+    ],
+)
+def test_only_rows_that_need_it_are_converted(fields: list[str], keys: tuple[str, ...]) -> None:
+    assert keys_to_convert(fields) == keys
