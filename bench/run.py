@@ -45,10 +45,13 @@ def official_python() -> Path:
     if not python.exists():
         log(f"installing the official SDK kili=={OFFICIAL_VERSION} into {OFFICIAL_VENV} ...")
         subprocess.run([sys.executable, "-m", "venv", str(OFFICIAL_VENV)], check=True)
-        subprocess.run(
+        install = subprocess.run(
             [str(python), "-m", "pip", "install", "--quiet", f"kili=={OFFICIAL_VERSION}"],
-            check=True,
+            capture_output=True,
+            text=True,
         )
+        if install.returncode != 0:
+            raise SystemExit(f"installing kili=={OFFICIAL_VERSION} failed:\n{install.stderr}")
     return python
 
 

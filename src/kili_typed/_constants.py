@@ -23,4 +23,4 @@ DEFAULT_READ_TIMEOUT = 60.0
 DEFAULT_USER_FIELDS: tuple[str, ...] = ("email", "id", "firstname", "lastname")
 
 #: Pages of a `users` listing requested at once, by default.
-DEFAULT_MAX_CONCURRENT_PAGES = 4
+DEFAULT_MAX_CONCURRENT_PAGES = 10

@@ -115,7 +115,7 @@ class AsyncKili:
             10 seconds), or an `httpx.Timeout`. Default: 60.
         max_concurrent_pages: How many pages of a `users` listing are requested
             at once. Rows still come out in order; an iterator holds at most
-            this many pages. Default: 4.
+            this many pages. Default: 10.
         max_retries: How many times a failed request may be sent again
             (0: never), under the same policy as `Kili`. Default: 3.
 

@@ -88,7 +88,7 @@ class Kili:
             10 seconds), or an `httpx.Timeout`. Default: 60.
         max_concurrent_pages: How many pages of a `users` listing are requested
             at once. Rows still come out in order; a generator holds at most
-            this many pages. Default: 4.
+            this many pages. Default: 10.
         max_retries: How many times a failed request may be sent again
             (0: never). Queries are retried on connection failures, timeouts,
             408, 429, 502, 503 and 504; a mutation only when the server
