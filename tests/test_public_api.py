@@ -214,3 +214,28 @@ def test_every_overload_of_users_keeps_the_documented_names(facade: Any) -> None
         for have, want in zip(parameters, DOCUMENTED["users"], strict=True):
             if have.default is not inspect.Parameter.empty and have.name != "fields":
                 assert have.default == want.default, have.name
+
+
+def _section(doc: str | None, title: str) -> str:
+    """The text of one Google-style docstring section, e.g. ``Args``."""
+    assert doc, "missing docstring"
+    text = inspect.cleandoc(doc)
+    start = text.index(f"{title}:\n")
+    rest = text[start + len(title) + 2 :]
+    lines = []
+    for line in rest.splitlines():
+        if line and not line.startswith(" "):
+            break
+        lines.append(line)
+    return "\n".join(lines).strip()
+
+
+@pytest.mark.parametrize("name", ["users", "count_users", *MUTATIONS, "with_options"])
+def test_both_facades_document_the_same_arguments(name: str) -> None:
+    # AsyncKili spells its docstrings out, so IDEs show them; they must not drift.
+    kili_doc = getattr(Kili, name).__doc__
+    async_doc = getattr(kili_typed.AsyncKili, name).__doc__
+    # The one documented difference: an async iterator where Kili gives a generator.
+    async_args = _section(async_doc, "Args").replace("an async iterator", "a generator")
+    assert async_args == _section(kili_doc, "Args")
+    assert _section(async_doc, "Raises") == _section(kili_doc, "Raises")

@@ -39,7 +39,6 @@ from kili_typed_generated_async.users import Users
 from . import operations as ops
 from ._constants import DEFAULT_MAX_CONCURRENT_PAGES, DEFAULT_READ_TIMEOUT, DEFAULT_USER_FIELDS
 from .answers import Answer, read_answer
-from .client import Kili
 from .listing import Listing
 from .pagination import Page
 from .progress import progress_bar
@@ -57,7 +56,6 @@ from .types import FieldList, MutationResult, OrganizationRole, UserDict
 logger = logging.getLogger("kili_typed")
 
 T = TypeVar("T")
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 class _AsyncTransport:
@@ -88,16 +86,6 @@ class _AsyncTransport:
 
     async def aclose(self) -> None:
         """Nothing to do: the facade owns the pool."""
-
-
-def _documented_as(twin: Callable[..., Any]) -> Callable[[F], F]:
-    """Give a method the docstring of its `Kili` twin: one text for both facades."""
-
-    def decorate(method: F) -> F:
-        method.__doc__ = twin.__doc__
-        return method
-
-    return decorate
 
 
 class AsyncKili:
@@ -161,13 +149,35 @@ class AsyncKili:
             url=self.api_endpoint, http_client=_AsyncTransport(self._http, self._timeout)
         )
 
-    @_documented_as(Kili.with_options)
     def with_options(
         self,
         *,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> AsyncKili:
+        """A copy of this client with other options, for a block of calls.
+
+        The copy shares this client's connection pool (closing the copy leaves
+        the pool open; closing this client closes it for both).
+
+        Args:
+            timeout: Seconds to wait for each read (or an `httpx.Timeout`);
+                `None` keeps this client's.
+            max_retries: How many times a failed request may be sent again;
+                `None` keeps this client's.
+
+        Returns:
+            The copy.
+
+        Raises:
+            TypeError: An option has the wrong type.
+            ValueError: An option has a wrong value.
+
+        Examples:
+            ```
+            >>> await kili.with_options(timeout=300, max_retries=0).count_users()
+            ```
+        """
         clone = copy.copy(self)
         if timeout is not None:
             clone._timeout = make_timeout(timeout)
@@ -279,7 +289,6 @@ class AsyncKili:
         as_generator: bool = False,
     ) -> Coroutine[Any, Any, list[UserDict]] | AsyncGenerator[UserDict, None]: ...
 
-    @_documented_as(Kili.users)
     def users(
         self,
         api_key: str | None = None,
@@ -291,6 +300,37 @@ class AsyncKili:
         disable_tqdm: bool = False,
         as_generator: bool = False,
     ) -> Coroutine[Any, Any, list[UserDict]] | AsyncGenerator[UserDict, None]:
+        """Get an async iterator or a list of users given a set of criteria.
+
+        Args:
+            api_key: Query a user by its API key.
+            email: Email of the user.
+            organization_id: Identifier of the user's organization.
+            fields: The fields to return for each user, among those of the
+                `User` type; nested fields as ``"organization.id"``.
+            first: Maximum number of users to return.
+            skip: Number of skipped users (they are ordered by creation date).
+            disable_tqdm: If `True`, the progress bar is disabled.
+            as_generator: If `True`, an async iterator on the users is returned. It
+                sends nothing until iterated and holds at most
+                `max_concurrent_pages` pages at a time.
+
+        Returns:
+            The users as dicts holding exactly `fields` (nested fields as
+            nested dicts): awaited, a list; with ``as_generator=True``, an async
+            iterator to use with ``async for``.
+
+        Raises:
+            TypeError: An argument has the wrong type. Nothing is sent.
+            ValueError: An argument has a wrong value, e.g. an unknown field
+                (the message names the closest valid ones). Nothing is sent.
+            KiliError: The request failed (see `kili_typed.errors`).
+
+        Examples:
+            ```
+            >>> await kili.users(organization_id=organization_id, fields=["email"])
+            ```
+        """
         # Not `async def`: bad arguments raise here, at the call, and
         # `as_generator=True` gives an async iterator to use with `async for`.
         request = ops.users_request(
@@ -353,13 +393,27 @@ class AsyncKili:
         )
         return answer.count_users
 
-    @_documented_as(Kili.count_users)
     async def count_users(
         self,
         organization_id: str | None = None,
         api_key: str | None = None,
         email: str | None = None,
     ) -> int:
+        """Get user count based on a set of constraints.
+
+        Args:
+            organization_id: Identifier of the user's organization.
+            api_key: Count the user owning this API key.
+            email: Email of the user.
+
+        Returns:
+            The number of users matching the constraints.
+
+        Raises:
+            TypeError: An argument has the wrong type. Nothing is sent.
+            ValueError: An argument has a wrong value. Nothing is sent.
+            KiliError: The request failed.
+        """
         where = ops.user_where(
             "count_users", api_key=api_key, email=email, organization_id=organization_id
         )
@@ -367,7 +421,6 @@ class AsyncKili:
 
     # --------------------------------------------------------------- mutations
 
-    @_documented_as(Kili.create_user)
     async def create_user(
         self,
         email: str,
@@ -376,6 +429,23 @@ class AsyncKili:
         firstname: str | None = None,
         lastname: str | None = None,
     ) -> MutationResult:
+        """Add a user to your organization.
+
+        Args:
+            email: Email of the new user, used as user's unique identifier.
+            password: On the first sign in, he will use this password and be able to change it.
+            organization_role: One of "ADMIN", "USER".
+            firstname: First name of the new user.
+            lastname: Last name of the new user.
+
+        Returns:
+            The new user, as ``{"id": ...}``.
+
+        Raises:
+            TypeError: An argument has the wrong type. Nothing is sent.
+            ValueError: An argument has a wrong value (e.g. an unknown role). Nothing is sent.
+            KiliError: The request failed, e.g. `GraphQLError` when the email is taken.
+        """
         variables = ops.create_user_data(
             email=email,
             password=password,
@@ -389,10 +459,28 @@ class AsyncKili:
         )
         return {"id": answer.create_user.id}
 
-    @_documented_as(Kili.update_password)
     async def update_password(
         self, email: str, old_password: str, new_password_1: str, new_password_2: str
     ) -> MutationResult:
+        """Modify the password that you use to connect to Kili.
+
+        This resolver only works for on-premise installations without Auth0.
+
+        Args:
+            email: Email of the person whose password has to be updated.
+            old_password: The old password.
+            new_password_1: The new password.
+            new_password_2: A confirmation field for the new password.
+
+        Returns:
+            The user, as ``{"id": ...}``.
+
+        Raises:
+            TypeError: An argument has the wrong type. Nothing is sent.
+            ValueError: An argument has a wrong value. Nothing is sent.
+            KiliError: The request failed, e.g. `GraphQLError` when the old
+                password is wrong.
+        """
         variables, where_variables = ops.update_password_variables(
             email=email,
             old_password=old_password,
@@ -408,13 +496,27 @@ class AsyncKili:
         )
         return {"id": answer.update_password.id}
 
-    @_documented_as(Kili.reset_password)
     async def reset_password(self, email: str) -> MutationResult:
+        """Reset password.
+
+        This resolver only works for on-premise installations without Auth0,
+        if your organization allows Kili to send emails.
+
+        Args:
+            email: Email of the person whose password has to be reset.
+
+        Returns:
+            The user, as ``{"id": ...}``.
+
+        Raises:
+            TypeError: `email` is not a str. Nothing is sent.
+            ValueError: `email` is not an email address. Nothing is sent.
+            KiliError: The request failed.
+        """
         where = UserWhere.model_validate(ops.reset_password_where(email=email))
         answer = await self._call("resetPassword", lambda: self._api.reset_password(where=where))
         return {"id": answer.reset_password.id}
 
-    @_documented_as(Kili.update_properties_in_user)
     async def update_properties_in_user(
         self,
         email: str,
@@ -424,6 +526,26 @@ class AsyncKili:
         organization_role: OrganizationRole | None = None,
         activated: bool | None = None,
     ) -> MutationResult:
+        """Update the properties of a user.
+
+        Only the properties given (not None) change.
+
+        Args:
+            email: The email is the identifier of the user.
+            firstname: Change the first name of the user.
+            lastname: Change the last name of the user.
+            organization_id: Change the organization the user is related to.
+            organization_role: Change the role of the user: one of "ADMIN", "USER".
+            activated: In case we want to deactivate a user, but keep it.
+
+        Returns:
+            The user, as ``{"id": ...}``.
+
+        Raises:
+            TypeError: An argument has the wrong type. Nothing is sent.
+            ValueError: An argument has a wrong value. Nothing is sent.
+            KiliError: The request failed.
+        """
         variables, where_variables = ops.update_properties_variables(
             email=email,
             firstname=firstname,
