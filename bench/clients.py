@@ -60,8 +60,8 @@ def generated_payloads() -> tuple[dict[str, Any], dict[str, Any]]:
     from kili_typed_generated.client import Client
     from kili_typed_generated.input_types import UserWhere
 
-    from kili_typed.listing import Listing
-    from kili_typed.operations import users_request
+    from kili_typed._listing import Listing
+    from kili_typed._operations import users_request
 
     recorder = _Recorder()
     client = Client(url="http://recorder", http_client=recorder)  # type: ignore[arg-type]

@@ -1,7 +1,7 @@
 """Shared fixtures.
 
 ``local_server`` runs the real local Kili server over HTTP on a loopback port, with a fresh
-SQLite file and the known credentials of ``kili_typed.server.testing``.
+SQLite file and the known credentials of ``kili_typed_server.testing``.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from kili_typed.server import LocalServer
-from kili_typed.server.testing import make_test_server
+from kili_typed_server import LocalServer
+from kili_typed_server.testing import make_test_server
 
 
 @pytest.fixture

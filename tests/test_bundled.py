@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kili_typed import bundled
+from kili_typed import _bundled as bundled
 
 ROOT = Path(__file__).resolve().parents[1]
 

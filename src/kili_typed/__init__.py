@@ -11,8 +11,18 @@ Examples:
 
 from typing import TYPE_CHECKING, Any
 
+from ._client import Kili
+from ._fields import FieldSelection, select_fields
+from ._types import (
+    ApiKeyDict,
+    FieldList,
+    HubspotSubscriptionStatus,
+    MutationResult,
+    OrganizationDict,
+    OrganizationRole,
+    UserDict,
+)
 from ._version import __version__
-from .client import Kili
 from .errors import (
     AuthenticationError,
     ConfigurationError,
@@ -27,16 +37,6 @@ from .errors import (
     PermissionDeniedError,
     RateLimitError,
     ServerError,
-)
-from .fields import FieldSelection, select_fields
-from .types import (
-    ApiKeyDict,
-    FieldList,
-    HubspotSubscriptionStatus,
-    MutationResult,
-    OrganizationDict,
-    OrganizationRole,
-    UserDict,
 )
 
 __all__ = [
@@ -68,14 +68,14 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from .async_client import AsyncKili
+    from ._async_client import AsyncKili
 
 
 def __getattr__(name: str) -> Any:
     # AsyncKili loads the async generated client: only on first use, so that
     # `import kili_typed` stays fast for sync code.
     if name == "AsyncKili":
-        from .async_client import AsyncKili
+        from ._async_client import AsyncKili
 
         return AsyncKili
     raise AttributeError(f"module 'kili_typed' has no attribute {name!r}")

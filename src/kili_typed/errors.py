@@ -17,7 +17,7 @@ wrong once a request is under way raises a `KiliError`:
     ├── MalformedResponseError: the answer is not the expected GraphQL JSON
     └── OutcomeUnknownError: a mutation may or may not have been applied
 
-Each is raised once the retry policy (`kili_typed.retry`) has given up; its
+Each is raised once the retry policy (`kili_typed._retry`) has given up; its
 `attempts` says how many requests were tried. Messages carry the server's
 message and the operation; they never carry the API key or a password.
 Nothing raised by httpx, pydantic or the generated packages gets past the
@@ -92,7 +92,7 @@ class RateLimitError(HTTPStatusError):
     """HTTP 429: too many requests.
 
     Raised once the retries are spent, or at once when the server asks to wait
-    longer than `kili_typed.retry.MAX_RETRY_AFTER`: `retry_after` says how long.
+    longer than `kili_typed._retry.MAX_RETRY_AFTER`: `retry_after` says how long.
     """
 
     def __init__(

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 
 from kili_typed import Kili
-from kili_typed.server import LocalServer
-from kili_typed.server.testing import make_test_server
+from kili_typed_server import LocalServer
+from kili_typed_server.testing import make_test_server
 
 from .facades import KINDS, RequestLog, attach_log, make_facade
 from .faults import MUTATION_RUNS

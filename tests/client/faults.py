@@ -24,8 +24,8 @@ from collections import Counter, deque
 from dataclasses import dataclass
 from typing import Literal
 
-from kili_typed.server import LocalServer
-from kili_typed.server.app import GRAPHQL_PATH
+from kili_typed_server import LocalServer
+from kili_typed_server.app import GRAPHQL_PATH
 
 #: Every mutation called under a fault: (test, operation, times the real server ran it).
 MUTATION_RUNS: list[tuple[str, str, int]] = []

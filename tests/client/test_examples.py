@@ -9,7 +9,7 @@ from pathlib import Path
 from types import ModuleType
 
 from kili_typed import AsyncKili, Kili
-from kili_typed.server import LocalServer
+from kili_typed_server import LocalServer
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

@@ -28,9 +28,9 @@ from kili_typed import (
     RateLimitError,
     ServerError,
 )
-from kili_typed.retry import BACKOFF_BASE, DEFAULT_MAX_RETRIES
-from kili_typed.server import LocalServer
-from kili_typed.server.testing import add_user_with_key, make_test_server
+from kili_typed._retry import BACKOFF_BASE, DEFAULT_MAX_RETRIES
+from kili_typed_server import LocalServer
+from kili_typed_server.testing import add_user_with_key, make_test_server
 
 from .facades import make_facade, record_sleeps
 from .faults import MUTATION_RUNS, Fault, FaultProxy, answer

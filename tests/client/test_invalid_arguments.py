@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kili_typed import Kili
-from kili_typed.fields import VALID_FIELDS
+from kili_typed._fields import VALID_FIELDS
 
 from .facades import KINDS, RequestLog, attach_log, make_facade
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pytest
 
 from kili_typed import Kili, UserDict
-from kili_typed.server import LocalServer
+from kili_typed_server import LocalServer
 
 from .conftest import SEEDED
 from .facades import RequestLog, attach_log, make_facade
@@ -44,7 +44,7 @@ def test_rows_hold_exactly_the_requested_fields_nested(lister: Kili) -> None:
 
 
 def test_every_field_can_be_asked_for(lister: Kili) -> None:
-    from kili_typed.fields import VALID_FIELDS
+    from kili_typed._fields import VALID_FIELDS
 
     (row,) = lister.users(fields=list(VALID_FIELDS), first=1, disable_tqdm=True)
     assert set(row) == {name.split(".")[0] for name in VALID_FIELDS}

@@ -16,7 +16,7 @@ from kili_typed import (
     Kili,
     KiliConnectionError,
 )
-from kili_typed.server import LocalServer
+from kili_typed_server import LocalServer
 
 from .facades import RequestLog
 

@@ -9,8 +9,8 @@ import httpx
 import pytest
 
 from kili_typed import AsyncKili, Kili, KiliTimeoutError, ServerError
-from kili_typed.retry import DEFAULT_MAX_RETRIES
-from kili_typed.server import LocalServer
+from kili_typed._retry import DEFAULT_MAX_RETRIES
+from kili_typed_server import LocalServer
 
 from .facades import make_facade, record_sleeps, underlying
 from .faults import Fault, FaultProxy, answer

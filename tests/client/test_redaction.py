@@ -9,8 +9,8 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from kili_typed import Kili, KiliError
-from kili_typed.server import LocalServer
-from kili_typed.server.testing import add_user_with_key
+from kili_typed_server import LocalServer
+from kili_typed_server.testing import add_user_with_key
 
 from .facades import make_facade, record_sleeps, underlying
 from .faults import Fault, FaultProxy, answer

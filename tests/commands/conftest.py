@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from kili_typed.cli import main
-from kili_typed.server import LocalServer
+from kili_typed._cli import main
+from kili_typed_server import LocalServer
 
 
 @dataclass(frozen=True)
@@ -66,9 +66,9 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def run_process(argv: Sequence[str], *, stdin: str = "", env: dict[str, str]) -> Result:
-    """Runs ``python -m kili_typed.cli`` as a real process, without a terminal."""
+    """Runs ``python -m kili_typed`` as a real process, without a terminal."""
     completed = subprocess.run(
-        [sys.executable, "-m", "kili_typed.cli", *argv],
+        [sys.executable, "-m", "kili_typed", *argv],
         input=stdin,
         capture_output=True,
         text=True,

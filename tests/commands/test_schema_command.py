@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from kili_typed.server import LocalServer
+from kili_typed_server import LocalServer
 
 from .conftest import InProcess, closed_port_endpoint, one_line, run_process
 from .drift_server import bundled_sdl, edit, serve_sdl
@@ -87,7 +87,7 @@ def test_an_unreachable_server(cli: InProcess, key: str) -> None:
 def test_without_graphql_core_it_says_what_to_install(
     cli: InProcess, key: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delitem(sys.modules, "kili_typed.drift", raising=False)
+    monkeypatch.delitem(sys.modules, "kili_typed._drift", raising=False)
     monkeypatch.setitem(sys.modules, "graphql", None)  # as if it were not installed
     result = cli("schema", "diff", "--endpoint", closed_port_endpoint())
     assert result.status == 2

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from kili_typed.commands import credentials
-from kili_typed.server import LocalServer
-from kili_typed.server.testing import (
+from kili_typed._commands import credentials
+from kili_typed_server import LocalServer
+from kili_typed_server.testing import (
     TEST_ADMIN_EMAIL,
     TEST_ADMIN_PASSWORD,
     TEST_USER_EMAIL,

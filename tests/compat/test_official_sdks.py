@@ -25,9 +25,9 @@ from typing import Any
 import pytest
 from graphql import FieldNode, OperationDefinitionNode, parse
 
-from kili_typed.server import LocalServer, UserFilter
-from kili_typed.server.store import seed_email
-from kili_typed.server.testing import (
+from kili_typed_server import LocalServer, UserFilter
+from kili_typed_server.store import seed_email
+from kili_typed_server.testing import (
     TEST_ADMIN_EMAIL,
     TEST_ADMIN_PASSWORD,
     TEST_API_KEY,
@@ -303,7 +303,7 @@ def run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
     server = make_test_server(workdir / "kili.db", seed_users=SEEDED)
     log: list[str] = []
     handler = _Collect(log)
-    server_logger = logging.getLogger("kili_typed.server")
+    server_logger = logging.getLogger("kili_typed_server")
     server_logger.addHandler(handler)
     try:
         with server:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from kili_typed.server import LocalServer
-from kili_typed.server.testing import TEST_ADMIN_EMAIL, TEST_USER_EMAIL
-from kili_typed.server.testing import GraphQLCaller as Gql
+from kili_typed_server import LocalServer
+from kili_typed_server.testing import TEST_ADMIN_EMAIL, TEST_USER_EMAIL
+from kili_typed_server.testing import GraphQLCaller as Gql
 
 STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 

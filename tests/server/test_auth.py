@@ -7,10 +7,10 @@ from datetime import datetime, timedelta, timezone
 import httpx
 import pytest
 
-from kili_typed.server import LocalServer, Store
-from kili_typed.server.errors import UNAUTHENTICATED_MESSAGE
-from kili_typed.server.testing import TEST_USER_EMAIL as USER_EMAIL
-from kili_typed.server.testing import GraphQLCaller as Gql
+from kili_typed_server import LocalServer, Store
+from kili_typed_server.errors import UNAUTHENTICATED_MESSAGE
+from kili_typed_server.testing import TEST_USER_EMAIL as USER_EMAIL
+from kili_typed_server.testing import GraphQLCaller as Gql
 
 VIEWER = "{ viewer { id email } }"
 

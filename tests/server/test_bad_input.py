@@ -14,9 +14,9 @@ from typing import Any
 import httpx
 import pytest
 
-from kili_typed.server import LocalServer, limits
-from kili_typed.server.testing import TEST_API_KEY
-from kili_typed.server.testing import GraphQLCaller as Gql
+from kili_typed_server import LocalServer, limits
+from kili_typed_server.testing import TEST_API_KEY
+from kili_typed_server.testing import GraphQLCaller as Gql
 
 AUTH = {"Authorization": f"X-API-Key: {TEST_API_KEY}", "Content-Type": "application/json"}
 USERS = (
@@ -184,7 +184,7 @@ def test_a_failing_store_gives_a_generic_500(
         raise sqlite3.OperationalError("database is locked")
 
     monkeypatch.setattr(local_server.store, "authenticate", locked)
-    with caplog.at_level(logging.ERROR, logger="kili_typed.server"):
+    with caplog.at_level(logging.ERROR, logger="kili_typed_server"):
         answer = gql("{ viewer { id } }")
     assert answer.status == 500
     assert_error_shape(answer.body, "INTERNAL_SERVER_ERROR")

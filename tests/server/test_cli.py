@@ -16,14 +16,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kili_typed.cli import main
-from kili_typed.server import Store, UserFilter
-from kili_typed.server.testing import TEST_ADMIN_EMAIL, GraphQLCaller, make_test_server
+from kili_typed._cli import main
+from kili_typed_server import Store, UserFilter
+from kili_typed_server.testing import TEST_ADMIN_EMAIL, GraphQLCaller, make_test_server
 
 
 def start_serve(*args: str) -> tuple[subprocess.Popen[str], list[str]]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "kili_typed.cli", "serve", "--port", "0", *args],
+        [sys.executable, "-m", "kili_typed", "serve", "--port", "0", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -180,7 +180,7 @@ def capture_reset_token() -> Iterator[list[str]]:
                 tokens.append(match.group(1))
 
     handler = Grab()
-    logger = logging.getLogger("kili_typed.server")
+    logger = logging.getLogger("kili_typed_server")
     logger.addHandler(handler)
     try:
         yield tokens
@@ -190,7 +190,7 @@ def capture_reset_token() -> Iterator[list[str]]:
 
 def test_the_client_and_the_cli_do_not_load_the_web_stack() -> None:
     code = (
-        "import sys, kili_typed, kili_typed.cli; "
+        "import sys, kili_typed, kili_typed._cli; "
         "print(sorted(m for m in ('ariadne', 'uvicorn', 'starlette') if m in sys.modules))"
     )
     result = subprocess.run(

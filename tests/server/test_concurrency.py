@@ -8,8 +8,8 @@ import threading
 import httpx
 import pytest
 
-from kili_typed.server import LocalServer, limits, security
-from kili_typed.server.testing import TEST_API_KEY, GraphQLCaller
+from kili_typed_server import LocalServer, limits, security
+from kili_typed_server.testing import TEST_API_KEY, GraphQLCaller
 
 CREATE = "mutation($d: CreateUserData!) { createUser(data: $d) { email } }"
 

@@ -7,9 +7,9 @@ from typing import Any
 import httpx
 import pytest
 
-from kili_typed.server import LocalServer, limits
-from kili_typed.server.testing import TEST_API_KEY
-from kili_typed.server.testing import GraphQLCaller as Gql
+from kili_typed_server import LocalServer, limits
+from kili_typed_server.testing import TEST_API_KEY
+from kili_typed_server.testing import GraphQLCaller as Gql
 
 AUTH = {"Authorization": f"X-API-Key: {TEST_API_KEY}"}
 

@@ -8,14 +8,14 @@ import sqlite3
 
 import pytest
 
-from kili_typed.server import LocalServer
-from kili_typed.server.testing import (
+from kili_typed_server import LocalServer
+from kili_typed_server.testing import (
     TEST_ADMIN_EMAIL,
     TEST_ADMIN_PASSWORD,
     TEST_USER_EMAIL,
     TEST_USER_PASSWORD,
 )
-from kili_typed.server.testing import GraphQLCaller as Gql
+from kili_typed_server.testing import GraphQLCaller as Gql
 
 CREATE = """
 mutation Create($data: CreateUserData!) {
@@ -164,7 +164,7 @@ def reset_token(caplog: pytest.LogCaptureFixture) -> str:
 def test_reset_password_by_admin_then_complete_it(
     gql: Gql, local_server: LocalServer, user_key: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="kili_typed.server")
+    caplog.set_level(logging.INFO, logger="kili_typed_server")
     answer = gql(RESET, {"where": {"email": TEST_USER_EMAIL}})
     assert answer.data["data"]["email"] == TEST_USER_EMAIL
     token = reset_token(caplog)

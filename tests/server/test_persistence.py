@@ -8,9 +8,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kili_typed.server import LocalServer
-from kili_typed.server.errors import BadUserInput
-from kili_typed.server.testing import (
+from kili_typed_server import LocalServer
+from kili_typed_server.errors import BadUserInput
+from kili_typed_server.testing import (
     TEST_ADMIN_PASSWORD,
     TEST_API_KEY,
     TEST_USER_PASSWORD,

@@ -7,17 +7,17 @@ from dataclasses import replace
 import pytest
 from graphql import GraphQLError
 
-from kili_typed.server import security
-from kili_typed.server.app import api_key_from_header
-from kili_typed.server.errors import BadUserInput, Forbidden, NotFound, PageSizeError
-from kili_typed.server.formatting import format_error
-from kili_typed.server.policy import (
+from kili_typed_server import security
+from kili_typed_server.app import api_key_from_header
+from kili_typed_server.errors import BadUserInput, Forbidden, NotFound, PageSizeError
+from kili_typed_server.formatting import format_error
+from kili_typed_server.policy import (
     UserChanges,
     check_update_allowed,
     loses_admin,
     validate_email,
 )
-from kili_typed.server.records import UserRecord
+from kili_typed_server.records import UserRecord
 
 BASE = UserRecord(
     id="base",

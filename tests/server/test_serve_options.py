@@ -13,10 +13,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kili_typed.server import LocalServer, Store
-from kili_typed.server.errors import BadUserInput
-from kili_typed.server.store import seed_email
-from kili_typed.server.testing import TEST_API_KEY, GraphQLCaller, make_test_server
+from kili_typed_server import LocalServer, Store
+from kili_typed_server.errors import BadUserInput
+from kili_typed_server.store import seed_email
+from kili_typed_server.testing import TEST_API_KEY, GraphQLCaller, make_test_server
 
 COUNT = "{ countUsers(where: {}) }"
 
@@ -24,7 +24,7 @@ COUNT = "{ countUsers(where: {}) }"
 def serve_until(last_line: str, *args: str) -> tuple[subprocess.Popen[str], dict[str, str]]:
     """Starts ``kili-typed serve`` and reads its banner up to the line named ``last_line``."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "kili_typed.cli", "serve", "--port", "0", *args],
+        [sys.executable, "-m", "kili_typed", "serve", "--port", "0", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -151,7 +151,7 @@ def test_serve_command_takes_the_options(tmp_path: Path) -> None:
 def test_serve_refuses_bad_option_values(
     args: tuple[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from kili_typed.cli import main
+    from kili_typed._cli import main
 
     with pytest.raises(SystemExit) as exit_info:
         main(["serve", *args])

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from kili_typed import operations as ops
+from kili_typed import _operations as ops
 
 
 def users_args(**override: Any) -> dict[str, Any]:

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from graphql import build_schema, introspection_from_schema
 
-from kili_typed import bundled
-from kili_typed.drift import DriftReport, SchemaChange, compare, format_text, to_json
+from kili_typed import _bundled as bundled
+from kili_typed._drift import DriftReport, SchemaChange, compare, format_text, to_json
 
 ROOT = Path(__file__).resolve().parents[2]
 SDL = (ROOT / "schema.graphql").read_text(encoding="utf-8")

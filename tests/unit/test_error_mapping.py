@@ -11,8 +11,8 @@ import pydantic
 import pytest
 
 from kili_typed import errors
-from kili_typed.answers import UnusableAnswer, parse_answer, read_answer
-from kili_typed.error_mapping import NO_MESSAGE, map_exception, parse_retry_after
+from kili_typed._answers import UnusableAnswer, parse_answer, read_answer
+from kili_typed._error_mapping import NO_MESSAGE, map_exception, parse_retry_after
 
 KEY = "very-secret-key"
 HTML = "text/html; charset=utf-8"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kili_typed import errors
-from kili_typed.commands import exit_codes
+from kili_typed._commands import exit_codes
 
 
 def http(kind: type[errors.HTTPStatusError], status: int) -> errors.KiliError:

@@ -9,7 +9,7 @@ import pytest
 from kili_typed_generated.client import Client
 from kili_typed_generated.users import UsersUsers
 
-from kili_typed.fields import (
+from kili_typed._fields import (
     ALL_FLAGS,
     USER_SCALARS,
     VALID_FIELDS,

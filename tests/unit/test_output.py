@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from kili_typed.commands.output import Format, Row, cell, write_rows
+from kili_typed._commands.output import Format, Row, cell, write_rows
 
 ROWS: list[Row] = [
     {

@@ -9,8 +9,8 @@ import httpx
 import pytest
 
 from kili_typed import errors
-from kili_typed.answers import UnusableAnswer, parse_answer
-from kili_typed.retry import (
+from kili_typed._answers import UnusableAnswer, parse_answer
+from kili_typed._retry import (
     BACKOFF_BASE,
     BACKOFF_CAP,
     MAX_RETRY_AFTER,

@@ -14,7 +14,7 @@ import hmac
 import re
 import secrets
 
-from kili_typed.server import limits
+from kili_typed_server import limits
 
 # scrypt cost: 2**15 * 8 * 128 bytes = 32 MiB and some tens of milliseconds per hash. The
 # parameters are stored with each hash, so raising them later keeps old hashes valid.

@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from . import arguments as a
-from .fields import FieldSelection, select_fields
-from .redaction import Secrets
+from . import _arguments as a
+from ._fields import FieldSelection, select_fields
+from ._redaction import Secrets
 
 #: GraphQL variables of one input object, e.g. a `UserWhere`.
 Variables = dict[str, Any]

@@ -1,20 +1,8 @@
-"""The ``kili-typed`` command: run the local server and administer its database.
+"""The server's commands of ``kili-typed``: ``serve``, ``keys`` and ``reset-password``.
 
-Commands::
-
-    kili-typed serve [--db PATH] [--host H] [--port N] [--api-key KEY]
-                     [--admin-email E] [--admin-password P] [--rate-limit N]
-                     [--seed-users N] [--latency-ms N]
-    kili-typed keys create --db PATH --email EMAIL [--name NAME] [--expires-in DAYS]
-    kili-typed keys revoke --db PATH (--id ID | --key-stdin)
-    kili-typed keys list --db PATH [--email EMAIL]
-    kili-typed reset-password --db PATH --token TOKEN [--password-stdin]
-    kili-typed users list|count|create|update|update-password|reset-password ...
-    kili-typed schema diff [--endpoint URL]
-
-The server's web stack is imported only by ``serve``; the other server commands need
-only the standard library. ``users`` and ``schema`` are the client's commands
-(`kili_typed.commands`): they talk to any Kili server through `kili_typed.Kili`.
+``kili-typed`` loads this module only when one of these commands is run. The web stack is
+imported only by ``serve``; the other commands act on a database file with the standard
+library alone.
 """
 
 from __future__ import annotations
@@ -22,12 +10,12 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from kili_typed.commands import register as register_client_commands
-from kili_typed.server.errors import ApiError
-from kili_typed.server.store import Store
+from kili_typed._cli import SERVER_COMMANDS
+from kili_typed_server.errors import ApiError
+from kili_typed_server.store import Store
 
 DEFAULT_DB = "kili-local.db"
 DEFAULT_HOST = "127.0.0.1"
@@ -51,15 +39,14 @@ def _non_negative_int(text: str) -> int:
     return value
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="kili-typed",
-        description="A Kili client from the shell, and a local Kili-compatible server.",
-    )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    register_client_commands(commands)
+def register(commands: Any) -> None:
+    """Adds ``serve``, ``keys`` and ``reset-password`` to the ``kili-typed`` parser.
 
-    serve = commands.add_parser("serve", help="run the local Kili GraphQL server")
+    Args:
+        commands: The subparsers object of the ``kili-typed`` parser.
+    """
+
+    serve = commands.add_parser("serve", help=SERVER_COMMANDS["serve"])
     serve.add_argument("--db", default=DEFAULT_DB, help=f"SQLite file (default {DEFAULT_DB})")
     serve.add_argument("--host", default=DEFAULT_HOST, help=f"interface (default {DEFAULT_HOST})")
     serve.add_argument(
@@ -100,7 +87,7 @@ def _parser() -> argparse.ArgumentParser:
         help="server log level (default info)",
     )
 
-    keys = commands.add_parser("keys", help="create, revoke or list API keys")
+    keys = commands.add_parser("keys", help=SERVER_COMMANDS["keys"])
     key_commands = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
     create = key_commands.add_parser("create", help="print a new API key for a user")
     create.add_argument("--db", required=True, help="SQLite file of the server")
@@ -120,15 +107,12 @@ def _parser() -> argparse.ArgumentParser:
     listing.add_argument("--db", required=True, help="SQLite file of the server")
     listing.add_argument("--email", help="only this user's keys")
 
-    reset = commands.add_parser(
-        "reset-password", help="set a new password with a token from the server's log"
-    )
+    reset = commands.add_parser("reset-password", help=SERVER_COMMANDS["reset-password"])
     reset.add_argument("--db", required=True, help="SQLite file of the server")
     reset.add_argument("--token", required=True, help="the reset token from the log line")
     reset.add_argument(
         "--password-stdin", action="store_true", help="read the new password from standard input"
     )
-    return parser
 
 
 def _existing_store(db: str) -> Store:
@@ -141,7 +125,7 @@ def _existing_store(db: str) -> Store:
 
 def _serve(args: argparse.Namespace) -> int:
     try:
-        from kili_typed.server.local import serve_forever
+        from kili_typed_server.local import serve_forever
     except ImportError as error:
         print(
             f"kili-typed: the server needs its extra: pip install 'kili-typed[server]' ({error})",
@@ -208,19 +192,15 @@ def _reset_password(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Runs the ``kili-typed`` command.
+def run(args: argparse.Namespace) -> int:
+    """Runs a server command parsed by :func:`register`'s parsers.
 
     Args:
-        argv: The arguments after the program name; ``sys.argv[1:]`` by default.
+        args: The parsed command line.
 
     Returns:
         The exit status.
     """
-    args = _parser().parse_args(argv)
-    if hasattr(args, "run"):
-        status: int = args.run(args)
-        return status
     try:
         if args.command == "serve":
             return _serve(args)
@@ -230,9 +210,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ApiError as error:
         print(f"kili-typed: {error.message}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        return 130
-
-
-if __name__ == "__main__":
-    sys.exit(main())

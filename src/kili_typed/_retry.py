@@ -45,7 +45,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol
 
-from .error_mapping import map_exception
+from ._error_mapping import map_exception
+from ._redaction import Secrets
 from .errors import (
     GraphQLError,
     HTTPStatusError,
@@ -55,7 +56,6 @@ from .errors import (
     MalformedResponseError,
     OutcomeUnknownError,
 )
-from .redaction import Secrets
 
 logger = logging.getLogger("kili_typed")
 

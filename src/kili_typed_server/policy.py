@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields
 
-from kili_typed.server import limits
-from kili_typed.server.errors import BadUserInput, Forbidden
-from kili_typed.server.records import UserRecord
+from kili_typed_server import limits
+from kili_typed_server.errors import BadUserInput, Forbidden
+from kili_typed_server.records import UserRecord
 
 ADMIN = "ADMIN"
 USER = "USER"

@@ -1,72 +1,60 @@
-"""`AsyncKili`: the six documented user methods, awaitable.
-
-A thin shell over the same sans-I/O core as `Kili` (argument checks, field
-selection, page planning, row shaping, error mapping): only the sending
-differs, so the two facades cannot drift apart.
-"""
+"""`Kili`: the six documented user methods on the generated typed client."""
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import logging
 import random
 import time
 from collections import deque
-from collections.abc import (
-    AsyncGenerator,
-    AsyncIterator,
-    Awaitable,
-    Callable,
-    Coroutine,
-    Iterator,
-)
+from collections.abc import Callable, Generator, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from types import TracebackType
 from typing import Any, Literal, TypeVar, cast, overload
 
 import httpx
-from kili_typed_generated_async.async_base_client import HttpClient
-from kili_typed_generated_async.client import Client as GeneratedAsyncClient
-from kili_typed_generated_async.input_types import (
+from kili_typed_generated.base_client import HttpClient
+from kili_typed_generated.client import Client as GeneratedClient
+from kili_typed_generated.input_types import (
     CreateUserData,
     UpdatePasswordData,
     UserData,
     UserWhere,
 )
-from kili_typed_generated_async.users import Users
+from kili_typed_generated.users import Users
 
-from . import operations as ops
+from . import _operations as ops
+from ._answers import Answer, read_answer
 from ._constants import DEFAULT_MAX_CONCURRENT_PAGES, DEFAULT_READ_TIMEOUT, DEFAULT_USER_FIELDS
-from .answers import Answer, read_answer
-from .listing import Listing
-from .pagination import Page
-from .progress import progress_bar
-from .redaction import Secrets
-from .retry import DEFAULT_MAX_RETRIES, Attempts, RetryPolicy, check_max_retries
-from .settings import (
+from ._listing import Listing
+from ._pagination import Page
+from ._progress import progress_bar
+from ._redaction import Secrets
+from ._retry import DEFAULT_MAX_RETRIES, Attempts, RetryPolicy, check_max_retries
+from ._settings import (
     check_concurrency,
     make_timeout,
     request_headers,
     resolve_api_key,
     resolve_endpoint,
 )
-from .types import FieldList, MutationResult, OrganizationRole, UserDict
+from ._types import FieldList, MutationResult, OrganizationRole, UserDict
 
 logger = logging.getLogger("kili_typed")
 
 T = TypeVar("T")
 
 
-class _AsyncTransport:
+class _Transport:
     """What the facade's generated client posts through: the shared pool, this
     client's timeout, and each answer parsed once and checked (`read_answer`)."""
 
-    def __init__(self, http: httpx.AsyncClient, timeout: httpx.Timeout) -> None:
+    def __init__(self, http: httpx.Client, timeout: httpx.Timeout) -> None:
         self._http = http
         self._timeout = timeout
 
-    async def post(
+    def post(
         self,
         url: Any | str,
         json: Any | None = None,
@@ -76,7 +64,7 @@ class _AsyncTransport:
         **kwargs: Any,
     ) -> Answer:
         # Only JSON is posted: the user operations upload no files.
-        response = await self._http.post(url, json=json, timeout=self._timeout)
+        response = self._http.post(url, json=json, timeout=self._timeout)
         return read_answer(
             response.status_code,
             response.content,
@@ -84,15 +72,12 @@ class _AsyncTransport:
             retry_after=response.headers.get("retry-after"),
         )
 
-    async def aclose(self) -> None:
+    def close(self) -> None:
         """Nothing to do: the facade owns the pool."""
 
 
-class AsyncKili:
-    """An asyncio client for the Kili user API, with the official SDK's six user methods.
-
-    Every method is awaitable and takes the same arguments as its `Kili` twin;
-    ``users(as_generator=True)`` returns an async iterator instead of a generator.
+class Kili:
+    """A client for the Kili user API, with the official SDK's six user methods.
 
     Args:
         api_key: Your Kili API key. Defaults to the ``KILI_API_KEY`` environment variable.
@@ -102,19 +87,21 @@ class AsyncKili:
         timeout: Seconds to wait for each read of an answer (connecting gets
             10 seconds), or an `httpx.Timeout`. Default: 60.
         max_concurrent_pages: How many pages of a `users` listing are requested
-            at once. Rows still come out in order; an iterator holds at most
+            at once. Rows still come out in order; a generator holds at most
             this many pages. Default: 10.
         max_retries: How many times a failed request may be sent again
-            (0: never), under the same policy as `Kili`. Default: 3.
+            (0: never). Queries are retried on connection failures, timeouts,
+            408, 429, 502, 503 and 504; a mutation only when the server
+            certainly did not process it (see `kili_typed._retry`). Default: 3.
 
     Raises:
         ConfigurationError: No API key was given or found, or the endpoint is not a URL.
 
     Examples:
         ```
-        >>> async with AsyncKili() as kili:
-        ...     async for user in kili.users(fields=["email"], as_generator=True):
-        ...         print(user["email"])
+        >>> endpoint = "http://localhost:4000/api/label/v2/graphql"
+        >>> with Kili(api_key="...", api_endpoint=endpoint) as kili:
+        ...     kili.count_users()
         ```
     """
 
@@ -134,19 +121,22 @@ class AsyncKili:
         self._policy = RetryPolicy(max_retries=check_max_retries(max_retries))
         self._timeout = make_timeout(timeout)
         self._secrets = Secrets((key,))
-        self._http = httpx.AsyncClient(
+        # One pool for the client's life: keep-alive connections are reused across
+        # calls, by the threads of a concurrent listing and by `with_options` copies.
+        self._http = httpx.Client(
             headers=request_headers(key), timeout=self._timeout, verify=verify
         )
         self._owns_http = True
+        self._pool: ThreadPoolExecutor | None = None
         # Seams for tests: the jitter's source and the sleep between attempts.
         self._rng: random.Random = random.Random()
-        self._sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
-        #: The generated typed async client: pydantic models instead of dicts.
-        self.client = GeneratedAsyncClient(
+        self._sleep: Callable[[float], None] = time.sleep
+        #: The generated typed client: pydantic models instead of dicts.
+        self.client = GeneratedClient(
             url=self.api_endpoint, http_client=cast(HttpClient, self._http)
         )
-        self._api = GeneratedAsyncClient(
-            url=self.api_endpoint, http_client=_AsyncTransport(self._http, self._timeout)
+        self._api = GeneratedClient(
+            url=self.api_endpoint, http_client=_Transport(self._http, self._timeout)
         )
 
     def with_options(
@@ -154,7 +144,7 @@ class AsyncKili:
         *,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> AsyncKili:
+    ) -> Kili:
         """A copy of this client with other options, for a block of calls.
 
         The copy shares this client's connection pool (closing the copy leaves
@@ -175,7 +165,7 @@ class AsyncKili:
 
         Examples:
             ```
-            >>> await kili.with_options(timeout=300, max_retries=0).count_users()
+            >>> kili.with_options(timeout=300, max_retries=0).count_users()
             ```
         """
         clone = copy.copy(self)
@@ -184,33 +174,35 @@ class AsyncKili:
         if max_retries is not None:
             clone._policy = replace(self._policy, max_retries=check_max_retries(max_retries))
         clone._owns_http = False
-        clone._api = GeneratedAsyncClient(
-            url=self.api_endpoint, http_client=_AsyncTransport(self._http, clone._timeout)
+        clone._pool = None
+        clone._api = GeneratedClient(
+            url=self.api_endpoint, http_client=_Transport(self._http, clone._timeout)
         )
         return clone
 
     def __repr__(self) -> str:
-        return f"AsyncKili(api_endpoint={self.api_endpoint!r}, api_key=<redacted>)"
+        return f"Kili(api_endpoint={self.api_endpoint!r}, api_key=<redacted>)"
 
-    async def aclose(self) -> None:
-        """Close the connection pool, unless it is borrowed (`with_options`)."""
+    def close(self) -> None:
+        """Close the listing threads, and the connection pool unless it is borrowed."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
         if self._owns_http:
-            await self._http.aclose()
+            self._http.close()
 
-    async def __aenter__(self) -> AsyncKili:
+    def __enter__(self) -> Kili:
         return self
 
-    async def __aexit__(
+    def __exit__(
         self,
         exc_type: type[BaseException] | None,
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        await self.aclose()
+        self.close()
 
-    async def _call(
-        self, operation: str, send: Callable[[], Awaitable[T]], secrets: tuple[str, ...] = ()
-    ) -> T:
+    def _call(self, operation: str, send: Callable[[], T], secrets: tuple[str, ...] = ()) -> T:
         """Run one generated-client call under the retry policy; failures raise a `KiliError`."""
         attempts = Attempts(
             operation,
@@ -222,7 +214,7 @@ class AsyncKili:
         while True:
             started = time.perf_counter()
             try:
-                result = await send()
+                result = send()
             except Exception as exc:
                 step = attempts.failed(exc, time.perf_counter() - started)
             else:
@@ -232,7 +224,15 @@ class AsyncKili:
             # chained to the error the caller sees.
             if step.error is not None:
                 raise step.error
-            await self._sleep(step.wait)
+            self._sleep(step.wait)
+
+    def _execute(self, query: str, operation: str) -> dict[str, Any]:
+        """The ``data`` of a query outside the six methods (``kili-typed schema diff``'s
+        introspection), under the same retry policy and error mapping."""
+        return self._call(
+            operation,
+            lambda: self._api.get_data(self._api.execute(query=query, operation_name=operation)),
+        )
 
     # ----------------------------------------------------------------- queries
 
@@ -247,7 +247,7 @@ class AsyncKili:
         skip: int = 0,
         disable_tqdm: bool = False,
         as_generator: Literal[False] = False,
-    ) -> Coroutine[Any, Any, list[UserDict]]: ...
+    ) -> list[UserDict]: ...
 
     @overload
     def users(
@@ -260,7 +260,7 @@ class AsyncKili:
         skip: int,
         disable_tqdm: bool,
         as_generator: Literal[True],
-    ) -> AsyncGenerator[UserDict, None]: ...
+    ) -> Generator[UserDict, None, None]: ...
 
     @overload
     def users(
@@ -274,7 +274,7 @@ class AsyncKili:
         disable_tqdm: bool = False,
         *,
         as_generator: Literal[True],
-    ) -> AsyncGenerator[UserDict, None]: ...
+    ) -> Generator[UserDict, None, None]: ...
 
     @overload
     def users(
@@ -287,7 +287,7 @@ class AsyncKili:
         skip: int = 0,
         disable_tqdm: bool = False,
         as_generator: bool = False,
-    ) -> Coroutine[Any, Any, list[UserDict]] | AsyncGenerator[UserDict, None]: ...
+    ) -> list[UserDict] | Generator[UserDict, None, None]: ...
 
     def users(
         self,
@@ -299,8 +299,8 @@ class AsyncKili:
         skip: int = 0,
         disable_tqdm: bool = False,
         as_generator: bool = False,
-    ) -> Coroutine[Any, Any, list[UserDict]] | AsyncGenerator[UserDict, None]:
-        """Get an async iterator or a list of users given a set of criteria.
+    ) -> list[UserDict] | Generator[UserDict, None, None]:
+        """Get a generator or a list of users given a set of criteria.
 
         Args:
             api_key: Query a user by its API key.
@@ -311,14 +311,13 @@ class AsyncKili:
             first: Maximum number of users to return.
             skip: Number of skipped users (they are ordered by creation date).
             disable_tqdm: If `True`, the progress bar is disabled.
-            as_generator: If `True`, an async iterator on the users is returned. It
+            as_generator: If `True`, a generator on the users is returned. It
                 sends nothing until iterated and holds at most
                 `max_concurrent_pages` pages at a time.
 
         Returns:
             The users as dicts holding exactly `fields` (nested fields as
-            nested dicts): awaited, a list; with ``as_generator=True``, an async
-            iterator to use with ``async for``.
+            nested dicts): a list, or a generator with ``as_generator=True``.
 
         Raises:
             TypeError: An argument has the wrong type. Nothing is sent.
@@ -328,11 +327,9 @@ class AsyncKili:
 
         Examples:
             ```
-            >>> await kili.users(organization_id=organization_id, fields=["email"])
+            >>> kili.users(organization_id=organization_id, fields=["email", "organization.id"])
             ```
         """
-        # Not `async def`: bad arguments raise here, at the call, and
-        # `as_generator=True` gives an async iterator to use with `async for`.
         request = ops.users_request(
             api_key=api_key,
             email=email,
@@ -344,56 +341,62 @@ class AsyncKili:
             as_generator=as_generator,
         )
         rows = self._iter_users(Listing(request))
-        return rows if request.as_generator else _collect(rows)
+        return rows if request.as_generator else list(rows)
 
-    async def _iter_users(self, listing: Listing) -> AsyncGenerator[UserDict, None]:
+    def _iter_users(self, listing: Listing) -> Generator[UserDict, None, None]:
         request = listing.request
         if request.first == 0:
             return
         where = UserWhere.model_validate(request.where)
-        pages = listing.pages(await self._count(where))
+        pages = listing.pages(self._count(where))
         with progress_bar(listing.expected, disable=request.disable_tqdm) as bar:
-            async for answer in self._fetch_pages(listing, where, pages):
+            for answer in self._fetch_pages(listing, where, pages):
                 rows = listing.rows(answer)
                 bar.update(len(rows))
-                for row in rows:
-                    yield row
+                yield from rows
         listing.finish()
 
-    async def _fetch_page(self, listing: Listing, where: UserWhere, page: Page) -> Users:
-        answer = await self._call(
+    def _fetch_page(self, listing: Listing, where: UserWhere, page: Page) -> Users:
+        answer = self._call(
             "users",
             lambda: self._api.users(where=where, first=page.first, skip=page.skip, **listing.flags),
             ops.secrets_of(listing.request.where),
         )
         return answer
 
-    async def _fetch_pages(
+    def _fetch_pages(
         self, listing: Listing, where: UserWhere, pages: Iterator[Page]
-    ) -> AsyncGenerator[Users, None]:
+    ) -> Iterator[Users]:
         """Each page's answer, in order, with up to `max_concurrent_pages` in flight."""
-        in_flight: deque[asyncio.Task[Users]] = deque()
+        if self.max_concurrent_pages == 1:
+            for page in pages:
+                yield self._fetch_page(listing, where, page)
+            return
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(
+                self.max_concurrent_pages, thread_name_prefix="kili-typed-page"
+            )
+        in_flight: deque[Future[Users]] = deque()
         try:
             for page in pages:
-                in_flight.append(asyncio.ensure_future(self._fetch_page(listing, where, page)))
+                in_flight.append(self._pool.submit(self._fetch_page, listing, where, page))
                 if len(in_flight) >= self.max_concurrent_pages:
-                    yield await in_flight.popleft()
+                    yield in_flight.popleft().result()
             while in_flight:
-                yield await in_flight.popleft()
+                yield in_flight.popleft().result()
         finally:
-            for task in in_flight:
-                task.cancel()
-                task.add_done_callback(_retrieve)
+            for future in in_flight:
+                future.cancel()
 
-    async def _count(self, where: UserWhere) -> int:
-        answer = await self._call(
+    def _count(self, where: UserWhere) -> int:
+        answer = self._call(
             "countUsers",
             lambda: self._api.count_users(where=where),
             ops.secrets_of(where.model_dump(by_alias=True)),
         )
         return answer.count_users
 
-    async def count_users(
+    def count_users(
         self,
         organization_id: str | None = None,
         api_key: str | None = None,
@@ -417,11 +420,11 @@ class AsyncKili:
         where = ops.user_where(
             "count_users", api_key=api_key, email=email, organization_id=organization_id
         )
-        return await self._count(UserWhere.model_validate(where))
+        return self._count(UserWhere.model_validate(where))
 
     # --------------------------------------------------------------- mutations
 
-    async def create_user(
+    def create_user(
         self,
         email: str,
         password: str,
@@ -454,12 +457,12 @@ class AsyncKili:
             lastname=lastname,
         )
         data = CreateUserData.model_validate(variables)
-        answer = await self._call(
+        answer = self._call(
             "createUser", lambda: self._api.create_user(data=data), ops.secrets_of(variables)
         )
         return {"id": answer.create_user.id}
 
-    async def update_password(
+    def update_password(
         self, email: str, old_password: str, new_password_1: str, new_password_2: str
     ) -> MutationResult:
         """Modify the password that you use to connect to Kili.
@@ -489,14 +492,14 @@ class AsyncKili:
         )
         data = UpdatePasswordData.model_validate(variables)
         where = UserWhere.model_validate(where_variables)
-        answer = await self._call(
+        answer = self._call(
             "updatePassword",
             lambda: self._api.update_password(data=data, where=where),
             ops.secrets_of(variables),
         )
         return {"id": answer.update_password.id}
 
-    async def reset_password(self, email: str) -> MutationResult:
+    def reset_password(self, email: str) -> MutationResult:
         """Reset password.
 
         This resolver only works for on-premise installations without Auth0,
@@ -514,10 +517,10 @@ class AsyncKili:
             KiliError: The request failed.
         """
         where = UserWhere.model_validate(ops.reset_password_where(email=email))
-        answer = await self._call("resetPassword", lambda: self._api.reset_password(where=where))
+        answer = self._call("resetPassword", lambda: self._api.reset_password(where=where))
         return {"id": answer.reset_password.id}
 
-    async def update_properties_in_user(
+    def update_properties_in_user(
         self,
         email: str,
         firstname: str | None = None,
@@ -556,18 +559,8 @@ class AsyncKili:
         )
         data = UserData.model_validate(variables)
         where = UserWhere.model_validate(where_variables)
-        answer = await self._call(
+        answer = self._call(
             "updatePropertiesInUser",
             lambda: self._api.update_properties_in_user(data=data, where=where),
         )
         return {"id": answer.update_properties_in_user.id}
-
-
-def _retrieve(task: asyncio.Task[Any]) -> None:
-    """Take the error of a page given up on, so asyncio does not log it as never retrieved."""
-    if not task.cancelled():
-        task.exception()
-
-
-async def _collect(rows: AsyncIterator[UserDict]) -> list[UserDict]:
-    return [row async for row in rows]

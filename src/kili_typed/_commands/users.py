@@ -21,7 +21,7 @@ import sys
 from typing import Any
 
 from kili_typed._constants import DEFAULT_USER_FIELDS
-from kili_typed.fields import USER_OBJECTS, USER_SCALARS, select_fields
+from kili_typed._fields import USER_OBJECTS, USER_SCALARS, select_fields
 
 from . import common, credentials, output
 from .credentials import SecretLines, UsageError

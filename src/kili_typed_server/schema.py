@@ -1,18 +1,15 @@
 """The executable GraphQL schema: ``schema.graphql`` with the server's scalars and resolvers.
 
-The schema file is the repository's ``schema.graphql``, the same one the client is
-generated from. Wheels carry it as ``kili_typed/server/schema.graphql``; in a source
-checkout (editable install) it is read from the repository root.
+The schema is the repository's ``schema.graphql``, the same one the client is generated
+from, found the one way the package knows (`kili_typed._bundled`).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
-from ariadne import ScalarType, load_schema_from_path, make_executable_schema
+from ariadne import ScalarType, make_executable_schema
 from graphql import (
     DirectiveLocation,
     GraphQLDeprecatedDirective,
@@ -23,12 +20,11 @@ from graphql import (
     ValueNode,
 )
 
-from kili_typed.server import limits
-from kili_typed.server.clock import format_datetime
-from kili_typed.server.errors import PageSizeError
-from kili_typed.server.resolvers import bindables
-
-SCHEMA_FILE_NAME = "schema.graphql"
+from kili_typed import _bundled as bundled
+from kili_typed_server import limits
+from kili_typed_server.clock import format_datetime
+from kili_typed_server.errors import PageSizeError
+from kili_typed_server.resolvers import bindables
 
 #: ``@deprecated`` as graphql-js 16 (which Kili runs) and graphql-core up to 3.2.6 define it.
 #: graphql-core 3.2.14 also lists ``DIRECTIVE_DEFINITION`` among its locations, and a client
@@ -45,26 +41,6 @@ CLASSIC_DEPRECATED_DIRECTIVE = GraphQLDirective(
     args=GraphQLDeprecatedDirective.args,
     description=GraphQLDeprecatedDirective.description,
 )
-
-
-def schema_path() -> Path:
-    """Finds ``schema.graphql``: in the installed package, else at the repository root.
-
-    Returns:
-        The path of the schema file.
-
-    Raises:
-        FileNotFoundError: When neither exists.
-    """
-    packaged = resources.files("kili_typed.server").joinpath(SCHEMA_FILE_NAME)
-    if packaged.is_file():
-        return Path(str(packaged))
-    repository_root = Path(__file__).resolve().parents[3] / SCHEMA_FILE_NAME
-    if repository_root.is_file():
-        return repository_root
-    raise FileNotFoundError(
-        f"{SCHEMA_FILE_NAME} is neither in the kili_typed.server package nor at {repository_root}"
-    )
 
 
 def _page_size(value: Any) -> int:
@@ -111,16 +87,17 @@ datetime_scalar = ScalarType(
 )
 
 
-def build_schema(path: Path | None = None) -> GraphQLSchema:
+def build_schema(type_defs: str | None = None) -> GraphQLSchema:
     """Builds the executable schema.
 
     Args:
-        path: The schema file; :func:`schema_path` by default.
+        type_defs: The SDL to serve; the bundled ``schema.graphql`` by default.
 
     Returns:
         The schema with scalars and resolvers bound.
     """
-    type_defs = load_schema_from_path(str(path or schema_path()))
+    if type_defs is None:
+        type_defs = bundled.schema_text()
     schema: GraphQLSchema = make_executable_schema(
         type_defs, page_size_scalar, datetime_scalar, *bindables()
     )

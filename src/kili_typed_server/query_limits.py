@@ -32,7 +32,7 @@ from graphql import (
     is_list_type,
 )
 
-from kili_typed.server import limits
+from kili_typed_server import limits
 
 _INTROSPECTION_ROOTS = frozenset({"__schema", "__type"})
 #: Fields answering a whole unpaged collection: never allowed inside a list.

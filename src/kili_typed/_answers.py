@@ -4,7 +4,7 @@ The facades hand the generated client an `Answer` instead of the raw httpx
 response: the JSON is parsed here, once, and only a successful GraphQL answer
 (HTTP 2xx, a JSON object whose ``data`` is an object, no ``errors``) reaches the
 generated models. Anything else raises `UnusableAnswer`, which
-`kili_typed.error_mapping` turns into the precise `KiliError`: so a body that is
+`kili_typed._error_mapping` turns into the precise `KiliError`: so a body that is
 not JSON, an HTML error page, ``{"data": null}`` or an error without
 ``extensions`` never surfaces as a bare `KeyError` from generated code.
 """

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, get_args
 
-from .types import OrganizationRole
+from ._types import OrganizationRole
 
 ORGANIZATION_ROLES: tuple[str, ...] = get_args(OrganizationRole)
 

@@ -13,10 +13,10 @@ import logging
 from collections.abc import Iterator
 from typing import Any, Protocol, cast
 
-from .fields import UserSelection, keys_to_convert, plain
-from .operations import UsersRequest
-from .pagination import Page, plan_pages, rows_to_fetch
-from .types import UserDict
+from ._fields import UserSelection, keys_to_convert, plain
+from ._operations import UsersRequest
+from ._pagination import Page, plan_pages, rows_to_fetch
+from ._types import UserDict
 
 logger = logging.getLogger("kili_typed")
 

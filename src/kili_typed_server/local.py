@@ -19,9 +19,9 @@ from types import TracebackType
 
 import uvicorn
 
-from kili_typed.server.app import GRAPHQL_PATH, VERSION_PATH, create_app
-from kili_typed.server.records import Bootstrap
-from kili_typed.server.store import DEFAULT_ORGANIZATION_NAME, Store
+from kili_typed_server.app import GRAPHQL_PATH, VERSION_PATH, create_app
+from kili_typed_server.records import Bootstrap
+from kili_typed_server.store import DEFAULT_ORGANIZATION_NAME, Store
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 4000
@@ -363,7 +363,7 @@ class LocalServer:
         if self._thread is not None:
             self._thread.join(_STOP_TIMEOUT_SECONDS)
             if self._thread.is_alive():
-                logging.getLogger("kili_typed.server").warning(
+                logging.getLogger("kili_typed_server").warning(
                     "the local server thread did not stop within %s s", _STOP_TIMEOUT_SECONDS
                 )
         if self._socket is not None:

@@ -35,8 +35,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from kili_typed.server import limits
-from kili_typed.server.errors import (
+from kili_typed_server import limits
+from kili_typed_server.errors import (
     BAD_REQUEST,
     BAD_USER_INPUT,
     GRAPHQL_PARSE_FAILED,
@@ -49,12 +49,12 @@ from kili_typed.server.errors import (
     UNSUPPORTED_MEDIA_TYPE,
     error_body,
 )
-from kili_typed.server.formatting import format_error
-from kili_typed.server.query_limits import QueryCostRule
-from kili_typed.server.rate_limit import RateLimiter
-from kili_typed.server.resolvers import RequestContext
-from kili_typed.server.schema import build_schema
-from kili_typed.server.store import Store
+from kili_typed_server.formatting import format_error
+from kili_typed_server.query_limits import QueryCostRule
+from kili_typed_server.rate_limit import RateLimiter
+from kili_typed_server.resolvers import RequestContext
+from kili_typed_server.schema import build_schema
+from kili_typed_server.store import Store
 
 GRAPHQL_PATH = "/api/label/v2/graphql"
 VERSION_PATH = "/api/label/v2/version"
@@ -64,7 +64,7 @@ _RULES = (*specified_rules, QueryCostRule)
 _DOCUMENT_CACHE_SIZE = 256
 _CACHEABLE_QUERY_LENGTH = 20_000
 
-logger = logging.getLogger("kili_typed.server")
+logger = logging.getLogger("kili_typed_server")
 
 
 def server_version() -> str:

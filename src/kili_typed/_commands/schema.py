@@ -2,7 +2,7 @@
 
 Introspects the server, reports breaking and dangerous changes against the bundled
 ``schema.graphql``, then validates every operation of ``queries/`` against the live
-schema (see `kili_typed.drift`). Needs graphql-core: ``pip install 'kili-typed[schema]'``.
+schema (see `kili_typed._drift`). Needs graphql-core: ``pip install 'kili-typed[schema]'``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import argparse
 import importlib
 from typing import Any
 
-from kili_typed import bundled
+from kili_typed import _bundled as bundled
 
 from . import common, exit_codes
 from .credentials import SecretLines, UsageError
@@ -72,7 +72,7 @@ def _introspect(
 def _diff(args: argparse.Namespace, lines: SecretLines) -> int:
     try:
         # Loaded only here: graphql-core is not a dependency of the bare client.
-        drift = importlib.import_module("kili_typed.drift")
+        drift = importlib.import_module("kili_typed._drift")
     except ImportError as error:
         raise UsageError(
             f"schema diff needs graphql-core: pip install 'kili-typed[schema]' ({error})"

@@ -1,9 +1,10 @@
 """The GraphQL files the client is generated from: ``schema.graphql`` and ``queries/``.
 
-Wheels carry them as ``kili_typed/server/schema.graphql`` and ``kili_typed/queries/``
+Wheels carry them as ``kili_typed/_graphql/schema.graphql`` and ``kili_typed/_graphql/queries/``
 (see ``[tool.hatch.build.targets.wheel.force-include]`` in ``pyproject.toml``); in a
 source checkout they are read from the repository root. Reading them needs only the
-standard library.
+standard library. This module is the one way to find them: the local server
+(`kili_typed_server`) reads its schema through it too.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ SCHEMA_FILE_NAME = "schema.graphql"
 QUERIES_DIR_NAME = "queries"
 
 #: Where a wheel puts each file, relative to the ``kili_typed`` package.
-PACKAGED_SCHEMA = ("server", SCHEMA_FILE_NAME)
-PACKAGED_QUERIES = (QUERIES_DIR_NAME,)
+PACKAGED_SCHEMA = ("_graphql", SCHEMA_FILE_NAME)
+PACKAGED_QUERIES = ("_graphql", QUERIES_DIR_NAME)
 
 _REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 

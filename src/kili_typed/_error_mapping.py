@@ -3,7 +3,7 @@
 Three things can go wrong in a call of the generated client, and each maps here:
 
 - httpx fails to send or to receive (`KiliConnectionError`, `KiliTimeoutError`);
-- the answer is not a successful GraphQL answer (`kili_typed.answers.UnusableAnswer`):
+- the answer is not a successful GraphQL answer (`kili_typed._answers.UnusableAnswer`):
   an HTTP error status, GraphQL errors, or not the expected JSON;
 - the answer's ``data`` does not fit the generated models (`pydantic.ValidationError`).
 
@@ -22,7 +22,8 @@ from typing import Any
 import httpx
 import pydantic
 
-from .answers import Answer, UnusableAnswer
+from ._answers import Answer, UnusableAnswer
+from ._redaction import redact
 from .errors import (
     AuthenticationError,
     GraphQLError,
@@ -36,7 +37,6 @@ from .errors import (
     RateLimitError,
     ServerError,
 )
-from .redaction import redact
 
 _MAX_BODY_IN_MESSAGE = 200
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
@@ -161,7 +161,7 @@ def answer_error(answer: Answer, operation: str, secrets: Iterable[str] = ()) ->
     """The `KiliError` for an answer the generated client cannot read.
 
     Args:
-        answer: An answer refused by `kili_typed.answers.read_answer`.
+        answer: An answer refused by `kili_typed._answers.read_answer`.
         operation: The GraphQL operation name, e.g. ``"users"``.
         secrets: Values to keep out of the message (API key, passwords).
 

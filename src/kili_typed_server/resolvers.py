@@ -16,9 +16,9 @@ from typing import Any
 from ariadne import MutationType, ObjectType, QueryType
 from graphql import GraphQLResolveInfo
 
-from kili_typed.server import policy, security
-from kili_typed.server.policy import UserChanges
-from kili_typed.server.records import (
+from kili_typed_server import policy, security
+from kili_typed_server.policy import UserChanges
+from kili_typed_server.records import (
     ApiKeyFilter,
     ApiKeyRecord,
     Caller,
@@ -26,7 +26,7 @@ from kili_typed.server.records import (
     UserFilter,
     UserRecord,
 )
-from kili_typed.server.store import Store
+from kili_typed_server.store import Store
 
 #: ``User.highestRoleInProject``: this server has no projects, so no project role.
 HIGHEST_ROLE_IN_PROJECT = ""

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from kili_typed.server.policy import UserChanges
-from kili_typed.server.records import (
+from kili_typed_server.policy import UserChanges
+from kili_typed_server.records import (
     ApiKeyFilter,
     ApiKeyRecord,
     Bootstrap,
@@ -19,10 +19,10 @@ from kili_typed.server.records import (
     UserFilter,
     UserRecord,
 )
-from kili_typed.server.store import Store
+from kili_typed_server.store import Store
 
 if TYPE_CHECKING:
-    from kili_typed.server.local import LocalServer, serve_forever
+    from kili_typed_server.local import LocalServer, serve_forever
 
 __all__ = [
     "ApiKeyFilter",
@@ -42,7 +42,7 @@ __all__ = [
 def __getattr__(name: str) -> Any:
     # uvicorn and starlette load only when the server itself is wanted.
     if name in ("LocalServer", "serve_forever"):
-        from kili_typed.server import local
+        from kili_typed_server import local
 
         return getattr(local, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

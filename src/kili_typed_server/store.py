@@ -23,11 +23,11 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from kili_typed.server import limits, policy, security
-from kili_typed.server.clock import Clock, format_datetime, utc_now
-from kili_typed.server.errors import BadUserInput, Conflict, Forbidden, NotFound
-from kili_typed.server.policy import UserChanges
-from kili_typed.server.records import (
+from kili_typed_server import limits, policy, security
+from kili_typed_server.clock import Clock, format_datetime, utc_now
+from kili_typed_server.errors import BadUserInput, Conflict, Forbidden, NotFound
+from kili_typed_server.policy import UserChanges
+from kili_typed_server.records import (
     ApiKeyFilter,
     ApiKeyRecord,
     Bootstrap,
@@ -37,7 +37,7 @@ from kili_typed.server.records import (
     UserRecord,
 )
 
-logger = logging.getLogger("kili_typed.server")
+logger = logging.getLogger("kili_typed_server")
 
 SCHEMA_VERSION = "1"
 DEFAULT_ADMIN_EMAIL = "admin@kili-local.test"
@@ -944,7 +944,7 @@ class Store:
         """Issues a single-use, expiring password-reset token for one user.
 
         The token is stored only as a digest in the ``password_resets`` outbox and written
-        once to the ``kili_typed.server`` log for the operator to pass on (a real
+        once to the ``kili_typed_server`` log for the operator to pass on (a real
         deployment would email it). It is never returned by the API.
 
         Args:

@@ -8,8 +8,8 @@ from typing import Any
 
 import httpx
 
-from kili_typed.server.local import LocalServer
-from kili_typed.server.store import Store
+from kili_typed_server.local import LocalServer
+from kili_typed_server.store import Store
 
 
 class _Default:

@@ -2,7 +2,7 @@
 
 These commands talk to a Kili server (the cloud, an on-premise install or ``kili-typed
 serve``) through `kili_typed.Kili`; they never load the local server's web stack.
-Exit statuses are in `kili_typed.commands.exit_codes`.
+Exit statuses are in `kili_typed._commands.exit_codes`.
 """
 
 from __future__ import annotations

@@ -13,9 +13,9 @@ from typing import Any
 
 from graphql import GraphQLError
 
-from kili_typed.server.errors import BAD_USER_INPUT, INTERNAL_SERVER_ERROR, ApiError, PageSizeError
+from kili_typed_server.errors import BAD_USER_INPUT, INTERNAL_SERVER_ERROR, ApiError, PageSizeError
 
-logger = logging.getLogger("kili_typed.server")
+logger = logging.getLogger("kili_typed_server")
 
 
 def _root_cause(error: GraphQLError) -> BaseException | None:
