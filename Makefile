@@ -28,10 +28,13 @@ demo: $(STAMP)
 generate: $(STAMP)
 	PYTHONPATH=tools $(BIN)/ariadne-codegen --config pyproject.toml
 	PYTHONPATH=tools $(BIN)/ariadne-codegen --config tools/codegen-async.toml
+	$(BIN)/python tools/unasync.py
 
-# Regenerates into a scratch copy and compares, so a stale generated/ fails the build.
+# Regenerates into a scratch copy and compares, so a stale generated/ fails the build;
+# likewise the sync facade, written from the async one.
 check-generated: $(STAMP)
 	$(BIN)/python tools/check_generated.py
+	$(BIN)/python tools/unasync.py --check
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,8 +1,9 @@
 """`AsyncKili`: the six documented user methods, awaitable.
 
-A thin shell over the same sans-I/O core as `Kili` (argument checks, field
-selection, page planning, row shaping, error mapping): only the sending
-differs, so the two facades cannot drift apart.
+The only hand-written facade: `tools/unasync.py` writes `Kili` (``_client.py``)
+from this file, and `make test` fails when that copy is stale. Both are thin
+shells over one sans-I/O core (argument checks, field selection, page planning,
+row shaping, error mapping, the retry policy).
 """
 
 from __future__ import annotations
@@ -12,15 +13,7 @@ import copy
 import logging
 import random
 import time
-from collections import deque
-from collections.abc import (
-    AsyncGenerator,
-    AsyncIterator,
-    Awaitable,
-    Callable,
-    Coroutine,
-    Iterator,
-)
+from collections.abc import AsyncGenerator, Awaitable, Callable, Coroutine, Iterator
 from dataclasses import replace
 from types import TracebackType
 from typing import Any, Literal, TypeVar, cast, overload
@@ -38,6 +31,7 @@ from kili_typed_generated_async.users import Users
 
 from . import _operations as ops
 from ._answers import Answer, read_answer
+from ._concurrency import AsyncPageRunner, alist
 from ._constants import DEFAULT_MAX_CONCURRENT_PAGES, DEFAULT_READ_TIMEOUT, DEFAULT_USER_FIELDS
 from ._listing import Listing
 from ._pagination import Page
@@ -46,6 +40,7 @@ from ._redaction import Secrets
 from ._retry import DEFAULT_MAX_RETRIES, Attempts, RetryPolicy, check_max_retries
 from ._settings import (
     check_concurrency,
+    check_http_client,
     make_timeout,
     request_headers,
     resolve_api_key,
@@ -59,11 +54,15 @@ T = TypeVar("T")
 
 
 class _AsyncTransport:
-    """What the facade's generated client posts through: the shared pool, this
-    client's timeout, and each answer parsed once and checked (`read_answer`)."""
+    """What the facade's generated client posts through: the shared pool, the key's
+    headers, this client's timeout, and each answer parsed once and checked
+    (`read_answer`)."""
 
-    def __init__(self, http: httpx.AsyncClient, timeout: httpx.Timeout) -> None:
+    def __init__(
+        self, http: httpx.AsyncClient, headers: dict[str, str], timeout: httpx.Timeout
+    ) -> None:
         self._http = http
+        self._headers = headers
         self._timeout = timeout
 
     async def post(
@@ -76,7 +75,9 @@ class _AsyncTransport:
         **kwargs: Any,
     ) -> Answer:
         # Only JSON is posted: the user operations upload no files.
-        response = await self._http.post(url, json=json, timeout=self._timeout)
+        response = await self._http.post(
+            url, json=json, headers=self._headers, timeout=self._timeout
+        )
         return read_answer(
             response.status_code,
             response.content,
@@ -86,6 +87,22 @@ class _AsyncTransport:
 
     async def aclose(self) -> None:
         """Nothing to do: the facade owns the pool."""
+
+
+class _AsyncAuthenticated:
+    """The pool as `AsyncKili.client` posts through it: with the key's headers, and
+    never closing a pool it does not own."""
+
+    def __init__(self, http: httpx.AsyncClient, headers: dict[str, str]) -> None:
+        self._http = http
+        self._headers = headers
+
+    async def post(self, url: str, **kwargs: Any) -> httpx.Response:
+        kwargs["headers"] = {**(kwargs.get("headers") or {}), **self._headers}
+        return await self._http.post(url, **kwargs)
+
+    async def aclose(self) -> None:
+        """Nothing to do: the facade closes the pool."""
 
 
 class AsyncKili:
@@ -98,17 +115,27 @@ class AsyncKili:
         api_key: Your Kili API key. Defaults to the ``KILI_API_KEY`` environment variable.
         api_endpoint: The GraphQL endpoint. Defaults to ``KILI_API_ENDPOINT``, else
             Kili's cloud (``https://cloud.kili-technology.com/api/label/v2/graphql``).
-        verify: Verify the server's TLS certificate (or a CA bundle path).
+        verify: Verify the server's TLS certificate (or a CA bundle path). Applies to
+            the connection pool the client creates; with `http_client`, configure
+            verification on that client instead.
         timeout: Seconds to wait for each read of an answer (connecting gets
             10 seconds), or an `httpx.Timeout`. Default: 60.
         max_concurrent_pages: How many pages of a `users` listing are requested
             at once. Rows still come out in order; an iterator holds at most
             this many pages. Default: 10.
         max_retries: How many times a failed request may be sent again
-            (0: never), under the same policy as `Kili`. Default: 3.
+            (0: never). Queries are retried on connection failures, timeouts,
+            408, 429, 502, 503 and 504; a mutation only when the server
+            certainly did not process it. Default: 3.
+        http_client: An `httpx.AsyncClient` of yours to send the requests through
+            (proxies, client certificates, custom transports). You own it: closing
+            this client leaves it open. The key's headers and the timeout are sent
+            with each request.
 
     Raises:
         ConfigurationError: No API key was given or found, or the endpoint is not a URL.
+        TypeError: `http_client` is not an `httpx.AsyncClient`.
+        ValueError: Both `verify` and `http_client` were given.
 
     Examples:
         ```
@@ -127,6 +154,7 @@ class AsyncKili:
         timeout: float | httpx.Timeout = DEFAULT_READ_TIMEOUT,
         max_concurrent_pages: int = DEFAULT_MAX_CONCURRENT_PAGES,
         max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: httpx.AsyncClient | None = None,
     ) -> None:
         key = resolve_api_key(api_key)
         self.api_endpoint = resolve_endpoint(api_endpoint)
@@ -134,19 +162,29 @@ class AsyncKili:
         self._policy = RetryPolicy(max_retries=check_max_retries(max_retries))
         self._timeout = make_timeout(timeout)
         self._secrets = Secrets((key,))
-        self._http = httpx.AsyncClient(
-            headers=request_headers(key), timeout=self._timeout, verify=verify
-        )
-        self._owns_http = True
+        self._headers = request_headers(key)
+        if http_client is None:
+            self._http = httpx.AsyncClient(timeout=self._timeout, verify=verify)
+            self._owns_http = True
+        else:
+            self._http = check_http_client(http_client, httpx.AsyncClient, verify=verify)
+            self._owns_http = False
+        self._pages = AsyncPageRunner(self.max_concurrent_pages)
         # Seams for tests: the jitter's source and the sleep between attempts.
         self._rng: random.Random = random.Random()
         self._sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
         #: The generated typed async client: pydantic models instead of dicts.
         self.client = GeneratedAsyncClient(
-            url=self.api_endpoint, http_client=cast(HttpClient, self._http)
+            url=self.api_endpoint,
+            http_client=cast(HttpClient, _AsyncAuthenticated(self._http, self._headers)),
         )
-        self._api = GeneratedAsyncClient(
-            url=self.api_endpoint, http_client=_AsyncTransport(self._http, self._timeout)
+        self._api = self._generated(self._timeout)
+
+    def _generated(self, timeout: httpx.Timeout) -> GeneratedAsyncClient:
+        """The generated client the six methods call, over the shared pool."""
+        return GeneratedAsyncClient(
+            url=self.api_endpoint,
+            http_client=_AsyncTransport(self._http, self._headers, timeout),
         )
 
     def with_options(
@@ -184,16 +222,16 @@ class AsyncKili:
         if max_retries is not None:
             clone._policy = replace(self._policy, max_retries=check_max_retries(max_retries))
         clone._owns_http = False
-        clone._api = GeneratedAsyncClient(
-            url=self.api_endpoint, http_client=_AsyncTransport(self._http, clone._timeout)
-        )
+        clone._pages = AsyncPageRunner(self.max_concurrent_pages)
+        clone._api = clone._generated(clone._timeout)
         return clone
 
     def __repr__(self) -> str:
         return f"AsyncKili(api_endpoint={self.api_endpoint!r}, api_key=<redacted>)"
 
     async def aclose(self) -> None:
-        """Close the connection pool, unless it is borrowed (`with_options`)."""
+        """Close the connection pool, unless it is borrowed (`with_options`, `http_client`)."""
+        await self._pages.aclose()
         if self._owns_http:
             await self._http.aclose()
 
@@ -233,6 +271,16 @@ class AsyncKili:
             if step.error is not None:
                 raise step.error
             await self._sleep(step.wait)
+
+    async def _execute(self, query: str, operation: str) -> dict[str, Any]:
+        """The ``data`` of a query outside the six methods (``kili-typed schema diff``'s
+        introspection), under the same retry policy and error mapping."""
+
+        async def send() -> dict[str, Any]:
+            answer = await self._api.execute(query=query, operation_name=operation)
+            return self._api.get_data(answer)
+
+        return await self._call(operation, send)
 
     # ----------------------------------------------------------------- queries
 
@@ -331,8 +379,8 @@ class AsyncKili:
             >>> await kili.users(organization_id=organization_id, fields=["email"])
             ```
         """
-        # Not `async def`: bad arguments raise here, at the call, and
-        # `as_generator=True` gives an async iterator to use with `async for`.
+        # A plain function, not a coroutine or generator function: bad arguments
+        # raise here, at the call, before anything is sent, whichever form is asked for.
         request = ops.users_request(
             api_key=api_key,
             email=email,
@@ -344,7 +392,7 @@ class AsyncKili:
             as_generator=as_generator,
         )
         rows = self._iter_users(Listing(request))
-        return rows if request.as_generator else _collect(rows)
+        return rows if request.as_generator else alist(rows)
 
     async def _iter_users(self, listing: Listing) -> AsyncGenerator[UserDict, None]:
         request = listing.request
@@ -361,29 +409,17 @@ class AsyncKili:
         listing.finish()
 
     async def _fetch_page(self, listing: Listing, where: UserWhere, page: Page) -> Users:
-        answer = await self._call(
+        return await self._call(
             "users",
             lambda: self._api.users(where=where, first=page.first, skip=page.skip, **listing.flags),
             ops.secrets_of(listing.request.where),
         )
-        return answer
 
-    async def _fetch_pages(
+    def _fetch_pages(
         self, listing: Listing, where: UserWhere, pages: Iterator[Page]
     ) -> AsyncGenerator[Users, None]:
         """Each page's answer, in order, with up to `max_concurrent_pages` in flight."""
-        in_flight: deque[asyncio.Task[Users]] = deque()
-        try:
-            for page in pages:
-                in_flight.append(asyncio.ensure_future(self._fetch_page(listing, where, page)))
-                if len(in_flight) >= self.max_concurrent_pages:
-                    yield await in_flight.popleft()
-            while in_flight:
-                yield await in_flight.popleft()
-        finally:
-            for task in in_flight:
-                task.cancel()
-                task.add_done_callback(_retrieve)
+        return self._pages.in_order(lambda page: self._fetch_page(listing, where, page), pages)
 
     async def _count(self, where: UserWhere) -> int:
         answer = await self._call(
@@ -561,13 +597,3 @@ class AsyncKili:
             lambda: self._api.update_properties_in_user(data=data, where=where),
         )
         return {"id": answer.update_properties_in_user.id}
-
-
-def _retrieve(task: asyncio.Task[Any]) -> None:
-    """Take the error of a page given up on, so asyncio does not log it as never retrieved."""
-    if not task.cancelled():
-        task.exception()
-
-
-async def _collect(rows: AsyncIterator[UserDict]) -> list[UserDict]:
-    return [row async for row in rows]

@@ -1,4 +1,9 @@
-"""`Kili`: the six documented user methods on the generated typed client."""
+# Generated from src/kili_typed/_async_client.py by tools/unasync.py: do not edit.
+# Change AsyncKili, then run `make generate`.
+"""`Kili`: the six documented user methods on the generated typed client.
+
+Written from ``_async_client.py`` by ``tools/unasync.py``: edit that file, not this one.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,7 @@ import copy
 import logging
 import random
 import time
-from collections import deque
 from collections.abc import Callable, Generator, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from types import TracebackType
 from typing import Any, Literal, TypeVar, cast, overload
@@ -26,6 +29,7 @@ from kili_typed_generated.users import Users
 
 from . import _operations as ops
 from ._answers import Answer, read_answer
+from ._concurrency import PageRunner
 from ._constants import DEFAULT_MAX_CONCURRENT_PAGES, DEFAULT_READ_TIMEOUT, DEFAULT_USER_FIELDS
 from ._listing import Listing
 from ._pagination import Page
@@ -34,6 +38,7 @@ from ._redaction import Secrets
 from ._retry import DEFAULT_MAX_RETRIES, Attempts, RetryPolicy, check_max_retries
 from ._settings import (
     check_concurrency,
+    check_http_client,
     make_timeout,
     request_headers,
     resolve_api_key,
@@ -47,11 +52,13 @@ T = TypeVar("T")
 
 
 class _Transport:
-    """What the facade's generated client posts through: the shared pool, this
-    client's timeout, and each answer parsed once and checked (`read_answer`)."""
+    """What the facade's generated client posts through: the shared pool, the key's
+    headers, this client's timeout, and each answer parsed once and checked
+    (`read_answer`)."""
 
-    def __init__(self, http: httpx.Client, timeout: httpx.Timeout) -> None:
+    def __init__(self, http: httpx.Client, headers: dict[str, str], timeout: httpx.Timeout) -> None:
         self._http = http
+        self._headers = headers
         self._timeout = timeout
 
     def post(
@@ -64,7 +71,7 @@ class _Transport:
         **kwargs: Any,
     ) -> Answer:
         # Only JSON is posted: the user operations upload no files.
-        response = self._http.post(url, json=json, timeout=self._timeout)
+        response = self._http.post(url, json=json, headers=self._headers, timeout=self._timeout)
         return read_answer(
             response.status_code,
             response.content,
@@ -76,6 +83,22 @@ class _Transport:
         """Nothing to do: the facade owns the pool."""
 
 
+class _Authenticated:
+    """The pool as `Kili.client` posts through it: with the key's headers, and
+    never closing a pool it does not own."""
+
+    def __init__(self, http: httpx.Client, headers: dict[str, str]) -> None:
+        self._http = http
+        self._headers = headers
+
+    def post(self, url: str, **kwargs: Any) -> httpx.Response:
+        kwargs["headers"] = {**(kwargs.get("headers") or {}), **self._headers}
+        return self._http.post(url, **kwargs)
+
+    def close(self) -> None:
+        """Nothing to do: the facade closes the pool."""
+
+
 class Kili:
     """A client for the Kili user API, with the official SDK's six user methods.
 
@@ -83,7 +106,9 @@ class Kili:
         api_key: Your Kili API key. Defaults to the ``KILI_API_KEY`` environment variable.
         api_endpoint: The GraphQL endpoint. Defaults to ``KILI_API_ENDPOINT``, else
             Kili's cloud (``https://cloud.kili-technology.com/api/label/v2/graphql``).
-        verify: Verify the server's TLS certificate (or a CA bundle path).
+        verify: Verify the server's TLS certificate (or a CA bundle path). Applies to
+            the connection pool the client creates; with `http_client`, configure
+            verification on that client instead.
         timeout: Seconds to wait for each read of an answer (connecting gets
             10 seconds), or an `httpx.Timeout`. Default: 60.
         max_concurrent_pages: How many pages of a `users` listing are requested
@@ -92,16 +117,22 @@ class Kili:
         max_retries: How many times a failed request may be sent again
             (0: never). Queries are retried on connection failures, timeouts,
             408, 429, 502, 503 and 504; a mutation only when the server
-            certainly did not process it (see `kili_typed._retry`). Default: 3.
+            certainly did not process it. Default: 3.
+        http_client: An `httpx.Client` of yours to send the requests through
+            (proxies, client certificates, custom transports). You own it: closing
+            this client leaves it open. The key's headers and the timeout are sent
+            with each request.
 
     Raises:
         ConfigurationError: No API key was given or found, or the endpoint is not a URL.
+        TypeError: `http_client` is not an `httpx.Client`.
+        ValueError: Both `verify` and `http_client` were given.
 
     Examples:
         ```
-        >>> endpoint = "http://localhost:4000/api/label/v2/graphql"
-        >>> with Kili(api_key="...", api_endpoint=endpoint) as kili:
-        ...     kili.count_users()
+        >>> with Kili() as kili:
+        ...     for user in kili.users(fields=["email"], as_generator=True):
+        ...         print(user["email"])
         ```
     """
 
@@ -114,6 +145,7 @@ class Kili:
         timeout: float | httpx.Timeout = DEFAULT_READ_TIMEOUT,
         max_concurrent_pages: int = DEFAULT_MAX_CONCURRENT_PAGES,
         max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: httpx.Client | None = None,
     ) -> None:
         key = resolve_api_key(api_key)
         self.api_endpoint = resolve_endpoint(api_endpoint)
@@ -121,22 +153,29 @@ class Kili:
         self._policy = RetryPolicy(max_retries=check_max_retries(max_retries))
         self._timeout = make_timeout(timeout)
         self._secrets = Secrets((key,))
-        # One pool for the client's life: keep-alive connections are reused across
-        # calls, by the threads of a concurrent listing and by `with_options` copies.
-        self._http = httpx.Client(
-            headers=request_headers(key), timeout=self._timeout, verify=verify
-        )
-        self._owns_http = True
-        self._pool: ThreadPoolExecutor | None = None
+        self._headers = request_headers(key)
+        if http_client is None:
+            self._http = httpx.Client(timeout=self._timeout, verify=verify)
+            self._owns_http = True
+        else:
+            self._http = check_http_client(http_client, httpx.Client, verify=verify)
+            self._owns_http = False
+        self._pages = PageRunner(self.max_concurrent_pages)
         # Seams for tests: the jitter's source and the sleep between attempts.
         self._rng: random.Random = random.Random()
         self._sleep: Callable[[float], None] = time.sleep
         #: The generated typed client: pydantic models instead of dicts.
         self.client = GeneratedClient(
-            url=self.api_endpoint, http_client=cast(HttpClient, self._http)
+            url=self.api_endpoint,
+            http_client=cast(HttpClient, _Authenticated(self._http, self._headers)),
         )
-        self._api = GeneratedClient(
-            url=self.api_endpoint, http_client=_Transport(self._http, self._timeout)
+        self._api = self._generated(self._timeout)
+
+    def _generated(self, timeout: httpx.Timeout) -> GeneratedClient:
+        """The generated client the six methods call, over the shared pool."""
+        return GeneratedClient(
+            url=self.api_endpoint,
+            http_client=_Transport(self._http, self._headers, timeout),
         )
 
     def with_options(
@@ -174,20 +213,16 @@ class Kili:
         if max_retries is not None:
             clone._policy = replace(self._policy, max_retries=check_max_retries(max_retries))
         clone._owns_http = False
-        clone._pool = None
-        clone._api = GeneratedClient(
-            url=self.api_endpoint, http_client=_Transport(self._http, clone._timeout)
-        )
+        clone._pages = PageRunner(self.max_concurrent_pages)
+        clone._api = clone._generated(clone._timeout)
         return clone
 
     def __repr__(self) -> str:
         return f"Kili(api_endpoint={self.api_endpoint!r}, api_key=<redacted>)"
 
     def close(self) -> None:
-        """Close the listing threads, and the connection pool unless it is borrowed."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+        """Close the connection pool, unless it is borrowed (`with_options`, `http_client`)."""
+        self._pages.close()
         if self._owns_http:
             self._http.close()
 
@@ -229,10 +264,12 @@ class Kili:
     def _execute(self, query: str, operation: str) -> dict[str, Any]:
         """The ``data`` of a query outside the six methods (``kili-typed schema diff``'s
         introspection), under the same retry policy and error mapping."""
-        return self._call(
-            operation,
-            lambda: self._api.get_data(self._api.execute(query=query, operation_name=operation)),
-        )
+
+        def send() -> dict[str, Any]:
+            answer = self._api.execute(query=query, operation_name=operation)
+            return self._api.get_data(answer)
+
+        return self._call(operation, send)
 
     # ----------------------------------------------------------------- queries
 
@@ -327,9 +364,11 @@ class Kili:
 
         Examples:
             ```
-            >>> kili.users(organization_id=organization_id, fields=["email", "organization.id"])
+            >>> kili.users(organization_id=organization_id, fields=["email"])
             ```
         """
+        # A plain function, not a coroutine or generator function: bad arguments
+        # raise here, at the call, before anything is sent, whichever form is asked for.
         request = ops.users_request(
             api_key=api_key,
             email=email,
@@ -357,36 +396,17 @@ class Kili:
         listing.finish()
 
     def _fetch_page(self, listing: Listing, where: UserWhere, page: Page) -> Users:
-        answer = self._call(
+        return self._call(
             "users",
             lambda: self._api.users(where=where, first=page.first, skip=page.skip, **listing.flags),
             ops.secrets_of(listing.request.where),
         )
-        return answer
 
     def _fetch_pages(
         self, listing: Listing, where: UserWhere, pages: Iterator[Page]
-    ) -> Iterator[Users]:
+    ) -> Generator[Users, None, None]:
         """Each page's answer, in order, with up to `max_concurrent_pages` in flight."""
-        if self.max_concurrent_pages == 1:
-            for page in pages:
-                yield self._fetch_page(listing, where, page)
-            return
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(
-                self.max_concurrent_pages, thread_name_prefix="kili-typed-page"
-            )
-        in_flight: deque[Future[Users]] = deque()
-        try:
-            for page in pages:
-                in_flight.append(self._pool.submit(self._fetch_page, listing, where, page))
-                if len(in_flight) >= self.max_concurrent_pages:
-                    yield in_flight.popleft().result()
-            while in_flight:
-                yield in_flight.popleft().result()
-        finally:
-            for future in in_flight:
-                future.cancel()
+        return self._pages.in_order(lambda page: self._fetch_page(listing, where, page), pages)
 
     def _count(self, where: UserWhere) -> int:
         answer = self._call(

@@ -7,6 +7,7 @@ environment variables, send the same headers and fail the same way.
 from __future__ import annotations
 
 import os
+from typing import TypeVar
 
 import httpx
 
@@ -60,6 +61,26 @@ def request_headers(api_key: str) -> dict[str, str]:
         "apollographql-client-name": CLIENT_NAME,
         "apollographql-client-version": __version__,
     }
+
+
+HttpClientT = TypeVar("HttpClientT", httpx.Client, httpx.AsyncClient)
+
+
+def check_http_client(
+    http_client: object, expected: type[HttpClientT], *, verify: bool | str
+) -> HttpClientT:
+    """Require a caller's own httpx client of the facade's kind, and no `verify` beside it."""
+    if not isinstance(http_client, expected):
+        raise TypeError(
+            f"http_client must be an httpx.{expected.__name__} or None, "
+            f"not {type(http_client).__name__}"
+        )
+    if verify is not True:
+        raise ValueError(
+            "verify applies to the connection pool the client creates; with http_client, "
+            f"configure verification on your httpx.{expected.__name__} instead"
+        )
+    return http_client
 
 
 def make_timeout(timeout: float | httpx.Timeout) -> httpx.Timeout:

@@ -28,9 +28,17 @@ async def anext_row(rows: AsyncGenerator[Any, None]) -> Any:
 class Blocking:
     """An `AsyncKili` with the blocking interface of `Kili`."""
 
-    def __init__(self, inner: AsyncKili, loop: asyncio.AbstractEventLoop | None = None) -> None:
+    def __init__(
+        self,
+        inner: AsyncKili,
+        loop: asyncio.AbstractEventLoop | None = None,
+        *,
+        log: RequestLog | None = None,
+        http: httpx.AsyncClient | None = None,
+    ) -> None:
         self.inner = inner
-        self._http = inner._http
+        self.log = log
+        self._own_http = http
         self.client = inner.client
         self.api_endpoint = inner.api_endpoint
         # A `with_options` copy runs on its original's loop: they share one pool.
@@ -57,7 +65,7 @@ class Blocking:
             self._run(rows.aclose())
 
     def with_options(self, **options: Any) -> Blocking:
-        return Blocking(self.inner.with_options(**options), self._loop)
+        return Blocking(self.inner.with_options(**options), self._loop, log=self.log)
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
         method = getattr(self.inner, name)
@@ -69,6 +77,8 @@ class Blocking:
 
     def close(self) -> None:
         self._run(self.inner.aclose())
+        if self._own_http is not None:
+            self._run(self._own_http.aclose())
         if self._owns_loop:
             self._loop.close()
 
@@ -113,34 +123,65 @@ def record_sleeps(kili: Kili, on_sleep: Callable[[], object] | None = None) -> l
     return waits
 
 
-def make_facade(kind: str, **options: Any) -> Kili:
-    """A `Kili`, or an `AsyncKili` behind the same (blocking) interface."""
-    if kind == "sync":
-        return Kili(**options)
-    # Typed as Kili: the tests call the interface both share.
-    return cast(Kili, Blocking(AsyncKili(**options)))
-
-
 class RequestLog:
-    """Every request a facade sends, as the GraphQL operation name it carried."""
+    """What a facade sends, seen from the test's own `http_client`: each request's
+    GraphQL operation name, and the local address of each answer's connection."""
 
     def __init__(self) -> None:
         self.operations: list[str] = []
+        self.peers: set[object] = set()
 
     def note(self, request: httpx.Request) -> None:
         self.operations.append(json.loads(request.content).get("operationName", "?"))
 
+    def note_answer(self, response: httpx.Response) -> None:
+        self.peers.add(response.extensions["network_stream"].get_extra_info("client_addr"))
+
     async def anote(self, request: httpx.Request) -> None:
         self.note(request)
 
+    async def anote_answer(self, response: httpx.Response) -> None:
+        self.note_answer(response)
+
     def clear(self) -> None:
         self.operations.clear()
+        self.peers.clear()
+
+
+class Recorded(Kili):
+    """A `Kili` sending through a client of the test's own, which it closes with itself."""
+
+    def __init__(self, log: RequestLog, **options: Any) -> None:
+        self.log = log
+        self._own: httpx.Client | None = httpx.Client(
+            event_hooks={"request": [log.note], "response": [log.note_answer]}
+        )
+        super().__init__(http_client=self._own, **options)
+
+    def with_options(self, **options: Any) -> Recorded:
+        clone = cast(Recorded, super().with_options(**options))
+        clone._own = None  # a copy borrows the pool
+        return clone
+
+    def close(self) -> None:
+        super().close()
+        if self._own is not None:
+            self._own.close()
+
+
+def make_facade(kind: str, **options: Any) -> Kili:
+    """A `Kili`, or an `AsyncKili` behind the same (blocking) interface, each sending
+    through an `http_client` of the test's whose requests `attach_log` reads."""
+    log = RequestLog()
+    if kind == "sync":
+        return Recorded(log, **options)
+    http = httpx.AsyncClient(event_hooks={"request": [log.anote], "response": [log.anote_answer]})
+    # Typed as Kili: the tests call the interface both share.
+    return cast(Kili, Blocking(AsyncKili(http_client=http, **options), log=log, http=http))
 
 
 def attach_log(kili: Kili) -> RequestLog:
-    """Record the requests `kili` sends from now on."""
-    log = RequestLog()
-    http: Any = kili._http
-    hook = log.anote if isinstance(http, httpx.AsyncClient) else log.note
-    http.event_hooks["request"].append(hook)
+    """Record the requests `kili` (made by `make_facade`) sends from now on."""
+    log: RequestLog = cast(Any, kili).log
+    log.clear()
     return log

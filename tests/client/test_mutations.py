@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from kili_typed_generated.input_types import UserWhere
 
 from kili_typed import (
     AuthenticationError,
@@ -170,29 +171,27 @@ def test_unreachable_server_is_a_connection_error(local_server: LocalServer) -> 
         kili.count_users()
 
 
-def test_the_key_is_sent_as_kili_expects_and_never_shown(
-    kili: Kili, local_server: LocalServer
-) -> None:
-    assert kili._http.headers["Authorization"] == f"X-API-Key: {local_server.api_key}"
-    assert local_server.api_key not in repr(kili)
-    assert local_server.api_key not in repr(kili._http.headers)
+def test_the_key_is_sent_as_kili_expects_and_never_shown(local_server: LocalServer) -> None:
+    sent: list[httpx.Headers] = []
+    hooks = {"request": [lambda request: sent.append(request.headers)]}
+    with httpx.Client(event_hooks=hooks) as http:
+        endpoint = local_server.endpoint
+        with Kili(api_key=local_server.api_key, api_endpoint=endpoint, http_client=http) as kili:
+            kili.count_users()
+            kili.client.count_users(where=UserWhere())  # the generated client sends it too
+            assert local_server.api_key not in repr(kili)
+        assert [headers["Authorization"] for headers in sent] == [
+            f"X-API-Key: {local_server.api_key}"
+        ] * 2
+        # The caller's client is left as it was: no key in its own headers, and still open.
+        assert "authorization" not in http.headers
+        assert not http.is_closed
 
 
-def test_one_connection_is_reused(kili: Kili, local_server: LocalServer) -> None:
-    peers: set[object] = set()
-
-    def note(response: Any) -> None:
-        stream = response.extensions["network_stream"]
-        peers.add(stream.get_extra_info("client_addr"))
-
-    async def anote(response: Any) -> None:
-        note(response)
-
-    http: Any = kili._http
-    http.event_hooks["response"].append(anote if isinstance(http, httpx.AsyncClient) else note)
+def test_one_connection_is_reused(kili: Kili, requests: RequestLog) -> None:
     for _ in range(5):
         kili.count_users()
-    assert len(peers) == 1
+    assert len(requests.peers) == 1
 
 
 def test_data_survives_a_restart(local_server: LocalServer) -> None:

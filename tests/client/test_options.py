@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,7 +13,7 @@ from kili_typed import AsyncKili, Kili, KiliTimeoutError, ServerError
 from kili_typed._retry import DEFAULT_MAX_RETRIES
 from kili_typed_server import LocalServer
 
-from .facades import make_facade, record_sleeps, underlying
+from .facades import RequestLog, make_facade, record_sleeps, underlying
 from .faults import Fault, FaultProxy, answer
 
 BAD_GATEWAY = answer("502", 502, "Bad Gateway")
@@ -65,23 +66,13 @@ def test_a_copy_changes_only_what_it_is_given(kili: Kili) -> None:
 
 
 def test_a_copy_shares_the_connection_and_closing_it_keeps_the_pool(
-    kili: Kili, local_server: LocalServer
+    kili: Kili, requests: RequestLog
 ) -> None:
-    peers: set[object] = set()
-
-    def note(response: Any) -> None:
-        peers.add(response.extensions["network_stream"].get_extra_info("client_addr"))
-
-    async def anote(response: Any) -> None:
-        note(response)
-
-    http: Any = kili._http
-    http.event_hooks["response"].append(anote if isinstance(http, httpx.AsyncClient) else note)
     kili.count_users()
     with kili.with_options(timeout=30, max_retries=1) as block:
         assert block.count_users() == kili.count_users()
     assert kili.count_users() >= 1
-    assert len(peers) == 1
+    assert len(requests.peers) == 1
 
 
 def test_max_retries_zero_raises_at_once(
@@ -112,3 +103,55 @@ def test_a_block_of_calls_with_a_short_timeout(
             impatient.count_users()
         assert info.value.request_sent is True
         assert kili.count_users() == 1
+
+
+def test_a_client_of_your_own_is_used_and_left_open(local_server: LocalServer) -> None:
+    seen: list[str] = []
+    with httpx.Client(
+        event_hooks={"request": [lambda request: seen.append(request.url.path)]}
+    ) as http:
+        with Kili(
+            api_key=local_server.api_key, api_endpoint=local_server.endpoint, http_client=http
+        ) as kili:
+            assert kili.count_users() >= 1
+        assert seen == ["/api/label/v2/graphql"]
+        assert not http.is_closed
+        assert http.get(local_server.endpoint.replace("/api/label/v2/graphql", "/version"))
+
+
+def test_an_async_client_of_your_own_is_used_and_left_open(local_server: LocalServer) -> None:
+    async def scenario() -> tuple[int, bool]:
+        async with httpx.AsyncClient() as http:
+            async with AsyncKili(
+                api_key=local_server.api_key, api_endpoint=local_server.endpoint, http_client=http
+            ) as kili:
+                count = await kili.count_users()
+            return count, http.is_closed
+
+    count, closed = asyncio.run(scenario())
+    assert count >= 1
+    assert not closed
+
+
+@pytest.mark.parametrize(
+    ("facade_class", "http_client", "message"),
+    [
+        (Kili, httpx.AsyncClient(), "http_client must be an httpx.Client or None, not AsyncClient"),
+        (AsyncKili, httpx.Client(), "http_client must be an httpx.AsyncClient or None, not Client"),
+        (Kili, "http://proxy", "http_client must be an httpx.Client or None, not str"),
+    ],
+)
+def test_a_wrong_http_client_is_refused(
+    facade_class: type[Kili] | type[AsyncKili], http_client: Any, message: str
+) -> None:
+    with pytest.raises(TypeError, match=message):
+        facade_class(api_key="k", http_client=http_client)
+
+
+@pytest.mark.parametrize("facade_class", [Kili, AsyncKili])
+def test_verify_beside_an_http_client_is_refused(
+    facade_class: type[Kili] | type[AsyncKili],
+) -> None:
+    http = httpx.Client() if facade_class is Kili else httpx.AsyncClient()
+    with pytest.raises(ValueError, match="with http_client, configure verification on your"):
+        facade_class(api_key="k", verify=False, http_client=http)  # type: ignore[arg-type]
