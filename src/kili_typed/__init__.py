@@ -9,7 +9,7 @@ Examples:
     ```
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ._client import Kili
 from ._fields import FieldSelection, select_fields
@@ -69,13 +69,15 @@ __all__ = [
 
 if TYPE_CHECKING:
     from ._async_client import AsyncKili
+else:
+    # Defined for the interpreter only: type checkers see `AsyncKili` above, and any
+    # other name imported from kili_typed is an error for them, as it is at run time.
 
+    def __getattr__(name: str) -> object:
+        # AsyncKili loads the async generated client: only on first use, so that
+        # `import kili_typed` stays fast for sync code.
+        if name == "AsyncKili":
+            from ._async_client import AsyncKili
 
-def __getattr__(name: str) -> Any:
-    # AsyncKili loads the async generated client: only on first use, so that
-    # `import kili_typed` stays fast for sync code.
-    if name == "AsyncKili":
-        from ._async_client import AsyncKili
-
-        return AsyncKili
-    raise AttributeError(f"module 'kili_typed' has no attribute {name!r}")
+            return AsyncKili
+        raise AttributeError(f"module 'kili_typed' has no attribute {name!r}")
