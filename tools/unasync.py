@@ -101,6 +101,7 @@ RULES = (
     Rule("__aenter__", "__enter__"),
     Rule("__aexit__", "__exit__"),
     Rule("aclose", "close"),
+    Rule("aiter_bytes", "iter_bytes"),
     # Sync generators delegate: `async for` cannot.
     Rule(r"for row in rows:\n\s+yield row\n", "yield from rows\n", regex=True),
     # Keywords.

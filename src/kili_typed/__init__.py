@@ -25,10 +25,12 @@ from ._types import (
 from ._version import __version__
 from .errors import (
     AuthenticationError,
+    ClientClosedError,
     ConfigurationError,
     GraphQLError,
     GraphQLErrorDetail,
     HTTPStatusError,
+    InsecureEndpointWarning,
     KiliConnectionError,
     KiliError,
     KiliTimeoutError,
@@ -36,6 +38,7 @@ from .errors import (
     OutcomeUnknownError,
     PermissionDeniedError,
     RateLimitError,
+    ResponseTooLargeError,
     ServerError,
 )
 
@@ -43,6 +46,7 @@ __all__ = [
     "ApiKeyDict",
     "AsyncKili",
     "AuthenticationError",
+    "ClientClosedError",
     "ConfigurationError",
     "FieldList",
     "FieldSelection",
@@ -50,6 +54,7 @@ __all__ = [
     "GraphQLErrorDetail",
     "HTTPStatusError",
     "HubspotSubscriptionStatus",
+    "InsecureEndpointWarning",
     "Kili",
     "KiliConnectionError",
     "KiliError",
@@ -61,6 +66,7 @@ __all__ = [
     "OutcomeUnknownError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "ServerError",
     "UserDict",
     "__version__",

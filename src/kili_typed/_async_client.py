@@ -31,8 +31,14 @@ from kili_typed_generated_async.users import Users
 
 from . import _operations as ops
 from ._answers import Answer, read_answer
+from ._bounds import AnswerLimits, client_closed, read_response
 from ._concurrency import AsyncPageRunner, alist
-from ._constants import DEFAULT_MAX_CONCURRENT_PAGES, DEFAULT_READ_TIMEOUT, DEFAULT_USER_FIELDS
+from ._constants import (
+    DEFAULT_MAX_ANSWER_BYTES,
+    DEFAULT_MAX_CONCURRENT_PAGES,
+    DEFAULT_READ_TIMEOUT,
+    DEFAULT_USER_FIELDS,
+)
 from ._listing import Listing
 from ._pagination import Page
 from ._progress import progress_bar
@@ -41,6 +47,7 @@ from ._retry import DEFAULT_MAX_RETRIES, Attempts, RetryPolicy, check_max_retrie
 from ._settings import (
     check_concurrency,
     check_http_client,
+    check_max_answer_bytes,
     make_timeout,
     request_headers,
     resolve_api_key,
@@ -54,16 +61,39 @@ T = TypeVar("T")
 
 
 class _AsyncTransport:
-    """What the facade's generated client posts through: the shared pool, the key's
-    headers, this client's timeout, and each answer parsed once and checked
-    (`read_answer`)."""
+    """What the facade's generated clients post through: the shared pool, the key's
+    headers, and this client's bounds on each answer (its size, and the time an
+    attempt may take as a whole)."""
 
     def __init__(
-        self, http: httpx.AsyncClient, headers: dict[str, str], timeout: httpx.Timeout
+        self,
+        http: httpx.AsyncClient,
+        headers: dict[str, str],
+        timeout: httpx.Timeout,
+        max_answer_bytes: int,
     ) -> None:
         self._http = http
         self._headers = headers
         self._timeout = timeout
+        self._limits = AnswerLimits(timeout, max_answer_bytes)
+
+    async def exchange(self, url: str, json: Any) -> tuple[httpx.Response, bytes]:
+        """Post `json` and read the answer within the bounds.
+
+        Raises:
+            AnswerTooLarge: The answer, inflated, is larger than allowed.
+            httpx.ReadTimeout: The attempt took longer than the timeout, as a whole.
+        """
+        if self._http.is_closed:
+            raise client_closed()
+        reading = self._limits.start()
+        async with self._http.stream(
+            "POST", url, json=json, headers=self._headers, timeout=self._timeout
+        ) as response:
+            reading.check_length(response.headers.get("content-length"))
+            async for chunk in response.aiter_bytes():
+                reading.add(chunk)
+        return response, reading.body()
 
     async def post(
         self,
@@ -74,13 +104,12 @@ class _AsyncTransport:
         headers: Any | None = None,
         **kwargs: Any,
     ) -> Answer:
+        """Post for the six methods: the answer parsed once and checked (`read_answer`)."""
         # Only JSON is posted: the user operations upload no files.
-        response = await self._http.post(
-            url, json=json, headers=self._headers, timeout=self._timeout
-        )
+        response, body = await self.exchange(str(url), json)
         return read_answer(
             response.status_code,
-            response.content,
+            body,
             content_type=response.headers.get("content-type"),
             retry_after=response.headers.get("retry-after"),
         )
@@ -90,16 +119,15 @@ class _AsyncTransport:
 
 
 class _AsyncAuthenticated:
-    """The pool as `AsyncKili.client` posts through it: with the key's headers, and
-    never closing a pool it does not own."""
+    """The transport as `AsyncKili.client` posts through it: an httpx response, read
+    within the same bounds, and no closing of a pool it does not own."""
 
-    def __init__(self, http: httpx.AsyncClient, headers: dict[str, str]) -> None:
-        self._http = http
-        self._headers = headers
+    def __init__(self, transport: _AsyncTransport) -> None:
+        self._transport = transport
 
-    async def post(self, url: str, **kwargs: Any) -> httpx.Response:
-        kwargs["headers"] = {**(kwargs.get("headers") or {}), **self._headers}
-        return await self._http.post(url, **kwargs)
+    async def post(self, url: str, json: Any = None, **kwargs: Any) -> httpx.Response:
+        response, body = await self._transport.exchange(url, json)
+        return read_response(response, body)
 
     async def aclose(self) -> None:
         """Nothing to do: the facade closes the pool."""
@@ -118,8 +146,9 @@ class AsyncKili:
         verify: Verify the server's TLS certificate (or a CA bundle path). Applies to
             the connection pool the client creates; with `http_client`, configure
             verification on that client instead.
-        timeout: Seconds to wait for each read of an answer (connecting gets
-            10 seconds), or an `httpx.Timeout`. Default: 60.
+        timeout: Seconds one attempt may take, from sending the request to the
+            last byte of the answer (connecting gets 10 seconds of it), or an
+            `httpx.Timeout` whose ``read`` is that bound. Default: 60.
         max_concurrent_pages: How many pages of a `users` listing are requested
             at once. Rows still come out in order; an iterator holds at most
             this many pages. Default: 10.
@@ -131,6 +160,9 @@ class AsyncKili:
             (proxies, client certificates, custom transports). You own it: closing
             this client leaves it open. The key's headers and the timeout are sent
             with each request.
+        max_answer_bytes: The largest answer accepted, counted once inflated; a
+            larger one raises `ResponseTooLargeError` as soon as it is crossed.
+            Default: 64 MiB.
 
     Raises:
         ConfigurationError: No API key was given or found, or the endpoint is not a URL.
@@ -155,6 +187,7 @@ class AsyncKili:
         max_concurrent_pages: int = DEFAULT_MAX_CONCURRENT_PAGES,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
+        max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
     ) -> None:
         key = resolve_api_key(api_key)
         self.api_endpoint = resolve_endpoint(api_endpoint)
@@ -163,6 +196,7 @@ class AsyncKili:
         self._timeout = make_timeout(timeout)
         self._secrets = Secrets((key,))
         self._headers = request_headers(key)
+        self._max_answer_bytes = check_max_answer_bytes(max_answer_bytes)
         if http_client is None:
             self._http = httpx.AsyncClient(timeout=self._timeout, verify=verify)
             self._owns_http = True
@@ -170,22 +204,23 @@ class AsyncKili:
             self._http = check_http_client(http_client, httpx.AsyncClient, verify=verify)
             self._owns_http = False
         self._pages = AsyncPageRunner(self.max_concurrent_pages)
+        self._closed = False
         # Seams for tests: the jitter's source and the sleep between attempts.
         self._rng: random.Random = random.Random()
         self._sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
         #: The generated typed async client: pydantic models instead of dicts.
         self.client = GeneratedAsyncClient(
             url=self.api_endpoint,
-            http_client=cast(HttpClient, _AsyncAuthenticated(self._http, self._headers)),
+            http_client=cast(HttpClient, _AsyncAuthenticated(self._transport(self._timeout))),
         )
         self._api = self._generated(self._timeout)
 
+    def _transport(self, timeout: httpx.Timeout) -> _AsyncTransport:
+        return _AsyncTransport(self._http, self._headers, timeout, self._max_answer_bytes)
+
     def _generated(self, timeout: httpx.Timeout) -> GeneratedAsyncClient:
         """The generated client the six methods call, over the shared pool."""
-        return GeneratedAsyncClient(
-            url=self.api_endpoint,
-            http_client=_AsyncTransport(self._http, self._headers, timeout),
-        )
+        return GeneratedAsyncClient(url=self.api_endpoint, http_client=self._transport(timeout))
 
     def with_options(
         self,
@@ -222,6 +257,7 @@ class AsyncKili:
         if max_retries is not None:
             clone._policy = replace(self._policy, max_retries=check_max_retries(max_retries))
         clone._owns_http = False
+        clone._closed = False
         clone._pages = AsyncPageRunner(self.max_concurrent_pages)
         clone._api = clone._generated(clone._timeout)
         return clone
@@ -230,7 +266,11 @@ class AsyncKili:
         return f"AsyncKili(api_endpoint={self.api_endpoint!r}, api_key=<redacted>)"
 
     async def aclose(self) -> None:
-        """Close the connection pool, unless it is borrowed (`with_options`, `http_client`)."""
+        """Close the connection pool, unless it is borrowed (`with_options`, `http_client`).
+
+        Calls made afterwards raise `ClientClosedError`.
+        """
+        self._closed = True
         await self._pages.aclose()
         if self._owns_http:
             await self._http.aclose()
@@ -250,12 +290,15 @@ class AsyncKili:
         self, operation: str, send: Callable[[], Awaitable[T]], secrets: tuple[str, ...] = ()
     ) -> T:
         """Run one generated-client call under the retry policy; failures raise a `KiliError`."""
+        if self._closed:
+            raise client_closed()
         attempts = Attempts(
             operation,
             mutation=operation in ops.MUTATIONS,
             policy=self._policy,
             secrets=(*self._secrets, *secrets),
             rng=self._rng,
+            endpoint=self.api_endpoint,
         )
         while True:
             started = time.perf_counter()

@@ -23,7 +23,9 @@ import httpx
 import pydantic
 
 from ._answers import Answer, UnusableAnswer
-from ._redaction import redact
+from ._bounds import AnswerTooLarge
+from ._constants import GRAPHQL_PATH
+from ._redaction import redact, redact_json
 from .errors import (
     AuthenticationError,
     GraphQLError,
@@ -35,6 +37,7 @@ from .errors import (
     MalformedResponseError,
     PermissionDeniedError,
     RateLimitError,
+    ResponseTooLargeError,
     ServerError,
 )
 
@@ -118,7 +121,7 @@ def error_detail(entry: dict[str, Any], secrets: Iterable[str] = ()) -> GraphQLE
     """
     message = entry.get("message")
     extensions = entry.get("extensions")
-    extensions = dict(extensions) if isinstance(extensions, dict) else {}
+    extensions = redact_json(extensions, secrets) if isinstance(extensions, dict) else {}
     code = extensions.get("code")
     path = entry.get("path")
     good_path = isinstance(path, list) and all(isinstance(p, (str, int)) for p in path)
@@ -190,6 +193,8 @@ def answer_error(answer: Answer, operation: str, secrets: Iterable[str] = ()) ->
             describe_body(answer) if not answer.is_json else _snippet(answer.text), secrets
         )
     message = f"{operation}: HTTP {status}: {said}"
+    if status == 404:
+        message += f"; is the endpoint Kili's GraphQL path (it ends with {GRAPHQL_PATH})?"
     wait = parse_retry_after(answer.retry_after)
     if status == 401:
         return AuthenticationError(message, status_code=status, operation=operation)
@@ -211,6 +216,12 @@ def _validation_summary(exc: pydantic.ValidationError) -> str:
     return f"{where}: {first['msg']}{more}"
 
 
+def _kind_and_detail(exc: BaseException, secrets: Iterable[str]) -> str:
+    """``ReadTimeout: what it said``, or the kind alone when it said nothing."""
+    detail = redact(str(exc), secrets)
+    return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+
+
 def map_exception(exc: BaseException, operation: str, secrets: Iterable[str]) -> KiliError | None:
     """The `KiliError` that stands for `exc`, raised while running `operation`.
 
@@ -228,9 +239,14 @@ def map_exception(exc: BaseException, operation: str, secrets: Iterable[str]) ->
         return exc
     if isinstance(exc, UnusableAnswer):
         return answer_error(exc.answer, operation, secrets)
+    if isinstance(exc, AnswerTooLarge):
+        return ResponseTooLargeError(
+            f"{operation}: {exc}; reading stopped there (see max_answer_bytes)",
+            operation=operation,
+        )
     if isinstance(exc, httpx.TimeoutException):
         return KiliTimeoutError(
-            f"{operation}: timed out ({type(exc).__name__})",
+            f"{operation}: timed out ({_kind_and_detail(exc, secrets)})",
             request_sent=not isinstance(exc, _NOT_SENT),
             operation=operation,
         )

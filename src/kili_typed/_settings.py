@@ -6,7 +6,9 @@ environment variables, send the same headers and fail the same way.
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import warnings
 from typing import TypeVar
 
 import httpx
@@ -21,7 +23,7 @@ from ._constants import (
     DEFAULT_CONNECT_TIMEOUT,
 )
 from ._version import __version__
-from .errors import ConfigurationError
+from .errors import ConfigurationError, InsecureEndpointWarning
 
 
 def resolve_api_key(api_key: object) -> str:
@@ -51,7 +53,25 @@ def resolve_endpoint(api_endpoint: object) -> str:
         raise ConfigurationError(
             f"Kili API endpoint must be an http:// or https:// URL, got {endpoint!r}"
         )
+    host = httpx.URL(endpoint).host
+    if endpoint.startswith("http://") and not _is_loopback(host):
+        warnings.warn(
+            f"the Kili endpoint {endpoint!r} is plain http:// on another machine: the API "
+            "key will cross the network unencrypted; use https://",
+            InsecureEndpointWarning,
+            stacklevel=3,
+        )
     return endpoint
+
+
+def _is_loopback(host: str) -> bool:
+    """Whether `host` names this machine (localhost, 127.0.0.0/8, ::1)."""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def request_headers(api_key: str) -> dict[str, str]:
@@ -96,4 +116,11 @@ def check_concurrency(value: object) -> int:
     """Require a positive number of pages in flight."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f"max_concurrent_pages must be an int of 1 or more, got {value!r}")
+    return value
+
+
+def check_max_answer_bytes(value: object) -> int:
+    """Require a positive number of bytes."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"max_answer_bytes must be an int of 1 or more, got {value!r}")
     return value
