@@ -36,6 +36,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from kili_typed_server import limits
+from kili_typed_server.error_formatting import format_error
 from kili_typed_server.errors import (
     BAD_REQUEST,
     BAD_USER_INPUT,
@@ -49,8 +50,7 @@ from kili_typed_server.errors import (
     UNSUPPORTED_MEDIA_TYPE,
     error_body,
 )
-from kili_typed_server.formatting import format_error
-from kili_typed_server.query_limits import QueryCostRule
+from kili_typed_server.query_cost import QueryCostRule
 from kili_typed_server.rate_limit import RateLimiter
 from kili_typed_server.resolvers import RequestContext
 from kili_typed_server.schema import build_schema
@@ -209,7 +209,7 @@ class GraphQLService:
         Returns:
             The JSON body and the HTTP status of the response.
         """
-        caller = None if api_key is None else self.store.authenticate(api_key)
+        caller = None if api_key is None else self.store.accounts.authenticate(api_key)
         if caller is None:
             return error_body(UNAUTHENTICATED_MESSAGE, UNAUTHENTICATED), 401
         try:
@@ -226,7 +226,7 @@ class GraphQLService:
         result = execute_sync(
             self.schema,
             document,
-            context_value=RequestContext(store=self.store, caller=caller),
+            context_value=RequestContext(accounts=self.store.accounts, caller=caller),
             variable_values=payload.get("variables"),
             operation_name=payload.get("operationName"),
         )

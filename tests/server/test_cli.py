@@ -22,8 +22,18 @@ from kili_typed_server.testing import TEST_ADMIN_EMAIL, GraphQLCaller, make_test
 
 
 def start_serve(*args: str) -> tuple[subprocess.Popen[str], list[str]]:
+    """Starts ``kili-typed serve`` at the test hashing cost and reads its banner."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "kili_typed", "serve", "--port", "0", *args],
+        [
+            sys.executable,
+            "-m",
+            "kili_typed",
+            "serve",
+            "--port",
+            "0",
+            "--insecure-test-hashing",
+            *args,
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -157,7 +167,7 @@ def test_reset_password_command(tmp_path: Path, capsys: pytest.CaptureFixture[st
         admin = server.store.get_user(TEST_ADMIN_EMAIL)
         assert admin is not None
         with capture_reset_token() as tokens:
-            server.store.request_password_reset(admin, UserFilter(email=TEST_ADMIN_EMAIL))
+            server.store.accounts.request_password_reset(admin, UserFilter(email=TEST_ADMIN_EMAIL))
     stdin = io.StringIO("after-reset-99\n")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(sys, "stdin", stdin)
