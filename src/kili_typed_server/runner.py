@@ -171,7 +171,7 @@ def serve_forever(
             organization_name=organization_name,
         )
         seeded = store.seed_users(seed_users) if seed_users else 0
-        app = create_app(store, rate_limit=rate_limit, latency_ms=latency_ms)
+        app = create_app(store.accounts, rate_limit=rate_limit, latency_ms=latency_ms)
         sock = bind_socket(host, port)
         endpoint = base_url(host, sock.getsockname()[1]) + GRAPHQL_PATH
         print(banner(bootstrap, endpoint, path), flush=True)
@@ -334,7 +334,7 @@ class LocalServer:
                 organization_name=self._organization_name,
             )
             self.seeded = store.seed_users(self.seed_users) if self.seed_users else 0
-            app = create_app(store, rate_limit=self.rate_limit, latency_ms=self.latency_ms)
+            app = create_app(store.accounts, rate_limit=self.rate_limit, latency_ms=self.latency_ms)
             sock = bind_socket(self.host, self._requested_port)
         except BaseException:
             store.close()
