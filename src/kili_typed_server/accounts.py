@@ -47,16 +47,10 @@ logger = logging.getLogger("kili_typed_server")
 #: Properties only an ADMIN may change, on anyone's account including their own.
 ADMIN_ONLY_PROPERTIES = frozenset({"email", "activated", "organization_id", "organization_role"})
 
-_WIRE_NAMES = {
-    "email": "email",
-    "activated": "activated",
-    "organization_id": "organizationId",
-    "organization_role": "organizationRole",
-    "firstname": "firstname",
-    "lastname": "lastname",
-    "has_completed_labeling_tour": "hasCompletedLabelingTour",
-    "hubspot_subscription_status": "hubspotSubscriptionStatus",
-}
+
+def _wire_name(name: str) -> str:
+    first, *rest = name.split("_")
+    return first + "".join(word.title() for word in rest)
 
 
 def require_admin(caller: UserRecord, action: str) -> None:
@@ -109,7 +103,7 @@ def check_update_allowed(
         return
     if caller.id != target.id:
         raise Forbidden("only an ADMIN can change another user's properties")
-    refused = sorted(_WIRE_NAMES[name] for name in changed if name in ADMIN_ONLY_PROPERTIES)
+    refused = sorted(_wire_name(name) for name in changed if name in ADMIN_ONLY_PROPERTIES)
     if refused:
         raise Forbidden(
             f"only an ADMIN can change {', '.join(refused)}; "

@@ -26,7 +26,7 @@ def test_passwords_are_salted_and_verified(hasher: ScryptHasher) -> None:
 
 
 def test_production_hashing_keeps_its_cost(tmp_path: Path) -> None:
-    # The one production-strength hash of the suite: test servers hash at a trivial cost.
+    # Test servers hash at a trivial cost; the production cost is checked here, once.
     assert (PRODUCTION_HASHER.n, PRODUCTION_HASHER.r, PRODUCTION_HASHER.p) == (2**15, 8, 1)
     with Store(tmp_path / "kili.db") as store:
         assert store.accounts.hasher is PRODUCTION_HASHER
