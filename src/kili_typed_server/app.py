@@ -36,6 +36,8 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from kili_typed_server import limits
+from kili_typed_server.accounts import Accounts
+from kili_typed_server.error_formatting import format_error
 from kili_typed_server.errors import (
     BAD_REQUEST,
     BAD_USER_INPUT,
@@ -49,12 +51,10 @@ from kili_typed_server.errors import (
     UNSUPPORTED_MEDIA_TYPE,
     error_body,
 )
-from kili_typed_server.formatting import format_error
-from kili_typed_server.query_limits import QueryCostRule
+from kili_typed_server.query_cost import QueryCostRule
 from kili_typed_server.rate_limit import RateLimiter
 from kili_typed_server.resolvers import RequestContext
 from kili_typed_server.schema import build_schema
-from kili_typed_server.store import Store
 
 GRAPHQL_PATH = "/api/label/v2/graphql"
 VERSION_PATH = "/api/label/v2/version"
@@ -167,15 +167,15 @@ def _response(body: dict[str, Any], status: int) -> JSONResponse:
 
 
 class GraphQLService:
-    """Executes GraphQL requests against a store.
+    """Executes GraphQL requests against the accounts service.
 
     Args:
-        store: Where the data lives.
+        accounts: The service the resolvers call, which authenticates keys too.
         schema: The executable schema; built from ``schema.graphql`` by default.
     """
 
-    def __init__(self, store: Store, schema: GraphQLSchema | None = None) -> None:
-        self.store = store
+    def __init__(self, accounts: Accounts, schema: GraphQLSchema | None = None) -> None:
+        self.accounts = accounts
         self.schema = schema or build_schema()
         # Clients send the same few documents again and again (a listing sends one per
         # page); parsing and validating a document costs more than running it, so the
@@ -209,7 +209,7 @@ class GraphQLService:
         Returns:
             The JSON body and the HTTP status of the response.
         """
-        caller = None if api_key is None else self.store.authenticate(api_key)
+        caller = None if api_key is None else self.accounts.authenticate(api_key)
         if caller is None:
             return error_body(UNAUTHENTICATED_MESSAGE, UNAUTHENTICATED), 401
         try:
@@ -226,7 +226,7 @@ class GraphQLService:
         result = execute_sync(
             self.schema,
             document,
-            context_value=RequestContext(store=self.store, caller=caller),
+            context_value=RequestContext(accounts=self.accounts, caller=caller),
             variable_values=payload.get("variables"),
             operation_name=payload.get("operationName"),
         )
@@ -275,7 +275,7 @@ def throttled(limiter: RateLimiter, retry_after: int) -> Response:
 
 
 def create_app(
-    store: Store,
+    accounts: Accounts,
     schema: GraphQLSchema | None = None,
     *,
     rate_limit: int | None = None,
@@ -284,7 +284,7 @@ def create_app(
     """Builds the ASGI application.
 
     Args:
-        store: Where the data lives.
+        accounts: The service the API runs on (``Store(path).accounts``).
         schema: The executable schema; built from ``schema.graphql`` by default.
         rate_limit: GraphQL requests allowed a minute per API key (bursts up to as many);
             ``None`` for no limit.
@@ -300,7 +300,7 @@ def create_app(
     """
     if latency_ms < 0:
         raise ValueError(f"latency_ms must be 0 or more, got {latency_ms}")
-    service = GraphQLService(store, schema)
+    service = GraphQLService(accounts, schema)
     limiter = None if rate_limit is None else RateLimiter(rate_limit)
     version = server_version()
 
@@ -325,7 +325,7 @@ def create_app(
         try:
             result, status = await run_in_threadpool(service.handle, api_key, body)
         except Exception:
-            # Resolver errors are handled by GraphQL execution; this is the store failing
+            # Resolver errors are handled by GraphQL execution; this is the database failing
             # outside it (e.g. the database locked past the busy timeout while
             # authenticating). The operator gets the trace, the client a generic error.
             logger.exception("unexpected error while handling a GraphQL request")
