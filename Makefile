@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 help:
 	@echo "make demo      run the example against a local server on a temporary database"
 	@echo "make test      lint, type-check, codegen staleness check and the test suite"
-	@echo "make generate  regenerate generated/ from schema.graphql and queries/"
+	@echo "make generate  regenerate generated/ and src/kili_typed/_user_fields.py from schema.graphql and queries/"
 	@echo "make docs      build the documentation site into site/"
 	@echo "make compat    run the official Kili SDKs (2022 and current) against the local server"
 
@@ -28,6 +28,7 @@ demo: $(STAMP)
 generate: $(STAMP)
 	PYTHONPATH=tools $(BIN)/ariadne-codegen --config pyproject.toml
 	PYTHONPATH=tools $(BIN)/ariadne-codegen --config tools/codegen-async.toml
+	$(BIN)/python tools/gen_selection.py
 
 # Regenerates into a scratch copy and compares, so a stale generated/ fails the build.
 check-generated: $(STAMP)
