@@ -44,7 +44,7 @@ _API_KEY_SCALARS = ("id", "name", "key", "createdAt", "expiryDate", "revoked", "
 
 
 def _snake(name: str) -> str:
-    out = []
+    out: list[str] = []
     for char in name:
         if char.isupper():
             out.append("_" + char.lower())
@@ -255,9 +255,9 @@ def plain(value: Any) -> Any:
     so rows look exactly like the official SDK's.
     """
     if isinstance(value, dict):
-        return {key: plain(item) for key, item in value.items()}
+        return {key: plain(item) for key, item in cast("dict[str, Any]", value).items()}
     if isinstance(value, list):
-        return [plain(item) for item in value]
+        return [plain(item) for item in cast("list[object]", value)]
     if isinstance(value, datetime):
         return format_datetime(value)
     if isinstance(value, Enum):

@@ -11,7 +11,7 @@ those keys.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from . import _arguments as a
 from ._fields import Selection, select_fields
@@ -73,7 +73,7 @@ def users_request(
     where = user_where(method, api_key=api_key, email=email, organization_id=organization_id)
     # A Selection was validated when built (user_fields, select_fields).
     selection = (
-        fields
+        cast("Selection[str]", fields)
         if isinstance(fields, Selection)
         else select_fields(a.check_fields(method, "fields", fields))
     )

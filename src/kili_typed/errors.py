@@ -119,7 +119,7 @@ class GraphQLErrorDetail:
     message: str
     code: str | None = None
     path: Sequence[str | int] | None = None
-    extensions: Mapping[str, Any] = field(default_factory=dict)
+    extensions: Mapping[str, Any] = field(default_factory=dict[str, Any])
 
 
 class GraphQLError(KiliError):
