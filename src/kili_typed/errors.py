@@ -135,9 +135,9 @@ class GraphQLError(KiliError):
     ) -> None:
         super().__init__(message, operation=operation)
         #: Every error the server listed, in order.
-        self.errors = list(errors)
+        self.errors: list[GraphQLErrorDetail] = list(errors)
         #: Any partial data the server returned beside the errors.
-        self.data = data
+        self.data: Any = data
 
     @property
     def code(self) -> str | None:
