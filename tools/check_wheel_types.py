@@ -3,9 +3,10 @@
 Builds the wheel, installs it into a clean virtualenv outside the repository,
 and checks, with no repository path on either checker's search path:
 
-- positive code, which must pass both checkers: `examples/*.py`, the Python
-  blocks of `README.md` and `docs/*.md` (each file's blocks in order, as one
-  module, as a reader runs them), and `tests/typing/positive/*.py`;
+- positive code, which must pass both checkers: `examples/*.py`, each Python
+  block of `README.md` and `docs/*.md` (as a module of its own, unless the line
+  before it says ``<!-- typecheck: skip (why) -->``), and
+  `tests/typing/positive/*.py`;
 - negative code, `tests/typing/negative/*.py`: every line marked
   ``# expect-error`` must be reported by both checkers, and no other line.
 
@@ -35,7 +36,11 @@ MARK = "# expect-error"
 #: Both checkers as `make typecheck` runs them: the repository's own pinned copies.
 BIN = Path(sys.executable).parent
 PYRIGHT_CONFIG = {"typeCheckingMode": "strict", "pythonVersion": "3.10"}
-FENCE = re.compile(r"^```python\n(.*?)^```", re.DOTALL | re.MULTILINE)
+#: A Python block of the docs, and the line before it (for SKIP).
+FENCE = re.compile(r"^([^\n]*)\n```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
+#: Put on the line before a block that is not meant to run as is (a fragment, or code
+#: for another package), with the reason: ``<!-- typecheck: skip (fragment) -->``.
+SKIP = "<!-- typecheck: skip"
 
 
 @dataclass
@@ -84,10 +89,12 @@ def gather(work: Path, pending: bool) -> dict[str, list[Path]]:
     for path in sorted((ROOT / "examples").glob("*.py")):
         copy(path, "positive", f"example_{path.name}")
     for doc in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
-        blocks = FENCE.findall(doc.read_text())
-        if blocks:
-            dest = out / "positive" / f"doc_{doc.stem.replace('-', '_').lower()}.py"
-            dest.write_text("\n".join(blocks))
+        stem = doc.stem.replace("-", "_").lower()
+        for number, (before, block) in enumerate(FENCE.findall(doc.read_text()), start=1):
+            if before.strip().startswith(SKIP):
+                continue
+            dest = out / "positive" / f"doc_{stem}_{number}.py"
+            dest.write_text(block)
             kinds["positive"].append(dest)
     # The proposed facade signatures the typing examples call (see its docstring).
     for kind in kinds:
