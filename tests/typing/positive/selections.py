@@ -12,7 +12,7 @@ from typing import Any, Literal
 from proposed_facade import ProposedAsyncKili, ProposedKili
 from typing_extensions import assert_type
 
-from kili_typed import UserDict
+from kili_typed import UserDict, select_fields
 from kili_typed._rows import wrap_rows
 from kili_typed._user_fields import (
     DefaultUserField,
@@ -55,7 +55,9 @@ def sync(kili: ProposedKili) -> None:
     print(defaults[0]["email"], defaults[0]["id"], defaults[0]["firstname"])
     assert_type(kili.users(as_generator=True), Generator[UserRow[DefaultUserField], None, None])
 
-    # A plain list keeps today's types: drop-in code type-checks as before.
+    # A plain list keeps today's types: drop-in code type-checks as before; so do
+    # names known only at run time (select_fields gives a Selection[str]).
+    assert_type(kili.users(fields=select_fields(["email"])), list[UserDict])
     assert_type(kili.users(fields=["email"]), list[UserDict])
     assert_type(
         kili.users(None, None, None, ["id"], 1, 0, True, True), Generator[UserDict, None, None]
