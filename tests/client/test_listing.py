@@ -192,3 +192,24 @@ def test_progress_bar_counts_the_listing(lister: Kili, capsys: pytest.CaptureFix
     assert "150/150" in err
     lister.users(fields=["id"], first=150, disable_tqdm=True)
     assert capsys.readouterr().err == ""
+
+
+def test_rows_are_the_row_classes_their_types_name(lister: Kili) -> None:
+    from kili_typed._user_fields import (
+        UserApiKeysRow,
+        UserOrganizationRow,
+        UserOrganizationsRow,
+        UserRow,
+        user_fields,
+    )
+
+    selection = user_fields("email", "organization.id", "organizations.id", "apiKeys.id")
+    # Given as a plain tuple too: what the facade is typed to return may differ, the rows do not.
+    for fields in (selection, tuple(selection)):
+        rows = lister.users(fields=fields, first=2, disable_tqdm=True)
+        for row in rows:
+            assert type(row) is UserRow
+            assert type(row["organization"]) is UserOrganizationRow
+            assert {type(o) for o in row["organizations"] or []} <= {UserOrganizationsRow}
+            assert {type(k) for k in row["apiKeys"] or []} <= {UserApiKeysRow}
+    assert all(type(row) is UserRow for row in lister.users(first=2, disable_tqdm=True))
