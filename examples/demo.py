@@ -88,7 +88,7 @@ def run(kili: Kili) -> None:
     print(f"   {len(everyone)} users; the first: {everyone[0]}")
     print(
         "   users(first=2, skip=1):",
-        [u.get("email") for u in kili.users(first=2, skip=1, disable_tqdm=True)],
+        [u["email"] for u in kili.users(first=2, skip=1, disable_tqdm=True)],
     )
     stream = kili.users(
         email="ada@demo.local", fields=["email", "firstname"], disable_tqdm=True, as_generator=True

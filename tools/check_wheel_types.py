@@ -10,11 +10,7 @@ and checks, with no repository path on either checker's search path:
 - negative code, `tests/typing/negative/*.py`: every line marked
   ``# expect-error`` must be reported by both checkers, and no other line.
 
-`tests/typing/pending/` holds examples of the facade signatures still to be
-wired (see its README); they are checked and reported with ``--pending``, and
-never fail the run.
-
-Usage: python tools/check_wheel_types.py [--pending] [--keep]
+Usage: python tools/check_wheel_types.py [--keep]
 """
 
 from __future__ import annotations
@@ -71,12 +67,9 @@ def build_and_install(work: Path) -> Path:
     return python
 
 
-def gather(work: Path, pending: bool) -> dict[str, list[Path]]:
+def gather(work: Path) -> dict[str, list[Path]]:
     """Copies of the code to check, by kind, in directories of their own."""
     kinds: dict[str, list[Path]] = {"positive": [], "negative": []}
-    if pending:
-        kinds["pending-positive"] = []
-        kinds["pending-negative"] = []
     out = work / "code"
     for kind in kinds:
         (out / kind).mkdir(parents=True)
@@ -96,19 +89,10 @@ def gather(work: Path, pending: bool) -> dict[str, list[Path]]:
             dest = out / "positive" / f"doc_{stem}_{number}.py"
             dest.write_text(block)
             kinds["positive"].append(dest)
-    # The proposed facade signatures the typing examples call (see its docstring).
-    for kind in kinds:
-        shutil.copy2(TYPING / "proposed_facade.py", out / kind)
-    copy(TYPING / "proposed_facade.py", "positive")
     for path in sorted((TYPING / "positive").glob("*.py")):
         copy(path, "positive")
     for path in sorted((TYPING / "negative").glob("*.py")):
         copy(path, "negative")
-    if pending:
-        for path in sorted((TYPING / "pending" / "positive").glob("*.py")):
-            copy(path, "pending-positive")
-        for path in sorted((TYPING / "pending" / "negative").glob("*.py")):
-            copy(path, "pending-negative")
     return kinds
 
 
@@ -187,14 +171,13 @@ def verdict(
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pending", action="store_true", help="also check tests/typing/pending")
     parser.add_argument("--keep", action="store_true", help="keep the scratch directory")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="kili-typed-wheel-types-"))
     failed = False
     try:
         python = build_and_install(work)
-        for kind, files in gather(work, args.pending).items():
+        for kind, files in gather(work).items():
             if not files:
                 continue
             cwd = files[0].parent
@@ -212,7 +195,7 @@ def main() -> int:
                         print(f"  {checker}: {name}:{line}: {messages[0]}")
             for problem in problems:
                 print(f"  {problem}")
-            failed = failed or (bool(problems) and not kind.startswith("pending"))
+            failed = failed or (bool(problems))
     finally:
         if args.keep:
             print(f"scratch directory kept: {work}")

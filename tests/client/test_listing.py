@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import pytest
 
-from kili_typed import Kili, UserDict
+from kili_typed import Kili
 from kili_typed_server import LocalServer
 
 from .conftest import SEEDED
@@ -15,7 +16,7 @@ from .facades import RequestLog, attach_log, make_facade
 TOTAL = SEEDED + 1  # the admin, then the seeded members, in creation order
 
 
-def emails(rows: Sequence[UserDict]) -> list[str | None]:
+def emails(rows: Sequence[Mapping[str, Any]]) -> list[str | None]:
     return [row.get("email") for row in rows]
 
 

@@ -49,4 +49,4 @@ async def asynchronous(kili: AsyncKili) -> None:
 def unknown_public_names() -> None:
     from kili_typed import anything_at_all  # expect-error
 
-    print(anything_at_all)
+    del anything_at_all

@@ -1,7 +1,6 @@
 """Typed selections as a consumer uses them: narrowed rows, nested and list fields.
 
-Calls the proposed `users` overloads (proposed_facade.py) until the facades
-carry them; then `ProposedKili` becomes `Kili` and nothing else changes.
+Typed selections through the public facades and names, as a wheel user writes them.
 """
 
 from __future__ import annotations
@@ -9,23 +8,25 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, Generator
 from typing import Any, Literal
 
-from proposed_facade import ProposedAsyncKili, ProposedKili
 from typing_extensions import assert_type
 
-from kili_typed import UserDict, select_fields
-from kili_typed._rows import wrap_rows
-from kili_typed._user_fields import (
+from kili_typed import (
+    AsyncKili,
     DefaultUserField,
+    Kili,
     UserApiKeysRow,
+    UserDict,
     UserOrganizationRow,
     UserRow,
+    select_fields,
     user_fields,
+    wrap_rows,
 )
 
 Fields = Literal["email", "firstname", "organization.id", "organizations.name", "apiKeys.revoked"]
 
 
-def sync(kili: ProposedKili) -> None:
+def sync(kili: Kili) -> None:
     selection = user_fields(
         "email", "firstname", "organization.id", "organizations.name", "apiKeys.revoked"
     )
@@ -64,7 +65,7 @@ def sync(kili: ProposedKili) -> None:
     )
 
 
-async def asynchronous(kili: ProposedAsyncKili) -> None:
+async def asynchronous(kili: AsyncKili) -> None:
     rows = await kili.users(fields=user_fields("email", "organization.id"))
     assert_type(rows, list[UserRow[Literal["email", "organization.id"]]])
     organization = rows[0]["organization"]
