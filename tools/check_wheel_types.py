@@ -169,6 +169,24 @@ def verdict(
     return problems
 
 
+#: The least `pyright --verifytypes kili_typed --ignoreexternal` may score, in percent.
+MIN_COMPLETENESS = 98.0
+
+
+def completeness(python: Path) -> float:
+    """pyright's type completeness score of the installed `kili_typed`, in percent."""
+    venv = python.parent.parent
+    env = {**os.environ, "VIRTUAL_ENV": str(venv), "PATH": f"{python.parent}:{os.environ['PATH']}"}
+    result = run(
+        [str(BIN / "pyright"), "--verifytypes", "kili_typed", "--ignoreexternal", "--outputjson"],
+        cwd=venv,
+        env=env,
+    )
+    report = json.loads(result.stdout)
+    score: float = report["typeCompleteness"]["completenessScore"] * 100
+    return score
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", action="store_true", help="keep the scratch directory")
@@ -196,6 +214,13 @@ def main() -> int:
             for problem in problems:
                 print(f"  {problem}")
             failed = failed or (bool(problems))
+        score = completeness(python)
+        met = score >= MIN_COMPLETENESS
+        print(
+            f"pyright --verifytypes kili_typed --ignoreexternal: {score:.1f}% "
+            f"({'met' if met else 'below'} the {MIN_COMPLETENESS:.0f}% floor)"
+        )
+        failed = failed or not met
     finally:
         if args.keep:
             print(f"scratch directory kept: {work}")
