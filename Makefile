@@ -4,11 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv demo test generate check-generated lint typecheck pytest serve clean bench
+.PHONY: help venv demo test test-quick generate check-generated lint typecheck pytest serve clean bench
 
 help:
 	@echo "make demo      run the example against a local server on a temporary database"
 	@echo "make test      lint, type-check, codegen staleness check and the test suite"
+	@echo "make test-quick  the test suite without the slow (load and latency) tests"
 	@echo "make generate  regenerate generated/ from schema.graphql and queries/"
 	@echo "make docs      build the documentation site into site/"
 	@echo "make compat    run the official Kili SDKs (2022 and current) against the local server"
@@ -44,6 +45,10 @@ pytest: $(STAMP)
 	$(BIN)/pytest
 
 test: lint typecheck check-generated pytest
+
+# For the edit-test loop: every test but those marked slow (load, latency), which CI runs.
+test-quick: $(STAMP)
+	$(BIN)/pytest -m "not slow"
 
 # The documentation site, into site/; --strict turns every warning into a failure.
 .PHONY: docs

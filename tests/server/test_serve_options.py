@@ -86,6 +86,7 @@ def test_seeding_is_bulk_and_idempotent(tmp_path: Path) -> None:
             store.seed_users(-1)
 
 
+@pytest.mark.slow
 def test_latency_delays_answers_without_blocking_the_server(
     tmp_path: Path, http: httpx.Client
 ) -> None:
