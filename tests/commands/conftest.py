@@ -1,29 +1,17 @@
 """Fixtures for the client commands: a local server, its key and endpoint in the
-environment, and ways to run ``kili-typed`` in-process and as a real process."""
+environment, and a way to run ``kili-typed`` in-process (see ``tests.processes`` for a real one)."""
 
 from __future__ import annotations
 
 import io
-import os
 import socket
-import subprocess
 import sys
-from collections.abc import Sequence
-from dataclasses import dataclass
 
 import pytest
 
 from kili_typed._cli import main
 from kili_typed_server import LocalServer
-
-
-@dataclass(frozen=True)
-class Result:
-    """What one run of the command printed and returned."""
-
-    status: int
-    out: str
-    err: str
+from tests.processes import Result
 
 
 class TTYText(io.StringIO):
@@ -65,20 +53,6 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
     return InProcess(capsys, monkeypatch)
 
 
-def run_process(argv: Sequence[str], *, stdin: str = "", env: dict[str, str]) -> Result:
-    """Runs ``python -m kili_typed`` as a real process, without a terminal."""
-    completed = subprocess.run(
-        [sys.executable, "-m", "kili_typed", *argv],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, **env},
-        check=False,
-    )
-    return Result(completed.returncode, completed.stdout, completed.stderr)
-
-
 def closed_port_endpoint() -> str:
     """An endpoint on a loopback port that nothing listens on."""
     with socket.socket() as sock:
@@ -101,5 +75,4 @@ __all__ = [
     "TTYText",
     "closed_port_endpoint",
     "one_line",
-    "run_process",
 ]

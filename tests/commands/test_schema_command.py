@@ -9,8 +9,9 @@ import sys
 import pytest
 
 from kili_typed_server import LocalServer
+from tests.processes import run_kili_typed
 
-from .conftest import InProcess, closed_port_endpoint, one_line, run_process
+from .conftest import InProcess, closed_port_endpoint, one_line
 from .drift_server import bundled_sdl, edit, serve_sdl
 
 KEY = "kt_drift-test-key-0123456789"
@@ -96,6 +97,6 @@ def test_without_graphql_core_it_says_what_to_install(
 
 def test_as_a_process(key: str) -> None:
     with serve_sdl(drifted(REMOVE_HUBSPOT), key) as endpoint:
-        result = run_process(["schema", "diff", "--endpoint", endpoint], env={})
+        result = run_kili_typed(["schema", "diff", "--endpoint", endpoint], env={})
     assert result.status == 5, result.err
     assert "FIELD_REMOVED" in result.out and result.err == ""

@@ -19,8 +19,9 @@ from kili_typed_server.testing import (
     TEST_USER_EMAIL,
     add_user_with_key,
 )
+from tests.processes import run_kili_typed
 
-from .conftest import InProcess, TTYText, closed_port_endpoint, one_line, run_process
+from .conftest import InProcess, TTYText, closed_port_endpoint, one_line
 
 NEW_PASSWORD = "Lovelace-1815"
 
@@ -412,24 +413,25 @@ def test_help_at_every_level(cli: InProcess, path: tuple[str, ...]) -> None:
 
 def test_as_a_process(local_server: LocalServer) -> None:
     env = {"KILI_API_KEY": local_server.api_key, "KILI_API_ENDPOINT": local_server.endpoint}
-    created = run_process(
+    created = run_kili_typed(
         ["users", "create", "--email", "Ada@Example.com", "--organization-role", "USER",
          "--password-stdin"],
         stdin=NEW_PASSWORD + "\n",
         env=env,
     )  # fmt: skip
     assert created.status == 0, created.err
-    listed = run_process(["users", "list", "--fields", "id,email", "--format", "csv"], env=env)
+    listed = run_kili_typed(["users", "list", "--fields", "id,email", "--format", "csv"], env=env)
     assert listed.status == 0, listed.err
     rows = list(csv.DictReader(io.StringIO(listed.out)))
     assert [row["email"] for row in rows] == [TEST_ADMIN_EMAIL, "ada@example.com"]
     assert rows[1]["id"] == created.out.strip()
     assert listed.err == ""  # not a terminal: no bar
 
-    refused = run_process(["users", "list", "--fields", "emial"], env=env)
+    refused = run_kili_typed(["users", "list", "--fields", "emial"], env=env)
     assert refused.status == 2
     assert "did you mean 'email'?" in one_line(refused.err)
 
-    bad_key = run_process(["users", "count"], env={**env, "KILI_API_KEY": "kt_wrong-0123456789abc"})
+    wrong_key = {**env, "KILI_API_KEY": "kt_wrong-0123456789abc"}
+    bad_key = run_kili_typed(["users", "count"], env=wrong_key)
     assert bad_key.status == 3
     one_line(bad_key.err)

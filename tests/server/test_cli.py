@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
-import os
 import re
-import signal
-import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,72 +16,38 @@ import pytest
 from kili_typed._cli import main
 from kili_typed_server import Store, UserFilter
 from kili_typed_server.testing import TEST_ADMIN_EMAIL, GraphQLCaller, make_test_server
-
-
-def start_serve(*args: str) -> tuple[subprocess.Popen[str], list[str]]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kili_typed", "serve", "--port", "0", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    assert process.stdout is not None
-    lines: list[str] = []
-    for line in process.stdout:
-        lines.append(line.rstrip("\n"))
-        if line.strip().startswith("api key:"):
-            break
-    return process, lines
-
-
-def field(lines: list[str], name: str) -> str:
-    (value,) = [
-        line.split(":", 1)[1].strip() for line in lines if line.strip().startswith(name + ":")
-    ]
-    return value
-
-
-def stop(process: subprocess.Popen[str]) -> int:
-    """Interrupts the server as Ctrl-C would; it exits with 130, as interrupted commands do."""
-    process.send_signal(signal.SIGINT)
-    try:
-        return process.wait(timeout=15)
-    finally:
-        process.kill()
+from tests.processes import ServeProcess, run_python
 
 
 def test_serve_first_start_prints_credentials_then_reuses(tmp_path: Path) -> None:
     db = tmp_path / "served.db"
-    process, lines = start_serve("--db", str(db))
-    try:
-        endpoint, key = field(lines, "endpoint"), field(lines, "api key")
-        assert "(created)" in field(lines, "database")
-        password = field(lines, "password")
+    with ServeProcess("--db", str(db)) as served:
+        served.wait_for("api key")
+        endpoint, key = served.field("endpoint"), served.field("api key")
+        assert "(created)" in served.field("database")
+        password = served.field("password")
         with httpx.Client(timeout=30) as http:
             viewer = GraphQLCaller(endpoint, key, http)("{ viewer { email } }").data["viewer"]
             version = http.get(endpoint.replace("/graphql", "/version")).json()
-        assert viewer["email"] == field(lines, "admin email")
+        assert viewer["email"] == served.field("admin email")
         assert set(version) == {"version"}
-    finally:
-        assert stop(process) == 130
+        # Interrupted as Ctrl-C would: it exits with 130, as interrupted commands do.
+        assert served.stop() == 130
     with Store(db) as store:
         assert store.check_password(viewer["email"], password)
-    process, lines = start_serve("--db", str(db))
-    try:
-        assert "(reused)" in field(lines, "database")
-        assert not any(line.strip().startswith("password:") for line in lines)
-        assert key not in "\n".join(lines)
+    with ServeProcess("--db", str(db)) as served:
+        served.wait_for("api key")
+        assert "(reused)" in served.field("database")
+        assert not served.has_field("password")
+        assert key not in "\n".join(served.lines)
         with httpx.Client(timeout=30) as http:
-            answer = GraphQLCaller(field(lines, "endpoint"), key, http)("{ viewer { email } }")
+            answer = GraphQLCaller(served.field("endpoint"), key, http)("{ viewer { email } }")
         assert answer.status == 200
-    finally:
-        stop(process)
 
 
 def test_serve_with_fixed_credentials(tmp_path: Path) -> None:
     key = "kt_fixed-for-scripts-0123456789"
-    process, lines = start_serve(
+    with ServeProcess(
         "--db",
         str(tmp_path / "k.db"),
         "--api-key",
@@ -93,13 +56,11 @@ def test_serve_with_fixed_credentials(tmp_path: Path) -> None:
         "Ops@Example.com",
         "--admin-password",
         "ops-pass-0123",
-    )
-    try:
-        assert field(lines, "api key") == key
-        assert field(lines, "admin email") == "ops@example.com"
-        assert field(lines, "password") == "ops-pass-0123"
-    finally:
-        stop(process)
+    ) as served:
+        served.wait_for("api key")
+        assert served.field("api key") == key
+        assert served.field("admin email") == "ops@example.com"
+        assert served.field("password") == "ops-pass-0123"
 
 
 def test_serve_refuses_a_weak_fixed_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -193,7 +154,6 @@ def test_the_client_and_the_cli_do_not_load_the_web_stack() -> None:
         "import sys, kili_typed, kili_typed._cli; "
         "print(sorted(m for m in ('ariadne', 'uvicorn', 'starlette') if m in sys.modules))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == "[]"
+    result = run_python(code)
+    assert result.status == 0, result.err
+    assert result.out.strip() == "[]"

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -17,35 +13,9 @@ from kili_typed_server import LocalServer, Store
 from kili_typed_server.errors import BadUserInput
 from kili_typed_server.store import seed_email
 from kili_typed_server.testing import TEST_API_KEY, GraphQLCaller, make_test_server
+from tests.processes import ServeProcess
 
 COUNT = "{ countUsers(where: {}) }"
-
-
-def serve_until(last_line: str, *args: str) -> tuple[subprocess.Popen[str], dict[str, str]]:
-    """Starts ``kili-typed serve`` and reads its banner up to the line named ``last_line``."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kili_typed", "serve", "--port", "0", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    assert process.stdout is not None
-    fields: dict[str, str] = {}
-    for line in process.stdout:
-        name, _, value = line.strip().partition(":")
-        fields.setdefault(name, value.strip())
-        if name == last_line:
-            break
-    return process, fields
-
-
-def stop(process: subprocess.Popen[str]) -> None:
-    process.send_signal(signal.SIGINT)
-    try:
-        process.wait(timeout=15)
-    finally:
-        process.kill()
 
 
 def test_seed_users_then_list_them(tmp_path: Path, http: httpx.Client) -> None:
@@ -118,8 +88,7 @@ def test_negative_latency_is_refused(tmp_path: Path) -> None:
 
 
 def test_serve_command_takes_the_options(tmp_path: Path) -> None:
-    process, fields = serve_until(
-        "latency",
+    with ServeProcess(
         "--db",
         str(tmp_path / "k.db"),
         "--seed-users",
@@ -128,16 +97,14 @@ def test_serve_command_takes_the_options(tmp_path: Path) -> None:
         "5",
         "--rate-limit",
         "1000",
-    )
-    try:
-        assert fields["seed users"] == "20 (20 created now)"
-        assert fields["rate limit"] == "1000 requests a minute per API key"
-        assert fields["latency"] == "5 ms added to each GraphQL answer"
+    ) as served:
+        served.wait_for("latency")
+        assert served.field("seed users") == "20 (20 created now)"
+        assert served.field("rate limit") == "1000 requests a minute per API key"
+        assert served.field("latency") == "5 ms added to each GraphQL answer"
         with httpx.Client(timeout=30) as http:
-            gql = GraphQLCaller(fields["endpoint"], fields["api key"], http)
+            gql = GraphQLCaller(served.field("endpoint"), served.field("api key"), http)
             assert gql(COUNT).data == {"countUsers": 21}
-    finally:
-        stop(process)
 
 
 @pytest.mark.parametrize(
