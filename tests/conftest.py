@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 import pytest
 
 from kili_typed_server import LocalServer
 from kili_typed_server.testing import make_test_server
+from tests.client.faults import MUTATION_RUNS
 
 
 @pytest.fixture
@@ -20,3 +22,30 @@ def local_server(tmp_path: Path) -> Iterator[LocalServer]:
     """A running local server on a fresh database, stopped after the test."""
     with make_test_server(tmp_path / "kili-test.db") as server:
         yield server
+
+
+# ---------------------------------------------------------------- the fault tests' summary
+
+#: (mutation, times the real server ran it), as the fault tests recorded them.
+_mutation_runs: list[tuple[str, int]] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Collects the mutation runs the fault tests recorded, from xdist workers too."""
+    if report.when != "teardown":  # its report holds every property the test recorded
+        return
+    for name, value in report.user_properties:
+        if name == MUTATION_RUNS:
+            operation, runs = cast("tuple[str, int]", value)
+            _mutation_runs.append((operation, runs))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Says how many mutations ran under faults, and how many the server ran twice."""
+    if _mutation_runs:
+        ran = sum(runs for _, runs in _mutation_runs)
+        duplicates = sum(runs - 1 for _, runs in _mutation_runs if runs > 1)
+        terminalreporter.write_line(
+            f"fault tests: {len(_mutation_runs)} mutation calls under faults, "
+            f"{ran} run by the server, duplicate writes: {duplicates}"
+        )

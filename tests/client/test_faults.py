@@ -4,7 +4,8 @@ A `FaultProxy` stands between the facade and a `LocalServer`; each test queues
 faults for one operation and checks what the caller sees: the attempts (the
 requests that reached the proxy), the waits (the facade's sleep is replaced, so
 nothing waits), the error raised, and for mutations how many times the real
-server ran the request, checked again in its database. No write may happen twice.
+server ran the request, checked again in its database. No write may happen twice:
+the `proxy` fixture checks it after every test, whatever the test itself asserts.
 """
 
 from __future__ import annotations
@@ -96,10 +97,21 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
 
 
 @pytest.fixture
-def proxy(server: LocalServer) -> Iterator[FaultProxy]:
+def proxy(server: LocalServer, request: pytest.FixtureRequest) -> Iterator[FaultProxy]:
+    """A proxy in front of `server`; afterwards, no mutation sent through it ran twice.
+
+    Each test makes at most one call of each mutation, so a mutation that reached the
+    server twice in a test is a duplicate write. The runs are recorded for the summary
+    line of the run (see tests/conftest.py).
+    """
     faulty = FaultProxy(server)
     yield faulty
     faulty.close()
+    for operation in (mutation.operation for mutation in MUTATIONS):
+        if faulty.received_count(operation):
+            runs = faulty.delivered_count(operation)
+            request.node.user_properties.append((MUTATION_RUNS, (operation, runs)))
+            assert runs <= 1, f"the server ran {operation} {runs} times: a duplicate write"
 
 
 @contextlib.contextmanager
@@ -305,7 +317,6 @@ MUTATION_CASES: list[tuple[list[Fault], int, int, type[KiliError] | None, list[W
     ids=[c[0][0].name + (" x4" if len(c[0]) > 1 else "") for c in MUTATION_CASES],
 )
 def test_mutation_faults(
-    request: pytest.FixtureRequest,
     server: LocalServer,
     proxy: FaultProxy,
     facade: str,
@@ -329,7 +340,6 @@ def test_mutation_faults(
             assert info.value.attempts == attempts
             assert info.value.operation == mutation.operation
     delivered = proxy.delivered_count(mutation.operation)
-    MUTATION_RUNS.append((request.node.name, mutation.operation, delivered))
     assert proxy.received_count(mutation.operation) == attempts
     assert delivered == runs
     assert mutation.writes(server, email) == runs
@@ -344,7 +354,6 @@ def test_mutation_faults(
 
 @pytest.mark.parametrize("mutation", MUTATIONS, ids=[m.operation for m in MUTATIONS])
 def test_a_mutation_is_resent_after_a_refused_connection(
-    request: pytest.FixtureRequest,
     server: LocalServer,
     proxy: FaultProxy,
     facade: str,
@@ -357,28 +366,21 @@ def test_a_mutation_is_resent_after_a_refused_connection(
         slept = record_sleeps(kili, on_sleep=proxy.accept)
         mutation.call(kili, email)
     delivered = proxy.delivered_count(mutation.operation)
-    MUTATION_RUNS.append((request.node.name, mutation.operation, delivered))
     check_waits(slept, [jitter(1)])
     assert proxy.received_count(mutation.operation) == delivered == 1
     assert mutation.writes(server, email) == 1
 
 
 def test_a_rejected_mutation_is_not_resent(
-    request: pytest.FixtureRequest, server: LocalServer, proxy: FaultProxy, facade: str
+    server: LocalServer, proxy: FaultProxy, facade: str
 ) -> None:
     with make_facade(facade, api_key=server.api_key, api_endpoint=proxy.endpoint) as kili:
         slept = record_sleeps(kili)
         with pytest.raises(GraphQLError) as info:
             kili.create_user("seed0@example.com", NEW_PASSWORD, "USER")
-    MUTATION_RUNS.append((request.node.name, "createUser", proxy.delivered_count("createUser")))
     assert info.value.code == "CONFLICT" and info.value.attempts == 1
     assert proxy.delivered_count("createUser") == 1
     assert slept == []
-
-
-def test_no_mutation_ran_twice() -> None:
-    """The sum over this module (it runs last here): no mutation reached the server twice."""
-    assert all(runs <= 1 for _, _, runs in MUTATION_RUNS), [e for e in MUTATION_RUNS if e[2] > 1]
 
 
 # -------------------------------------------------------------------- listing
