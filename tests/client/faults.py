@@ -33,6 +33,12 @@ from kili_typed_server.app import GRAPHQL_PATH
 #: The test property under which a test records (mutation, times the real server ran it);
 #: tests/conftest.py sums them up at the end of the run, from every xdist worker too.
 MUTATION_RUNS = "mutation_runs"
+#: The client's read timeout where a fault never answers: how long such a test waits. When
+#: only hung requests are sent, it can be short...
+HANG_TIMEOUT = 0.2
+#: ...but where other requests of that client must answer, it bounds them too: they take
+#: about 10 ms here, and up to 0.2 s were seen on a loaded 2-core machine.
+HANG_TIMEOUT_WITH_ANSWERS = 0.5
 #: How long `FaultProxy.settle` waits for the requests in flight: a bound, not a delay.
 SETTLE_TIMEOUT = 30.0
 

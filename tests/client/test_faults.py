@@ -34,7 +34,14 @@ from kili_typed_server import LocalServer
 from kili_typed_server.testing import add_user_with_key, make_test_server
 
 from .facades import make_facade, record_sleeps
-from .faults import MUTATION_RUNS, Fault, FaultProxy, answer
+from .faults import (
+    HANG_TIMEOUT,
+    HANG_TIMEOUT_WITH_ANSWERS,
+    MUTATION_RUNS,
+    Fault,
+    FaultProxy,
+    answer,
+)
 
 # ------------------------------------------------------------------ the faults
 
@@ -115,11 +122,23 @@ def proxy(server: LocalServer, request: pytest.FixtureRequest) -> Iterator[Fault
 
 
 @contextlib.contextmanager
-def client(proxy: FaultProxy, facade: str, api_key: str, faults: list[Fault]) -> Iterator[Kili]:
-    """A facade through the proxy; a short read timeout when a fault never answers."""
+def client(
+    proxy: FaultProxy, facade: str, api_key: str, faults: list[Fault], *, answers: bool
+) -> Iterator[Kili]:
+    """A facade through the proxy; a short read timeout when a fault never answers.
+
+    Args:
+        proxy: The proxy.
+        facade: "sync" or "async".
+        api_key: The key.
+        faults: The faults the test injects.
+        answers: Whether some requests must get their answer (the call succeeds after
+            the faults), which needs a less short timeout.
+    """
     with make_facade(facade, api_key=api_key, api_endpoint=proxy.endpoint) as kili:
         if any(f.action == "hang" for f in faults):
-            with kili.with_options(timeout=1.0) as impatient:
+            timeout = HANG_TIMEOUT_WITH_ANSWERS if answers else HANG_TIMEOUT
+            with kili.with_options(timeout=timeout) as impatient:
                 yield impatient
         else:
             yield kili
@@ -182,7 +201,7 @@ def test_query_faults(
     waits: list[Wait],
 ) -> None:
     proxy.inject("countUsers", *faults)
-    with client(proxy, facade, server.api_key, faults) as kili:
+    with client(proxy, facade, server.api_key, faults, answers=error is None) as kili:
         slept = record_sleeps(kili)
         if error is None:
             assert kili.count_users() == users_in(server)
@@ -330,7 +349,7 @@ def test_mutation_faults(
     email = f"m-{uuid.uuid4().hex[:12]}@example.com"
     key = mutation.prepare(server, email)
     proxy.inject(mutation.operation, *faults)
-    with client(proxy, facade, key, faults) as kili:
+    with client(proxy, facade, key, faults, answers=error is None) as kili:
         slept = record_sleeps(kili)
         if error is None:
             mutation.call(kili, email)
@@ -416,7 +435,7 @@ def test_a_listing_survives_transient_page_failures(
     as_generator: bool,
 ) -> None:
     crowd_proxy.inject("users", *faults)
-    with client(crowd_proxy, facade, crowded.api_key, faults) as kili:
+    with client(crowd_proxy, facade, crowded.api_key, faults, answers=True) as kili:
         record_sleeps(kili)
         rows = list(kili.users(fields=["email"], disable_tqdm=True, as_generator=as_generator))
     emails = [row["email"] for row in rows]
@@ -437,7 +456,8 @@ def test_a_page_that_keeps_failing_raises_a_kili_error(
     error: type[KiliError],
 ) -> None:
     crowd_proxy.inject("users", *[fault] * 3 * (DEFAULT_MAX_RETRIES + 1))  # every page, every time
-    with client(crowd_proxy, facade, crowded.api_key, [fault]) as kili:
+    # Every request of every page fails: nothing needs to answer in time.
+    with client(crowd_proxy, facade, crowded.api_key, [fault], answers=False) as kili:
         record_sleeps(kili)
         with pytest.raises(error) as info:
             kili.users(fields=["email"], disable_tqdm=True)
