@@ -6,6 +6,7 @@ SQLite file and the known credentials of ``kili_typed_server.testing``.
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import cast
@@ -22,6 +23,18 @@ def local_server(tmp_path: Path) -> Iterator[LocalServer]:
     """A running local server on a fresh database, stopped after the test."""
     with make_test_server(tmp_path / "kili-test.db") as server:
         yield server
+
+
+@pytest.fixture
+def refused_endpoint() -> Iterator[str]:
+    """A GraphQL endpoint on a loopback port where connecting is refused.
+
+    The port stays bound, though not listening, until the test ends: no other server (one
+    that a parallel test starts on a free port, say) can take it meanwhile.
+    """
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}/api/label/v2/graphql"
 
 
 # ---------------------------------------------------------------- the fault tests' summary

@@ -180,6 +180,7 @@ class FaultProxy:
         self._in_flight = 0
         self._connections: set[socket.socket] = set()
         self._listener: socket.socket | None = None
+        self._reserved: socket.socket | None = None
         self._acceptor: threading.Thread
         self._closed = False
         self.accept()
@@ -220,9 +221,7 @@ class FaultProxy:
 
     def accept(self) -> None:
         """Listen (again, on the same port): connecting succeeds."""
-        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", self.port))
+        listener, self._reserved = self._reserved or self._bind(), None
         listener.listen(64)
         listener.settimeout(0.05)
         self.port = listener.getsockname()[1]
@@ -240,6 +239,10 @@ class FaultProxy:
                 listener.shutdown(socket.SHUT_RDWR)
             self._acceptor.join()
             listener.close()
+            if not self._closed:
+                # Keep the port, bound but not listening, for accept(): meanwhile no other
+                # server (a parallel test's) can take it, and connecting is still refused.
+                self._reserved = self._bind()
         with self._lock:
             connections = list(self._connections)
         for conn in connections:
@@ -250,6 +253,16 @@ class FaultProxy:
         """Stop everything."""
         self._closed = True
         self.refuse()
+        if self._reserved is not None:
+            self._reserved.close()
+            self._reserved = None
+
+    def _bind(self) -> socket.socket:
+        """A socket bound to the proxy's port (a free one the first time), not listening."""
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", self.port))
+        return sock
 
     def _accept_loop(self, listener: socket.socket) -> None:
         while self._listener is listener and not self._closed:

@@ -4,11 +4,12 @@ environment, and a way to run ``kili-typed`` in-process (see ``tests.processes``
 from __future__ import annotations
 
 import io
-import socket
 import sys
+from typing import Any
 
 import pytest
 
+from kili_typed import Kili
 from kili_typed._cli import main
 from kili_typed_server import LocalServer
 from tests.processes import Result
@@ -48,17 +49,23 @@ class InProcess:
 
 
 @pytest.fixture
+def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The waits between attempts of every client a command makes: recorded, not slept."""
+    waits: list[float] = []
+    make = Kili.__init__
+
+    def make_without_waiting(self: Kili, *args: Any, **kwargs: Any) -> None:
+        make(self, *args, **kwargs)
+        self._sleep = waits.append
+
+    monkeypatch.setattr(Kili, "__init__", make_without_waiting)
+    return waits
+
+
+@pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> InProcess:
     """Runs the command in this process."""
     return InProcess(capsys, monkeypatch)
-
-
-def closed_port_endpoint() -> str:
-    """An endpoint on a loopback port that nothing listens on."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}/api/label/v2/graphql"
 
 
 def one_line(err: str) -> str:
@@ -73,6 +80,5 @@ __all__ = [
     "InProcess",
     "Result",
     "TTYText",
-    "closed_port_endpoint",
     "one_line",
 ]

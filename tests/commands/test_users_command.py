@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from kili_typed._commands import credentials
+from kili_typed._retry import DEFAULT_MAX_RETRIES
 from kili_typed_server import LocalServer
 from kili_typed_server.testing import (
     TEST_ADMIN_EMAIL,
@@ -21,7 +22,7 @@ from kili_typed_server.testing import (
 )
 from tests.processes import run_kili_typed
 
-from .conftest import InProcess, TTYText, closed_port_endpoint, one_line
+from .conftest import InProcess, TTYText, one_line
 
 NEW_PASSWORD = "Lovelace-1815"
 
@@ -292,10 +293,10 @@ def test_reset_password(cli: InProcess, env: LocalServer) -> None:
 
 
 def test_unknown_field_is_refused_before_anything_is_sent(
-    cli: InProcess, monkeypatch: pytest.MonkeyPatch
+    cli: InProcess, monkeypatch: pytest.MonkeyPatch, refused_endpoint: str
 ) -> None:
     # Nothing listens at the endpoint: a request would fail with status 4, not 2.
-    monkeypatch.setenv("KILI_API_ENDPOINT", closed_port_endpoint())
+    monkeypatch.setenv("KILI_API_ENDPOINT", refused_endpoint)
     monkeypatch.setenv("KILI_API_KEY", "kt_any-key-0123456789abcdef")
     result = cli("users", "list", "--fields", "id,emial")
     assert result.status == 2
@@ -331,10 +332,11 @@ def test_a_refused_key_exits_with_the_authentication_status(
 
 
 def test_an_unreachable_server_exits_with_the_server_status(
-    cli: InProcess, monkeypatch: pytest.MonkeyPatch
+    cli: InProcess, monkeypatch: pytest.MonkeyPatch, refused_endpoint: str, waits: list[float]
 ) -> None:
     monkeypatch.setenv("KILI_API_KEY", "kt_any-key-0123456789abcdef")
-    result = cli("users", "list", "--endpoint", closed_port_endpoint())
+    result = cli("users", "list", "--endpoint", refused_endpoint)
+    assert len(waits) == DEFAULT_MAX_RETRIES  # it tried again before giving up
     assert result.status == 4
     assert "connection failed" in one_line(result.err)
 
