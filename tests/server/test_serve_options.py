@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
-import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
 import pytest
 
-from kili_typed_server import LocalServer, Store
+from kili_typed_server import LocalServer, Store, app
 from kili_typed_server.errors import BadUserInput
 from kili_typed_server.store import seed_email
 from kili_typed_server.testing import TEST_API_KEY, GraphQLCaller, make_test_server
@@ -56,30 +57,47 @@ def test_seeding_is_bulk_and_idempotent(tmp_path: Path) -> None:
             store.seed_users(-1)
 
 
-@pytest.mark.slow
+class HeldSleep:
+    """Stands in for the server's ``asyncio.sleep``: notes each delay and holds it until
+    released, without blocking the event loop, so no test waits for the delay itself."""
+
+    def __init__(self) -> None:
+        self.delays: list[float] = []
+        self.holding = threading.Event()
+        self.release = threading.Event()
+
+    async def sleep(self, seconds: float) -> None:
+        self.delays.append(seconds)
+        self.holding.set()
+        # Awaits the release in a worker thread: the loop keeps serving meanwhile.
+        assert await asyncio.get_running_loop().run_in_executor(None, self.release.wait, 30)
+
+
 def test_latency_delays_answers_without_blocking_the_server(
-    tmp_path: Path, http: httpx.Client
+    tmp_path: Path, http: httpx.Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    server = make_test_server(tmp_path / "kili.db", latency_ms=1500)
-    with server:
-        gql = GraphQLCaller(server.endpoint, TEST_API_KEY, http)
-        done = threading.Event()
+    held = HeldSleep()
+    monkeypatch.setattr(app, "asyncio", SimpleNamespace(sleep=held.sleep))
+    with make_test_server(tmp_path / "kili.db", latency_ms=1500) as server:
+        answers: list[object] = []
 
         def slow_query() -> None:
             with httpx.Client(timeout=30) as own:
-                GraphQLCaller(server.endpoint, TEST_API_KEY, own)(COUNT)
-            done.set()
+                answers.append(GraphQLCaller(server.endpoint, TEST_API_KEY, own)(COUNT).data)
 
-        started = time.monotonic()
         thread = threading.Thread(target=slow_query)
         thread.start()
-        # The version endpoint is not delayed and answers while the query still waits:
-        # the delay is an asyncio sleep, not a blocked event loop.
-        assert http.get(server.version_url).status_code == 200
-        assert not done.is_set()
-        thread.join()
-        assert time.monotonic() - started >= 1.5
-        assert gql(COUNT).status == 200
+        try:
+            assert held.holding.wait(30)
+            assert held.delays == [1.5]
+            # The version endpoint is not delayed and answers while the query still waits:
+            # the delay is awaited, not a blocked event loop.
+            assert http.get(server.version_url).status_code == 200
+            assert thread.is_alive() and answers == []  # the answer waits for the delay
+        finally:
+            held.release.set()
+            thread.join(30)
+        assert answers == [{"countUsers": 1}]
 
 
 def test_negative_latency_is_refused(tmp_path: Path) -> None:
