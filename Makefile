@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 help:
 	@echo "make demo      run the example against a local server on a temporary database"
 	@echo "make test      lint, type-check, codegen staleness check and the test suite"
-	@echo "make test-quick  the test suite without the slow (load and latency) tests"
+	@echo "make test-quick  the test suite without the slow (load) tests"
 	@echo "make generate  regenerate generated/ from schema.graphql and queries/"
 	@echo "make docs      build the documentation site into site/"
 	@echo "make compat    run the official Kili SDKs (2022 and current) against the local server"
@@ -46,7 +46,7 @@ pytest: $(STAMP)
 
 test: lint typecheck check-generated pytest
 
-# For the edit-test loop: every test but those marked slow (load, latency), which CI runs.
+# For the edit-test loop: every test but those marked slow (the load test), which CI runs.
 test-quick: $(STAMP)
 	$(BIN)/pytest -m "not slow"
 
@@ -57,9 +57,10 @@ docs: $(STAMP)
 
 # The official Kili SDKs (a 2022 and the current release), unmodified, against the local
 # server. The first run installs them from PyPI into tests/compat/.venvs/; later runs reuse them.
+# -n0: in one process, as its session fixtures build those virtualenvs in place.
 .PHONY: compat
 compat: $(STAMP)
-	KILI_TYPED_COMPAT=1 $(BIN)/pytest tests/compat
+	KILI_TYPED_COMPAT=1 $(BIN)/pytest -n0 tests/compat
 
 serve: $(STAMP)
 	$(BIN)/kili-typed serve
