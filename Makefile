@@ -4,13 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv demo test generate check-generated lint typecheck typecheck-wheel pytest serve clean bench
+.PHONY: help venv demo test test-quick generate check-generated lint typecheck typecheck-wheel pytest serve clean bench
 
 help:
 	@echo "make demo      run the example against a local server on a temporary database"
 	@echo "make test      lint, type-check, codegen staleness check and the test suite"
 	@echo "make typecheck-wheel  type-check examples and docs against the built wheel (both checkers)"
 	@echo "make generate  regenerate generated/ and src/kili_typed/_user_fields.py from schema.graphql and queries/"
+	@echo "make test-quick  the test suite without the slow (load) tests"
 	@echo "make docs      build the documentation site into site/"
 	@echo "make compat    run the official Kili SDKs (2022 and current) against the local server"
 
@@ -57,6 +58,10 @@ pytest: $(STAMP)
 
 test: lint typecheck check-generated pytest
 
+# For the edit-test loop: every test but those marked slow (the load test), which CI runs.
+test-quick: $(STAMP)
+	$(BIN)/pytest -m "not slow"
+
 # The documentation site, into site/; --strict turns every warning into a failure.
 .PHONY: docs
 docs: $(STAMP)
@@ -64,9 +69,10 @@ docs: $(STAMP)
 
 # The official Kili SDKs (a 2022 and the current release), unmodified, against the local
 # server. The first run installs them from PyPI into tests/compat/.venvs/; later runs reuse them.
+# -n0: in one process, as its session fixtures build those virtualenvs in place.
 .PHONY: compat
 compat: $(STAMP)
-	KILI_TYPED_COMPAT=1 $(BIN)/pytest tests/compat
+	KILI_TYPED_COMPAT=1 $(BIN)/pytest -n0 tests/compat
 
 serve: $(STAMP)
 	$(BIN)/kili-typed serve

@@ -11,7 +11,6 @@ from kili_typed_server import LocalServer
 from kili_typed_server.testing import make_test_server
 
 from .facades import KINDS, RequestLog, attach_log, make_facade
-from .faults import MUTATION_RUNS
 
 #: Users the listing server holds besides its admin.
 SEEDED = 249
@@ -55,14 +54,3 @@ def requests(kili: Kili) -> RequestLog:
 @pytest.fixture
 def lister_requests(lister: Kili) -> RequestLog:
     return attach_log(lister)
-
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Say how many mutations ran under faults, and how many the server ran twice."""
-    if MUTATION_RUNS:
-        ran = sum(runs for _, _, runs in MUTATION_RUNS)
-        duplicates = sum(runs - 1 for _, _, runs in MUTATION_RUNS if runs > 1)
-        terminalreporter.write_line(
-            f"fault tests: {len(MUTATION_RUNS)} mutation calls under faults, "
-            f"{ran} run by the server, duplicate writes: {duplicates}"
-        )

@@ -10,7 +10,10 @@ reset or closed connection, an answer cut short, no answer at all. `refuse()`
 stops listening, so connecting fails, until `accept()`.
 
 The proxy counts what it received from the client and what it delivered to the
-server, per operation: a mutation delivered twice is a duplicate write.
+server, per operation: a mutation delivered twice is a duplicate write. The counts
+are read once every request received has had its answer or its fault, however long
+the server took (`FaultProxy.settle`), so a client that gave up early (a read timeout)
+does not make the count depend on timing.
 """
 
 from __future__ import annotations
@@ -27,8 +30,17 @@ from typing import Literal
 from kili_typed_server import LocalServer
 from kili_typed_server.app import GRAPHQL_PATH
 
-#: Every mutation called under a fault: (test, operation, times the real server ran it).
-MUTATION_RUNS: list[tuple[str, str, int]] = []
+#: The test property under which a test records (mutation, times the real server ran it);
+#: tests/conftest.py sums them up at the end of the run, from every xdist worker too.
+MUTATION_RUNS = "mutation_runs"
+#: The client's read timeout where a fault never answers: how long such a test waits. When
+#: only hung requests are sent, it can be short...
+HANG_TIMEOUT = 0.2
+#: ...but where other requests of that client must answer, it bounds them too: they take
+#: about 10 ms here, and up to 0.2 s were seen on a loaded 2-core machine.
+HANG_TIMEOUT_WITH_ANSWERS = 0.5
+#: How long `FaultProxy.settle` waits for the requests in flight: a bound, not a delay.
+SETTLE_TIMEOUT = 30.0
 
 Action = Literal["answer", "reset", "close", "truncate", "hang", "rewrite"]
 _REASONS = {
@@ -163,9 +175,12 @@ class FaultProxy:
         #: Operations the real server handled, in order.
         self.delivered: list[str] = []
         self._faults: dict[str, deque[Fault]] = {}
-        self._lock = threading.Lock()
+        # Guards the lists and counts above and below; notified when a request settles.
+        self._lock = threading.Condition()
+        self._in_flight = 0
         self._connections: set[socket.socket] = set()
         self._listener: socket.socket | None = None
+        self._reserved: socket.socket | None = None
         self._acceptor: threading.Thread
         self._closed = False
         self.accept()
@@ -181,22 +196,32 @@ class FaultProxy:
             self._faults.setdefault(operation, deque()).extend(faults)
 
     def delivered_count(self, operation: str) -> int:
-        """How many requests of `operation` the real server handled."""
+        """How many requests of `operation` the real server handled, once all have settled."""
+        self.settle()
         with self._lock:
             return Counter(self.delivered)[operation]
 
     def received_count(self, operation: str) -> int:
-        """How many requests of `operation` reached the proxy."""
+        """How many requests of `operation` reached the proxy, once all have settled."""
+        self.settle()
         with self._lock:
             return Counter(self.received)[operation]
+
+    def settle(self, timeout: float = SETTLE_TIMEOUT) -> None:
+        """Waits until every request received so far has had its answer or its fault.
+
+        A client that timed out has stopped waiting, but the request it sent may still be
+        on its way to the server (an ``after`` fault): its count is known only after.
+        """
+        with self._lock:
+            settled = self._lock.wait_for(lambda: self._in_flight == 0, timeout)
+            assert settled, f"{self._in_flight} requests still in the proxy after {timeout} s"
 
     # ---------------------------------------------------------------- listening
 
     def accept(self) -> None:
         """Listen (again, on the same port): connecting succeeds."""
-        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", self.port))
+        listener, self._reserved = self._reserved or self._bind(), None
         listener.listen(64)
         listener.settimeout(0.05)
         self.port = listener.getsockname()[1]
@@ -214,6 +239,10 @@ class FaultProxy:
                 listener.shutdown(socket.SHUT_RDWR)
             self._acceptor.join()
             listener.close()
+            if not self._closed:
+                # Keep the port, bound but not listening, for accept(): meanwhile no other
+                # server (a parallel test's) can take it, and connecting is still refused.
+                self._reserved = self._bind()
         with self._lock:
             connections = list(self._connections)
         for conn in connections:
@@ -224,6 +253,16 @@ class FaultProxy:
         """Stop everything."""
         self._closed = True
         self.refuse()
+        if self._reserved is not None:
+            self._reserved.close()
+            self._reserved = None
+
+    def _bind(self) -> socket.socket:
+        """A socket bound to the proxy's port (a free one the first time), not listening."""
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", self.port))
+        return sock
 
     def _accept_loop(self, listener: socket.socket) -> None:
         while self._listener is listener and not self._closed:
@@ -251,22 +290,20 @@ class FaultProxy:
                 operation = _operation(request)
                 with self._lock:
                     self.received.append(operation)
+                    self._in_flight += 1
                     queued = self._faults.get(operation)
                     fault = queued.popleft() if queued else None
-                if fault is not None and not fault.after:
-                    self._apply(conn, fault, None)
-                    return
-                response = self._forward(request)
-                with self._lock:
-                    self.delivered.append(operation)
-                if fault is None:
-                    conn.sendall(response)
-                elif fault.action == "rewrite":
-                    conn.sendall(
-                        _with_body(response, _split(response)[1].replace(fault.old, fault.new))
-                    )
-                else:
-                    self._apply(conn, fault, response)
+                try:
+                    open_after = self._handle(conn, request, operation, fault)
+                finally:
+                    with self._lock:
+                        self._in_flight -= 1
+                        self._lock.notify_all()
+                if not open_after:
+                    if fault is not None and fault.action == "hang":
+                        # Never answer: wait for the client to give up and close.
+                        while not self._closed and conn.recv(65536):
+                            pass
                     return
         except OSError:
             return
@@ -274,6 +311,25 @@ class FaultProxy:
             with self._lock:
                 self._connections.discard(conn)
             conn.close()
+
+    def _handle(
+        self, conn: socket.socket, request: bytes, operation: str, fault: Fault | None
+    ) -> bool:
+        """Answers one request, or applies its fault; returns whether the connection stays."""
+        if fault is not None and not fault.after:
+            self._apply(conn, fault, None)
+            return False
+        response = self._forward(request)
+        with self._lock:
+            self.delivered.append(operation)
+        if fault is None:
+            conn.sendall(response)
+            return True
+        if fault.action == "rewrite":
+            conn.sendall(_with_body(response, _split(response)[1].replace(fault.old, fault.new)))
+            return True
+        self._apply(conn, fault, response)
+        return False
 
     def _forward(self, request: bytes) -> bytes:
         with socket.create_connection(self.upstream) as upstream:
@@ -295,8 +351,6 @@ class FaultProxy:
             head, body = _split(whole)
             conn.sendall(head + b"\r\n\r\n" + body[: len(body) // 2])
         elif fault.action == "hang":
-            # Never answer: wait for the client to give up and close.
-            while not self._closed and conn.recv(65536):
-                pass
+            pass  # the caller waits for the client to close, once the request has settled
         else:
             raise AssertionError(f"{fault.action} cannot be applied before the server")

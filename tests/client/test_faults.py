@@ -4,7 +4,8 @@ A `FaultProxy` stands between the facade and a `LocalServer`; each test queues
 faults for one operation and checks what the caller sees: the attempts (the
 requests that reached the proxy), the waits (the facade's sleep is replaced, so
 nothing waits), the error raised, and for mutations how many times the real
-server ran the request, checked again in its database. No write may happen twice.
+server ran the request, checked again in its database. No write may happen twice:
+the `proxy` fixture checks it after every test, whatever the test itself asserts.
 """
 
 from __future__ import annotations
@@ -33,7 +34,14 @@ from kili_typed_server import LocalServer
 from kili_typed_server.testing import add_user_with_key, make_test_server
 
 from .facades import make_facade, record_sleeps
-from .faults import MUTATION_RUNS, Fault, FaultProxy, answer
+from .faults import (
+    HANG_TIMEOUT,
+    HANG_TIMEOUT_WITH_ANSWERS,
+    MUTATION_RUNS,
+    Fault,
+    FaultProxy,
+    answer,
+)
 
 # ------------------------------------------------------------------ the faults
 
@@ -96,18 +104,41 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
 
 
 @pytest.fixture
-def proxy(server: LocalServer) -> Iterator[FaultProxy]:
+def proxy(server: LocalServer, request: pytest.FixtureRequest) -> Iterator[FaultProxy]:
+    """A proxy in front of `server`; afterwards, no mutation sent through it ran twice.
+
+    Each test makes at most one call of each mutation, so a mutation that reached the
+    server twice in a test is a duplicate write. The runs are recorded for the summary
+    line of the run (see tests/conftest.py).
+    """
     faulty = FaultProxy(server)
     yield faulty
     faulty.close()
+    for operation in (mutation.operation for mutation in MUTATIONS):
+        if faulty.received_count(operation):
+            runs = faulty.delivered_count(operation)
+            request.node.user_properties.append((MUTATION_RUNS, (operation, runs)))
+            assert runs <= 1, f"the server ran {operation} {runs} times: a duplicate write"
 
 
 @contextlib.contextmanager
-def client(proxy: FaultProxy, facade: str, api_key: str, faults: list[Fault]) -> Iterator[Kili]:
-    """A facade through the proxy; a short read timeout when a fault never answers."""
+def client(
+    proxy: FaultProxy, facade: str, api_key: str, faults: list[Fault], *, answers: bool
+) -> Iterator[Kili]:
+    """A facade through the proxy; a short read timeout when a fault never answers.
+
+    Args:
+        proxy: The proxy.
+        facade: "sync" or "async".
+        api_key: The key.
+        faults: The faults the test injects.
+        answers: Whether some requests must get their answer (the call succeeds after
+            the faults), which needs a less short timeout.
+    """
     with make_facade(facade, api_key=api_key, api_endpoint=proxy.endpoint) as kili:
         if any(f.action == "hang" for f in faults):
-            with kili.with_options(timeout=1.0) as impatient:
+            timeout = HANG_TIMEOUT_WITH_ANSWERS if answers else HANG_TIMEOUT
+            with kili.with_options(timeout=timeout) as impatient:
                 yield impatient
         else:
             yield kili
@@ -170,7 +201,7 @@ def test_query_faults(
     waits: list[Wait],
 ) -> None:
     proxy.inject("countUsers", *faults)
-    with client(proxy, facade, server.api_key, faults) as kili:
+    with client(proxy, facade, server.api_key, faults, answers=error is None) as kili:
         slept = record_sleeps(kili)
         if error is None:
             assert kili.count_users() == users_in(server)
@@ -305,7 +336,6 @@ MUTATION_CASES: list[tuple[list[Fault], int, int, type[KiliError] | None, list[W
     ids=[c[0][0].name + (" x4" if len(c[0]) > 1 else "") for c in MUTATION_CASES],
 )
 def test_mutation_faults(
-    request: pytest.FixtureRequest,
     server: LocalServer,
     proxy: FaultProxy,
     facade: str,
@@ -319,7 +349,7 @@ def test_mutation_faults(
     email = f"m-{uuid.uuid4().hex[:12]}@example.com"
     key = mutation.prepare(server, email)
     proxy.inject(mutation.operation, *faults)
-    with client(proxy, facade, key, faults) as kili:
+    with client(proxy, facade, key, faults, answers=error is None) as kili:
         slept = record_sleeps(kili)
         if error is None:
             mutation.call(kili, email)
@@ -329,7 +359,6 @@ def test_mutation_faults(
             assert info.value.attempts == attempts
             assert info.value.operation == mutation.operation
     delivered = proxy.delivered_count(mutation.operation)
-    MUTATION_RUNS.append((request.node.name, mutation.operation, delivered))
     assert proxy.received_count(mutation.operation) == attempts
     assert delivered == runs
     assert mutation.writes(server, email) == runs
@@ -344,7 +373,6 @@ def test_mutation_faults(
 
 @pytest.mark.parametrize("mutation", MUTATIONS, ids=[m.operation for m in MUTATIONS])
 def test_a_mutation_is_resent_after_a_refused_connection(
-    request: pytest.FixtureRequest,
     server: LocalServer,
     proxy: FaultProxy,
     facade: str,
@@ -357,28 +385,21 @@ def test_a_mutation_is_resent_after_a_refused_connection(
         slept = record_sleeps(kili, on_sleep=proxy.accept)
         mutation.call(kili, email)
     delivered = proxy.delivered_count(mutation.operation)
-    MUTATION_RUNS.append((request.node.name, mutation.operation, delivered))
     check_waits(slept, [jitter(1)])
     assert proxy.received_count(mutation.operation) == delivered == 1
     assert mutation.writes(server, email) == 1
 
 
 def test_a_rejected_mutation_is_not_resent(
-    request: pytest.FixtureRequest, server: LocalServer, proxy: FaultProxy, facade: str
+    server: LocalServer, proxy: FaultProxy, facade: str
 ) -> None:
     with make_facade(facade, api_key=server.api_key, api_endpoint=proxy.endpoint) as kili:
         slept = record_sleeps(kili)
         with pytest.raises(GraphQLError) as info:
             kili.create_user("seed0@example.com", NEW_PASSWORD, "USER")
-    MUTATION_RUNS.append((request.node.name, "createUser", proxy.delivered_count("createUser")))
     assert info.value.code == "CONFLICT" and info.value.attempts == 1
     assert proxy.delivered_count("createUser") == 1
     assert slept == []
-
-
-def test_no_mutation_ran_twice() -> None:
-    """The sum over this module (it runs last here): no mutation reached the server twice."""
-    assert all(runs <= 1 for _, _, runs in MUTATION_RUNS), [e for e in MUTATION_RUNS if e[2] > 1]
 
 
 # -------------------------------------------------------------------- listing
@@ -414,7 +435,7 @@ def test_a_listing_survives_transient_page_failures(
     as_generator: bool,
 ) -> None:
     crowd_proxy.inject("users", *faults)
-    with client(crowd_proxy, facade, crowded.api_key, faults) as kili:
+    with client(crowd_proxy, facade, crowded.api_key, faults, answers=True) as kili:
         record_sleeps(kili)
         rows = list(kili.users(fields=["email"], disable_tqdm=True, as_generator=as_generator))
     emails = [row["email"] for row in rows]
@@ -435,7 +456,8 @@ def test_a_page_that_keeps_failing_raises_a_kili_error(
     error: type[KiliError],
 ) -> None:
     crowd_proxy.inject("users", *[fault] * 3 * (DEFAULT_MAX_RETRIES + 1))  # every page, every time
-    with client(crowd_proxy, facade, crowded.api_key, [fault]) as kili:
+    # Every request of every page fails: nothing needs to answer in time.
+    with client(crowd_proxy, facade, crowded.api_key, [fault], answers=False) as kili:
         record_sleeps(kili)
         with pytest.raises(error) as info:
             kili.users(fields=["email"], disable_tqdm=True)

@@ -19,7 +19,7 @@ from kili_typed import (
 )
 from kili_typed_server import LocalServer
 
-from .facades import RequestLog
+from .facades import RequestLog, record_sleeps
 
 
 def one(kili: Kili, email: str, *fields: str) -> dict[str, Any]:
@@ -164,11 +164,11 @@ def test_wrong_key_is_an_authentication_error(local_server: LocalServer) -> None
     assert "kt_wrong-key" not in str(info.value)
 
 
-def test_unreachable_server_is_a_connection_error(local_server: LocalServer) -> None:
-    endpoint = local_server.endpoint
-    local_server.stop()
-    with Kili(api_key="k", api_endpoint=endpoint) as kili, pytest.raises(KiliConnectionError):
-        kili.count_users()
+def test_unreachable_server_is_a_connection_error(refused_endpoint: str) -> None:
+    with Kili(api_key="k", api_endpoint=refused_endpoint) as kili:
+        record_sleeps(kili)  # retried, without waiting
+        with pytest.raises(KiliConnectionError):
+            kili.count_users()
 
 
 def test_the_key_is_sent_as_kili_expects_and_never_shown(local_server: LocalServer) -> None:

@@ -1,29 +1,18 @@
 """Fixtures for the client commands: a local server, its key and endpoint in the
-environment, and ways to run ``kili-typed`` in-process and as a real process."""
+environment, and a way to run ``kili-typed`` in-process (see ``tests.processes`` for a real one)."""
 
 from __future__ import annotations
 
 import io
-import os
-import socket
-import subprocess
 import sys
-from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
+from kili_typed import Kili
 from kili_typed._cli import main
 from kili_typed_server import LocalServer
-
-
-@dataclass(frozen=True)
-class Result:
-    """What one run of the command printed and returned."""
-
-    status: int
-    out: str
-    err: str
+from tests.processes import Result
 
 
 class TTYText(io.StringIO):
@@ -60,31 +49,23 @@ class InProcess:
 
 
 @pytest.fixture
+def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The waits between attempts of every client a command makes: recorded, not slept."""
+    waits: list[float] = []
+    make = Kili.__init__
+
+    def make_without_waiting(self: Kili, *args: Any, **kwargs: Any) -> None:
+        make(self, *args, **kwargs)
+        self._sleep = waits.append
+
+    monkeypatch.setattr(Kili, "__init__", make_without_waiting)
+    return waits
+
+
+@pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> InProcess:
     """Runs the command in this process."""
     return InProcess(capsys, monkeypatch)
-
-
-def run_process(argv: Sequence[str], *, stdin: str = "", env: dict[str, str]) -> Result:
-    """Runs ``python -m kili_typed`` as a real process, without a terminal."""
-    completed = subprocess.run(
-        [sys.executable, "-m", "kili_typed", *argv],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, **env},
-        check=False,
-    )
-    return Result(completed.returncode, completed.stdout, completed.stderr)
-
-
-def closed_port_endpoint() -> str:
-    """An endpoint on a loopback port that nothing listens on."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}/api/label/v2/graphql"
 
 
 def one_line(err: str) -> str:
@@ -99,7 +80,5 @@ __all__ = [
     "InProcess",
     "Result",
     "TTYText",
-    "closed_port_endpoint",
     "one_line",
-    "run_process",
 ]

@@ -8,9 +8,11 @@ import sys
 
 import pytest
 
+from kili_typed._retry import DEFAULT_MAX_RETRIES
 from kili_typed_server import LocalServer
+from tests.processes import run_kili_typed
 
-from .conftest import InProcess, closed_port_endpoint, one_line, run_process
+from .conftest import InProcess, one_line
 from .drift_server import bundled_sdl, edit, serve_sdl
 
 KEY = "kt_drift-test-key-0123456789"
@@ -78,24 +80,27 @@ def test_a_refused_key(cli: InProcess, key: str, monkeypatch: pytest.MonkeyPatch
     assert "IntrospectionQuery: HTTP 401" in one_line(result.err)
 
 
-def test_an_unreachable_server(cli: InProcess, key: str) -> None:
-    result = cli("schema", "diff", "--endpoint", closed_port_endpoint())
+def test_an_unreachable_server(
+    cli: InProcess, key: str, refused_endpoint: str, waits: list[float]
+) -> None:
+    result = cli("schema", "diff", "--endpoint", refused_endpoint)
     assert result.status == 4
     one_line(result.err)
+    assert len(waits) == DEFAULT_MAX_RETRIES  # it tried again before giving up
 
 
 def test_without_graphql_core_it_says_what_to_install(
-    cli: InProcess, key: str, monkeypatch: pytest.MonkeyPatch
+    cli: InProcess, key: str, monkeypatch: pytest.MonkeyPatch, refused_endpoint: str
 ) -> None:
     monkeypatch.delitem(sys.modules, "kili_typed._drift", raising=False)
     monkeypatch.setitem(sys.modules, "graphql", None)  # as if it were not installed
-    result = cli("schema", "diff", "--endpoint", closed_port_endpoint())
+    result = cli("schema", "diff", "--endpoint", refused_endpoint)
     assert result.status == 2
     assert "pip install 'kili-typed[schema]'" in one_line(result.err)
 
 
 def test_as_a_process(key: str) -> None:
     with serve_sdl(drifted(REMOVE_HUBSPOT), key) as endpoint:
-        result = run_process(["schema", "diff", "--endpoint", endpoint], env={})
+        result = run_kili_typed(["schema", "diff", "--endpoint", endpoint], env={})
     assert result.status == 5, result.err
     assert "FIELD_REMOVED" in result.out and result.err == ""

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from kili_typed._commands import credentials
+from kili_typed._retry import DEFAULT_MAX_RETRIES
 from kili_typed_server import LocalServer
 from kili_typed_server.testing import (
     TEST_ADMIN_EMAIL,
@@ -19,8 +20,9 @@ from kili_typed_server.testing import (
     TEST_USER_EMAIL,
     add_user_with_key,
 )
+from tests.processes import run_kili_typed
 
-from .conftest import InProcess, TTYText, closed_port_endpoint, one_line, run_process
+from .conftest import InProcess, TTYText, one_line
 
 NEW_PASSWORD = "Lovelace-1815"
 
@@ -291,10 +293,10 @@ def test_reset_password(cli: InProcess, env: LocalServer) -> None:
 
 
 def test_unknown_field_is_refused_before_anything_is_sent(
-    cli: InProcess, monkeypatch: pytest.MonkeyPatch
+    cli: InProcess, monkeypatch: pytest.MonkeyPatch, refused_endpoint: str
 ) -> None:
     # Nothing listens at the endpoint: a request would fail with status 4, not 2.
-    monkeypatch.setenv("KILI_API_ENDPOINT", closed_port_endpoint())
+    monkeypatch.setenv("KILI_API_ENDPOINT", refused_endpoint)
     monkeypatch.setenv("KILI_API_KEY", "kt_any-key-0123456789abcdef")
     result = cli("users", "list", "--fields", "id,emial")
     assert result.status == 2
@@ -330,10 +332,11 @@ def test_a_refused_key_exits_with_the_authentication_status(
 
 
 def test_an_unreachable_server_exits_with_the_server_status(
-    cli: InProcess, monkeypatch: pytest.MonkeyPatch
+    cli: InProcess, monkeypatch: pytest.MonkeyPatch, refused_endpoint: str, waits: list[float]
 ) -> None:
     monkeypatch.setenv("KILI_API_KEY", "kt_any-key-0123456789abcdef")
-    result = cli("users", "list", "--endpoint", closed_port_endpoint())
+    result = cli("users", "list", "--endpoint", refused_endpoint)
+    assert len(waits) == DEFAULT_MAX_RETRIES  # it tried again before giving up
     assert result.status == 4
     assert "connection failed" in one_line(result.err)
 
@@ -412,24 +415,25 @@ def test_help_at_every_level(cli: InProcess, path: tuple[str, ...]) -> None:
 
 def test_as_a_process(local_server: LocalServer) -> None:
     env = {"KILI_API_KEY": local_server.api_key, "KILI_API_ENDPOINT": local_server.endpoint}
-    created = run_process(
+    created = run_kili_typed(
         ["users", "create", "--email", "Ada@Example.com", "--organization-role", "USER",
          "--password-stdin"],
         stdin=NEW_PASSWORD + "\n",
         env=env,
     )  # fmt: skip
     assert created.status == 0, created.err
-    listed = run_process(["users", "list", "--fields", "id,email", "--format", "csv"], env=env)
+    listed = run_kili_typed(["users", "list", "--fields", "id,email", "--format", "csv"], env=env)
     assert listed.status == 0, listed.err
     rows = list(csv.DictReader(io.StringIO(listed.out)))
     assert [row["email"] for row in rows] == [TEST_ADMIN_EMAIL, "ada@example.com"]
     assert rows[1]["id"] == created.out.strip()
     assert listed.err == ""  # not a terminal: no bar
 
-    refused = run_process(["users", "list", "--fields", "emial"], env=env)
+    refused = run_kili_typed(["users", "list", "--fields", "emial"], env=env)
     assert refused.status == 2
     assert "did you mean 'email'?" in one_line(refused.err)
 
-    bad_key = run_process(["users", "count"], env={**env, "KILI_API_KEY": "kt_wrong-0123456789abc"})
+    wrong_key = {**env, "KILI_API_KEY": "kt_wrong-0123456789abc"}
+    bad_key = run_kili_typed(["users", "count"], env=wrong_key)
     assert bad_key.status == 3
     one_line(bad_key.err)

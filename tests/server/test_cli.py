@@ -7,7 +7,6 @@ import json
 import logging
 import os
 import re
-import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,82 +19,38 @@ import pytest
 from kili_typed._cli import main
 from kili_typed_server import LocalServer, Store, UserFilter
 from kili_typed_server.testing import TEST_ADMIN_EMAIL, GraphQLCaller, make_test_server
-
-
-def start_serve(*args: str) -> tuple[subprocess.Popen[str], list[str]]:
-    """Starts ``kili-typed serve`` at the test hashing cost and reads its banner."""
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "kili_typed",
-            "serve",
-            "--port",
-            "0",
-            "--insecure-test-hashing",
-            *args,
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    assert process.stdout is not None
-    lines: list[str] = []
-    for line in process.stdout:
-        lines.append(line.rstrip("\n"))
-        if line.strip().startswith("api key:"):
-            break
-    return process, lines
-
-
-def field(lines: list[str], name: str) -> str:
-    (value,) = [
-        line.split(":", 1)[1].strip() for line in lines if line.strip().startswith(name + ":")
-    ]
-    return value
-
-
-def stop(process: subprocess.Popen[str]) -> int:
-    """Interrupts the server as Ctrl-C would; it exits with 130, as interrupted commands do."""
-    process.send_signal(signal.SIGINT)
-    try:
-        return process.wait(timeout=15)
-    finally:
-        process.kill()
+from tests.processes import ServeProcess
 
 
 def test_serve_first_start_prints_credentials_then_reuses(tmp_path: Path) -> None:
     db = tmp_path / "served.db"
-    process, lines = start_serve("--db", str(db))
-    try:
-        endpoint, key = field(lines, "endpoint"), field(lines, "api key")
-        assert "(created)" in field(lines, "database")
-        password = field(lines, "password")
+    with ServeProcess("--db", str(db)) as served:
+        served.wait_for("api key")
+        endpoint, key = served.field("endpoint"), served.field("api key")
+        assert "(created)" in served.field("database")
+        password = served.field("password")
         with httpx.Client(timeout=30) as http:
             viewer = GraphQLCaller(endpoint, key, http)("{ viewer { email } }").data["viewer"]
             version = http.get(endpoint.replace("/graphql", "/version")).json()
-        assert viewer["email"] == field(lines, "admin email")
+        assert viewer["email"] == served.field("admin email")
         assert set(version) == {"version"}
-    finally:
-        assert stop(process) == 130
+        # Interrupted as Ctrl-C would: it exits with 130, as interrupted commands do.
+        assert served.stop() == 130
     with Store(db) as store:
         assert store.check_password(viewer["email"], password)
-    process, lines = start_serve("--db", str(db))
-    try:
-        assert "(reused)" in field(lines, "database")
-        assert not any(line.strip().startswith("password:") for line in lines)
-        assert key not in "\n".join(lines)
+    with ServeProcess("--db", str(db)) as served:
+        served.wait_for("api key")
+        assert "(reused)" in served.field("database")
+        assert not served.has_field("password")
+        assert key not in "\n".join(served.lines)
         with httpx.Client(timeout=30) as http:
-            answer = GraphQLCaller(field(lines, "endpoint"), key, http)("{ viewer { email } }")
+            answer = GraphQLCaller(served.field("endpoint"), key, http)("{ viewer { email } }")
         assert answer.status == 200
-    finally:
-        stop(process)
 
 
 def test_serve_with_fixed_credentials(tmp_path: Path) -> None:
     key = "kt_fixed-for-scripts-0123456789"
-    process, lines = start_serve(
+    with ServeProcess(
         "--db",
         str(tmp_path / "k.db"),
         "--api-key",
@@ -104,13 +59,11 @@ def test_serve_with_fixed_credentials(tmp_path: Path) -> None:
         "Ops@Example.com",
         "--admin-password",
         "ops-pass-0123",
-    )
-    try:
-        assert field(lines, "api key") == key
-        assert field(lines, "admin email") == "ops@example.com"
-        assert field(lines, "password") == "ops-pass-0123"
-    finally:
-        stop(process)
+    ) as served:
+        served.wait_for("api key")
+        assert served.field("api key") == key
+        assert served.field("admin email") == "ops@example.com"
+        assert served.field("password") == "ops-pass-0123"
 
 
 def test_serve_refuses_a_weak_fixed_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

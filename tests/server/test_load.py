@@ -126,6 +126,7 @@ def run_client(index: int, endpoint: str, deadline: float, log: ClientLog) -> No
             rng.choice(choices)()
 
 
+@pytest.mark.slow
 def test_every_acknowledged_write_survives_concurrent_load(
     tmp_path: Path,
     record_property: Callable[[str, object], None],

@@ -2,60 +2,21 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
+import asyncio
 import threading
-import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
 import pytest
 
-from kili_typed_server import INSECURE_TEST_HASHER, LocalServer, Store
+from kili_typed_server import INSECURE_TEST_HASHER, LocalServer, Store, app
 from kili_typed_server.administration import seed_email
 from kili_typed_server.errors import BadUserInput
 from kili_typed_server.testing import TEST_API_KEY, GraphQLCaller, make_test_server
+from tests.processes import ServeProcess
 
 COUNT = "{ countUsers(where: {}) }"
-
-
-def serve_until(last_line: str, *args: str) -> tuple[subprocess.Popen[str], dict[str, str]]:
-    """Starts ``kili-typed serve`` at the test hashing cost and reads its banner up to the
-    line named ``last_line``."""
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "kili_typed",
-            "serve",
-            "--port",
-            "0",
-            "--insecure-test-hashing",
-            *args,
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    assert process.stdout is not None
-    fields: dict[str, str] = {}
-    for line in process.stdout:
-        name, _, value = line.strip().partition(":")
-        fields.setdefault(name, value.strip())
-        if name == last_line:
-            break
-    return process, fields
-
-
-def stop(process: subprocess.Popen[str]) -> None:
-    process.send_signal(signal.SIGINT)
-    try:
-        process.wait(timeout=15)
-    finally:
-        process.kill()
 
 
 def test_seed_users_then_list_them(tmp_path: Path, http: httpx.Client) -> None:
@@ -96,29 +57,47 @@ def test_seeding_is_bulk_and_idempotent(tmp_path: Path) -> None:
             store.seed_users(-1)
 
 
+class HeldSleep:
+    """Stands in for the server's ``asyncio.sleep``: notes each delay and holds it until
+    released, without blocking the event loop, so no test waits for the delay itself."""
+
+    def __init__(self) -> None:
+        self.delays: list[float] = []
+        self.holding = threading.Event()
+        self.release = threading.Event()
+
+    async def sleep(self, seconds: float) -> None:
+        self.delays.append(seconds)
+        self.holding.set()
+        # Awaits the release in a worker thread: the loop keeps serving meanwhile.
+        assert await asyncio.get_running_loop().run_in_executor(None, self.release.wait, 30)
+
+
 def test_latency_delays_answers_without_blocking_the_server(
-    tmp_path: Path, http: httpx.Client
+    tmp_path: Path, http: httpx.Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    server = make_test_server(tmp_path / "kili.db", latency_ms=1500)
-    with server:
-        gql = GraphQLCaller(server.endpoint, TEST_API_KEY, http)
-        done = threading.Event()
+    held = HeldSleep()
+    monkeypatch.setattr(app, "asyncio", SimpleNamespace(sleep=held.sleep))
+    with make_test_server(tmp_path / "kili.db", latency_ms=1500) as server:
+        answers: list[object] = []
 
         def slow_query() -> None:
             with httpx.Client(timeout=30) as own:
-                GraphQLCaller(server.endpoint, TEST_API_KEY, own)(COUNT)
-            done.set()
+                answers.append(GraphQLCaller(server.endpoint, TEST_API_KEY, own)(COUNT).data)
 
-        started = time.monotonic()
         thread = threading.Thread(target=slow_query)
         thread.start()
-        # The version endpoint is not delayed and answers while the query still waits:
-        # the delay is an asyncio sleep, not a blocked event loop.
-        assert http.get(server.version_url).status_code == 200
-        assert not done.is_set()
-        thread.join()
-        assert time.monotonic() - started >= 1.5
-        assert gql(COUNT).status == 200
+        try:
+            assert held.holding.wait(30)
+            assert held.delays == [1.5]
+            # The version endpoint is not delayed and answers while the query still waits:
+            # the delay is awaited, not a blocked event loop.
+            assert http.get(server.version_url).status_code == 200
+            assert thread.is_alive() and answers == []  # the answer waits for the delay
+        finally:
+            held.release.set()
+            thread.join(30)
+        assert answers == [{"countUsers": 1}]
 
 
 def test_negative_latency_is_refused(tmp_path: Path) -> None:
@@ -127,8 +106,7 @@ def test_negative_latency_is_refused(tmp_path: Path) -> None:
 
 
 def test_serve_command_takes_the_options(tmp_path: Path) -> None:
-    process, fields = serve_until(
-        "latency",
+    with ServeProcess(
         "--db",
         str(tmp_path / "k.db"),
         "--seed-users",
@@ -137,17 +115,15 @@ def test_serve_command_takes_the_options(tmp_path: Path) -> None:
         "5",
         "--rate-limit",
         "1000",
-    )
-    try:
-        assert fields["seed users"] == "20 (20 created now)"
-        assert fields["rate limit"] == "1000 requests a minute per API key"
-        assert fields["latency"] == "5 ms added to each GraphQL answer"
-        assert fields["passwords"].startswith("INSECURE test-only hashing cost")
+    ) as served:
+        served.wait_for("latency")
+        assert served.field("seed users") == "20 (20 created now)"
+        assert served.field("rate limit") == "1000 requests a minute per API key"
+        assert served.field("latency") == "5 ms added to each GraphQL answer"
+        assert served.field("passwords").startswith("INSECURE test-only hashing cost")
         with httpx.Client(timeout=30) as http:
-            gql = GraphQLCaller(fields["endpoint"], fields["api key"], http)
+            gql = GraphQLCaller(served.field("endpoint"), served.field("api key"), http)
             assert gql(COUNT).data == {"countUsers": 21}
-    finally:
-        stop(process)
 
 
 @pytest.mark.parametrize(
