@@ -80,8 +80,11 @@ class _AsyncTransport:
         self._timeout = timeout
         self._limits = AnswerLimits(timeout, max_answer_bytes)
 
-    async def exchange(self, url: str, json: Any) -> tuple[httpx.Response, bytes]:
-        """Post `json` and read the answer within the bounds.
+    async def exchange(
+        self, url: str, json: Any, headers: dict[str, str] | None = None
+    ) -> tuple[httpx.Response, bytes]:
+        """Post `json` (with the key's headers over any `headers` given) and read the
+        answer within the bounds.
 
         Raises:
             AnswerTooLarge: The answer, inflated, is larger than allowed.
@@ -90,8 +93,9 @@ class _AsyncTransport:
         if self._http.is_closed:
             raise client_closed()
         reading = self._limits.start()
+        sent = self._headers if not headers else {**headers, **self._headers}
         async with self._http.stream(
-            "POST", url, json=json, headers=self._headers, timeout=self._timeout
+            "POST", url, json=json, headers=sent, timeout=self._timeout
         ) as response:
             reading.check_length(response.headers.get("content-length"))
             async for chunk in response.aiter_bytes():
@@ -128,8 +132,10 @@ class _AsyncAuthenticated:
     def __init__(self, transport: _AsyncTransport) -> None:
         self._transport = transport
 
-    async def post(self, url: str, json: Any = None, **kwargs: Any) -> httpx.Response:
-        response, body = await self._transport.exchange(url, json)
+    async def post(
+        self, url: str, json: Any = None, headers: dict[str, str] | None = None, **kwargs: Any
+    ) -> httpx.Response:
+        response, body = await self._transport.exchange(url, json, headers)
         return read_response(response, body)
 
     async def aclose(self) -> None:

@@ -78,8 +78,11 @@ class _Transport:
         self._timeout = timeout
         self._limits = AnswerLimits(timeout, max_answer_bytes)
 
-    def exchange(self, url: str, json: Any) -> tuple[httpx.Response, bytes]:
-        """Post `json` and read the answer within the bounds.
+    def exchange(
+        self, url: str, json: Any, headers: dict[str, str] | None = None
+    ) -> tuple[httpx.Response, bytes]:
+        """Post `json` (with the key's headers over any `headers` given) and read the
+        answer within the bounds.
 
         Raises:
             AnswerTooLarge: The answer, inflated, is larger than allowed.
@@ -88,8 +91,9 @@ class _Transport:
         if self._http.is_closed:
             raise client_closed()
         reading = self._limits.start()
+        sent = self._headers if not headers else {**headers, **self._headers}
         with self._http.stream(
-            "POST", url, json=json, headers=self._headers, timeout=self._timeout
+            "POST", url, json=json, headers=sent, timeout=self._timeout
         ) as response:
             reading.check_length(response.headers.get("content-length"))
             for chunk in response.iter_bytes():
@@ -126,8 +130,10 @@ class _Authenticated:
     def __init__(self, transport: _Transport) -> None:
         self._transport = transport
 
-    def post(self, url: str, json: Any = None, **kwargs: Any) -> httpx.Response:
-        response, body = self._transport.exchange(url, json)
+    def post(
+        self, url: str, json: Any = None, headers: dict[str, str] | None = None, **kwargs: Any
+    ) -> httpx.Response:
+        response, body = self._transport.exchange(url, json, headers)
         return read_response(response, body)
 
     def close(self) -> None:

@@ -178,11 +178,13 @@ def test_the_key_is_sent_as_kili_expects_and_never_shown(local_server: LocalServ
         endpoint = local_server.endpoint
         with Kili(api_key=local_server.api_key, api_endpoint=endpoint, http_client=http) as kili:
             kili.count_users()
-            kili.client.count_users(where=UserWhere())  # the generated client sends it too
+            # The generated client sends it too, over any headers of the caller's.
+            kili.client.count_users(where=UserWhere(), headers={"X-Trace": "t-1"})
             assert local_server.api_key not in repr(kili)
         assert [headers["Authorization"] for headers in sent] == [
             f"X-API-Key: {local_server.api_key}"
         ] * 2
+        assert sent[1]["X-Trace"] == "t-1"
         # The caller's client is left as it was: no key in its own headers, and still open.
         assert "authorization" not in http.headers
         assert not http.is_closed
