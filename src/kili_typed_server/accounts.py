@@ -254,11 +254,31 @@ class Accounts:
         """Users by id, in one query (the owners of keys already visible)."""
         return users.by_ids(self.database.connection(), user_ids)
 
-    def organization_users(self, caller: UserRecord, organization_id: str) -> list[UserRecord]:
-        """Every user of an organization, oldest first; none when it is not the caller's."""
+    def organization_users(
+        self, caller: UserRecord, organization_id: str, at_most: int
+    ) -> list[UserRecord]:
+        """Every user of an organization, oldest first; none when it is not the caller's.
+
+        Args:
+            caller: Who asks.
+            organization_id: The organization.
+            at_most: The most users the request may still be answered (``Organization.users``
+                is not paged, so its copies in one request share
+                ``limits.MAX_UNPAGED_USERS_PER_REQUEST``).
+
+        Raises:
+            BadUserInput: When the organization has more users than ``at_most``.
+        """
         if organization_id != caller.organization_id:
             return []
-        return users.in_organization(self.database.connection(), organization_id)
+        found = users.in_organization(self.database.connection(), organization_id, at_most + 1)
+        if len(found) > at_most:
+            raise BadUserInput(
+                "Organization.users would answer more than "
+                f"{limits.MAX_UNPAGED_USERS_PER_REQUEST} users in this request; list them "
+                "page by page with users(where: {organization: {id: ...}}, first, skip)"
+            )
+        return found
 
     def organizations_by_ids(
         self, organization_ids: Sequence[str]

@@ -29,7 +29,7 @@ UPDATE = (
 
 
 def assert_error_shape(body: dict[str, Any], code: str) -> None:
-    assert body["data"] is None
+    assert body.get("data") is None
     for error in body["errors"]:
         assert "code" in error["extensions"]
         assert "Traceback" not in error["message"] and 'File "' not in error["message"]
