@@ -21,6 +21,7 @@ import uvicorn
 
 from kili_typed_server.administration import DEFAULT_ORGANIZATION_NAME
 from kili_typed_server.app import GRAPHQL_PATH, VERSION_PATH, create_app
+from kili_typed_server.connections import uvicorn_options
 from kili_typed_server.passwords import PRODUCTION_HASHER, PasswordHasher
 from kili_typed_server.records import Bootstrap
 from kili_typed_server.store import Store
@@ -181,7 +182,9 @@ def serve_forever(
             print(f"  passwords:    {INSECURE_HASHING_WARNING}", flush=True)
         for line in options_summary(seed_users, seeded, rate_limit, latency_ms):
             print(line, flush=True)
-        config = uvicorn.Config(app, log_level=log_level, access_log=False, lifespan="off")
+        config = uvicorn.Config(
+            app, log_level=log_level, access_log=False, lifespan="off", **uvicorn_options()
+        )
         with sock:
             uvicorn.Server(config).run(sockets=[sock])
     finally:
@@ -341,7 +344,9 @@ class LocalServer:
             raise
         self._store, self._socket = store, sock
         self.port = sock.getsockname()[1]
-        config = uvicorn.Config(app, log_level=self._log_level, access_log=False, lifespan="off")
+        config = uvicorn.Config(
+            app, log_level=self._log_level, access_log=False, lifespan="off", **uvicorn_options()
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
             target=self._server.run,
