@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
 
-from kili_typed_server import limits, passwords, tokens, validation
+from kili_typed_server import display, limits, passwords, tokens, validation
 from kili_typed_server.clock import Clock, format_datetime
 from kili_typed_server.database import Database
 from kili_typed_server.errors import BadUserInput, Conflict, Forbidden, NotFound
@@ -526,8 +526,8 @@ class Accounts:
         logger.warning(
             "password reset for %s requested by %s; single-use token %s valid until %s; "
             "complete it with: kili-typed reset-password --db %s --token <token>",
-            target.email,
-            caller.email,
+            display.escape(target.email),
+            display.escape(caller.email),
             token,
             format_datetime(expires),
             self.database.path,

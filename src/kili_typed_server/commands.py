@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kili_typed._cli import SERVER_COMMANDS
+from kili_typed_server.display import escape
 from kili_typed_server.errors import ApiError
 from kili_typed_server.passwords import INSECURE_TEST_HASHER, PRODUCTION_HASHER
 from kili_typed_server.store import Store
@@ -170,7 +171,8 @@ def _keys(args: argparse.Namespace) -> int:
                 args.email, name=args.name, expires_in_days=args.expires_in
             )
             print(
-                f"created key {record.id} for {args.email}, valid until {record.expiry_date}:",
+                f"created key {record.id} for {escape(args.email)}, "
+                f"valid until {record.expiry_date}:",
                 file=sys.stderr,
             )
             print(key)
@@ -183,7 +185,10 @@ def _keys(args: argparse.Namespace) -> int:
         else:
             for owner, record in store.list_api_keys(args.email):
                 state = "revoked" if record.revoked else f"expires {record.expiry_date}"
-                print(f"{record.id}  {owner.email}  {record.name!r}  ****{record.last4}  {state}")
+                print(
+                    f"{record.id}  {escape(owner.email)}  {record.name!r}  "
+                    f"****{escape(record.last4)}  {state}"
+                )
     return 0
 
 
@@ -197,7 +202,7 @@ def _reset_password(args: argparse.Namespace) -> int:
             return 1
     with _existing_store(args.db) as store:
         user = store.complete_password_reset(args.token, password)
-    print(f"password changed for {user.email}")
+    print(f"password changed for {escape(user.email)}")
     return 0
 
 
@@ -217,5 +222,5 @@ def run(args: argparse.Namespace) -> int:
             return _keys(args)
         return _reset_password(args)
     except ApiError as error:
-        print(f"kili-typed: {error.message}", file=sys.stderr)
+        print(f"kili-typed: {escape(error.message)}", file=sys.stderr)
         return 1

@@ -22,6 +22,7 @@ import uvicorn
 from kili_typed_server.administration import DEFAULT_ORGANIZATION_NAME
 from kili_typed_server.app import GRAPHQL_PATH, VERSION_PATH, create_app
 from kili_typed_server.connections import uvicorn_options
+from kili_typed_server.display import escape
 from kili_typed_server.passwords import PRODUCTION_HASHER, PasswordHasher
 from kili_typed_server.records import Bootstrap
 from kili_typed_server.store import Store
@@ -80,8 +81,8 @@ def banner(bootstrap: Bootstrap, endpoint: str, db_path: Path) -> str:
         "kili-typed local Kili server",
         f"  endpoint:     {endpoint}",
         f"  database:     {db_path.resolve()} ({state})",
-        f"  organization: {bootstrap.organization.name}",
-        f"  admin email:  {bootstrap.admin_email}",
+        f"  organization: {escape(bootstrap.organization.name)}",
+        f"  admin email:  {escape(bootstrap.admin_email)}",
     ]
     if bootstrap.admin_password is not None:
         lines.append(f"  password:     {bootstrap.admin_password}")
@@ -90,7 +91,7 @@ def banner(bootstrap: Bootstrap, endpoint: str, db_path: Path) -> str:
     elif bootstrap.key_registered:
         lines.append(
             "  api key:      the key given with --api-key, now registered for "
-            + bootstrap.admin_email
+            + escape(bootstrap.admin_email)
         )
     elif bootstrap.api_key is not None:
         lines.append("  api key:      the key given with --api-key (already registered)")
