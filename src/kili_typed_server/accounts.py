@@ -27,7 +27,13 @@ from datetime import timedelta
 from kili_typed_server import display, limits, passwords, tokens, validation
 from kili_typed_server.clock import Clock, format_datetime
 from kili_typed_server.database import Database
-from kili_typed_server.errors import BadUserInput, Conflict, Forbidden, NotFound
+from kili_typed_server.errors import (
+    BadUserInput,
+    Conflict,
+    Forbidden,
+    NotFound,
+    TooManyRequests,
+)
 from kili_typed_server.passwords import PasswordHasher
 from kili_typed_server.records import (
     ADMIN,
@@ -487,6 +493,7 @@ class Accounts:
             if not users.set_password_hash(db, caller.id, new_hash, self.now(), if_still=stored):
                 raise BadUserInput("password not changed: it was changed meanwhile; try again")
             password_resets.use_all(db, caller.id, self.now())
+            password_resets.purge(db, self.now())
             return users.by_id(db, caller.id)
 
     def request_password_reset(self, caller: UserRecord, where: UserFilter) -> UserRecord:
@@ -503,9 +510,14 @@ class Accounts:
         Returns:
             The user whose password may now be reset.
 
+        Resets that can no longer be used (used or expired) are purged from the outbox
+        on the way, and a user has at most ``limits.MAX_PENDING_RESETS_PER_USER`` pending,
+        which bounds the outbox and the log lines whoever asks.
+
         Raises:
             NotFound: When no user matches.
             Forbidden: When a USER asks for another user.
+            TooManyRequests: When the user already has the most pending resets.
         """
         token = tokens.generate_reset_token()
         now = self.clock()
@@ -514,6 +526,16 @@ class Accounts:
             target = self._one_user(db, caller, where)
             if target.id != caller.id:
                 require_admin(caller, "reset another user's password")
+            password_resets.purge(db, format_datetime(now))
+            if (
+                password_resets.pending_count(db, target.id, format_datetime(now))
+                >= limits.MAX_PENDING_RESETS_PER_USER
+            ):
+                raise TooManyRequests(
+                    f"{limits.MAX_PENDING_RESETS_PER_USER} password resets are already pending "
+                    "for this user; use one of their tokens, or ask again when one expires "
+                    f"({limits.RESET_TOKEN_VALIDITY_MINUTES} minutes after it was issued)"
+                )
             password_resets.insert(
                 db,
                 reset_id=new_id(),
