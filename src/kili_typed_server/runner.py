@@ -146,6 +146,7 @@ def serve_forever(
     seed_users: int = 0,
     latency_ms: int = 0,
     hasher: PasswordHasher = PRODUCTION_HASHER,
+    digest_secret: str | None = None,
 ) -> None:
     """Runs the server in the foreground until interrupted (``kili-typed serve``).
 
@@ -162,9 +163,15 @@ def serve_forever(
         seed_users: Seeded users to make sure exist (see :meth:`Store.seed_users`).
         latency_ms: Milliseconds to wait before each GraphQL answer.
         hasher: How passwords are hashed; anything but the default is for tests only.
+        digest_secret: The key-digest secret when kept outside the database; ``None`` keeps
+            it inside (see :class:`~kili_typed_server.database.Database`).
+
+    Raises:
+        kili_typed_server.database.DatabaseError: When the database cannot be used.
+        OSError: When the address cannot be listened on (e.g. the port is taken).
     """
     path = Path(db_path)
-    store = Store(path, hasher=hasher)
+    store = Store(path, hasher=hasher, digest_secret=digest_secret)
     try:
         bootstrap = store.bootstrap(
             admin_email=admin_email,
@@ -215,6 +222,8 @@ class LocalServer:
             suites pass :data:`~kili_typed_server.passwords.INSECURE_TEST_HASHER`
             (:func:`~kili_typed_server.testing.make_test_server` does) so that creating
             users costs microseconds; never on a database that holds real passwords.
+        digest_secret: The key-digest secret when kept outside the database; ``None`` (the
+            default) keeps it inside.
 
     Examples:
         >>> with LocalServer(tmp_path / "kili.db", api_key="k" * 20) as server:  # doctest: +SKIP
@@ -237,8 +246,10 @@ class LocalServer:
         seed_users: int = 0,
         latency_ms: int = 0,
         hasher: PasswordHasher = PRODUCTION_HASHER,
+        digest_secret: str | None = None,
     ) -> None:
         self.db_path = Path(db_path)
+        self._digest_secret = digest_secret
         self.hasher = hasher
         self.rate_limit = rate_limit
         self.seed_users = seed_users
@@ -329,7 +340,7 @@ class LocalServer:
         """
         if self.running:
             raise RuntimeError("the server is already running")
-        store = Store(self.db_path, hasher=self.hasher)
+        store = Store(self.db_path, hasher=self.hasher, digest_secret=self._digest_secret)
         try:
             self._bootstrap = store.bootstrap(
                 admin_email=self._admin_email,
