@@ -401,7 +401,12 @@ class Accounts:
         return found[0]
 
     def update_user(
-        self, caller: UserRecord, where: UserFilter, changes: UserChanges
+        self,
+        caller: UserRecord,
+        where: UserFilter,
+        changes: UserChanges,
+        *,
+        null_only: dict[str, object] | None = None,
     ) -> UserRecord:
         """Changes the non-null properties in ``changes`` of the one user ``where`` selects.
 
@@ -409,6 +414,8 @@ class Accounts:
             caller: Who asks; :func:`check_update_allowed` applies.
             where: Selects exactly one user of the caller's organization.
             changes: The properties to change; ``None`` leaves one as it is.
+            null_only: ``UserData`` fields accepted only as null (``apiKey``,
+                ``organization``), which official clients' mappers send.
 
         Returns:
             The user after the change.
@@ -420,6 +427,11 @@ class Accounts:
             Forbidden: When the caller may not make a change.
             Conflict: When the new email is taken.
         """
+        validation.validate_null_only(
+            null_only or {},
+            "UserData",
+            "change the organization with organizationId, and API keys with kili-typed keys",
+        )
         if changes.email is not None:
             changes = replace(changes, email=validation.validate_email(changes.email))
         if changes.organization_role is not None:

@@ -286,7 +286,9 @@ def resolve_update_properties_in_user(
         has_completed_labeling_tour=data.get("hasCompletedLabelingTour"),
         hubspot_subscription_status=data.get("hubspotSubscriptionStatus"),
     )
-    return _one(ctx, ctx.accounts.update_user(ctx.user, user_filter(where), changes))
+    null_only = {name: data.get(name) for name in ("apiKey", "organization")}
+    updated = ctx.accounts.update_user(ctx.user, user_filter(where), changes, null_only=null_only)
+    return _one(ctx, updated)
 
 
 @user_type.field("organization")

@@ -141,6 +141,25 @@ def validate_hubspot_status(status: str | None) -> str | None:
     return status
 
 
+def validate_null_only(values: dict[str, object], where: str, instead: str) -> None:
+    """Checks that fields accepted only for compatibility are null.
+
+    Args:
+        values: The fields by wire name, e.g. ``{"apiKey": None, "organization": None}``.
+        where: The input type, for the message (e.g. ``"UserData"``).
+        instead: What to use instead, for the message.
+
+    Raises:
+        BadUserInput: When any of them is not null.
+    """
+    given = sorted(name for name, value in values.items() if value is not None)
+    if given:
+        raise BadUserInput(
+            f"{where}.{', '.join(given)} must be null: official clients send "
+            f"{'them' if len(given) > 1 else 'it'} only as null; {instead}"
+        )
+
+
 def validate_page(first: int | None, skip: int | None) -> tuple[int, int]:
     """Checks ``first`` and ``skip`` and fills in their defaults.
 

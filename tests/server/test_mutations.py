@@ -240,6 +240,40 @@ def test_used_and_expired_resets_are_purged(
         assert outbox() == 0  # used, and purged
 
 
+def test_user_data_accepts_the_sdk_mappers_nulls(gql: Gql, user_key: str) -> None:
+    # The official SDK's user_data_mapper sends every UserData field, apiKey and
+    # organization always null; before, the server refused the whole request.
+    data = {
+        "activated": None,
+        "apiKey": None,
+        "email": None,
+        "firstname": "Mapped",
+        "hasCompletedLabelingTour": None,
+        "hubspotSubscriptionStatus": None,
+        "lastname": None,
+        "organization": None,
+        "organizationId": None,
+        "organizationRole": None,
+    }
+    answer = gql(UPDATE, {"data": data, "where": {"email": TEST_USER_EMAIL}}, key=user_key)
+    assert answer.data["data"]["firstname"] == "Mapped"
+
+
+@pytest.mark.parametrize(
+    ("data", "named"),
+    [
+        ({"apiKey": "kt_something"}, "UserData.apiKey must be null"),
+        ({"organization": "org-1"}, "UserData.organization must be null"),
+        ({"apiKey": "k", "organization": "o"}, "UserData.apiKey, organization must be null"),
+    ],
+)
+def test_user_data_refuses_other_values_clearly(gql: Gql, data: dict[str, str], named: str) -> None:
+    answer = gql(UPDATE, {"data": {**data, "firstname": "X"}, "where": {"email": TEST_ADMIN_EMAIL}})
+    assert answer.code == "BAD_USER_INPUT"
+    assert named in answer.message and "organizationId" in answer.message
+    assert gql("{ viewer { firstname } }").data["viewer"]["firstname"] != "X"
+
+
 def test_update_properties_changes_only_given_fields(gql: Gql, user_key: str) -> None:
     before = gql(UPDATE, {"data": {}, "where": {"email": TEST_USER_EMAIL}}).data["data"]
     answer = gql(UPDATE, {"data": {"lastname": "Renamed"}, "where": {"email": TEST_USER_EMAIL}})
