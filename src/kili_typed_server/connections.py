@@ -7,9 +7,10 @@ of file descriptors. :func:`guarded_protocol` makes a protocol class that
 - closes a connection that has not sent a whole request head within
   ``limits.HEADER_READ_TIMEOUT_SECONDS`` of its opening (or of the end of its previous
   answer);
-- keeps at most ``limits.MAX_CONNECTIONS`` open: a new connection beyond it closes the
-  oldest one still waiting for its headers, so a slow-headers flood makes room for real
-  requests instead of locking them out (and is refused when every connection is busy).
+- keeps at most ``limits.MAX_CONNECTIONS`` open (fewer when the process may open fewer
+  than twice as many files): a new connection beyond it closes the oldest one still
+  waiting for its headers, so a slow-headers flood makes room for real requests instead
+  of locking them out (and is refused when every connection is busy).
 
 The body read timeout is the application's (``app.read_body``), where the ASGI receive
 loop is.
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from collections import OrderedDict
 from typing import Any
 
@@ -29,6 +31,16 @@ from kili_typed_server import limits
 logger = logging.getLogger("kili_typed_server")
 
 
+def _file_descriptor_budget() -> int | None:
+    """Half the files the process may open, the rest left to the database and the rest."""
+    if sys.platform == "win32":
+        return None
+    import resource
+
+    soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    return None if soft == resource.RLIM_INFINITY else max(16, soft // 2)
+
+
 def guarded_protocol() -> type[H11Protocol]:
     """Makes a protocol class for one server, with its own table of waiting connections.
 
@@ -37,13 +49,18 @@ def guarded_protocol() -> type[H11Protocol]:
     """
     # Connections waiting for a request head, oldest first: the ones a flood holds.
     waiting: OrderedDict[GuardedProtocol, None] = OrderedDict()
+    budget = _file_descriptor_budget()
+
+    def connection_cap() -> int:
+        cap = limits.MAX_CONNECTIONS
+        return cap if budget is None else min(cap, budget)
 
     class GuardedProtocol(H11Protocol):
         _header_timer: asyncio.TimerHandle | None = None
 
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(transport)
-            if len(self.connections) > limits.MAX_CONNECTIONS:
+            if len(self.connections) > connection_cap():
                 if not waiting:
                     # Every connection is running a request: refuse this one.
                     logger.warning(

@@ -7,6 +7,7 @@ GraphQL error or HTTP status, never a traceback, and that the server still answe
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import socket
@@ -297,3 +298,48 @@ def test_a_client_leaving_mid_body_leaves_no_traceback(
     still_serving(local_server, gql)
     still_serving(local_server, gql)
     assert [record.getMessage() for record in server_log] == []
+
+
+def test_oversized_request_heads_are_refused(local_server: LocalServer, gql: Gql) -> None:
+    with connect(local_server) as sock:
+        padding = "x" * (limits.MAX_HEADER_BYTES * 4)
+        # The server answers 400 and closes as soon as the head passes the limit, maybe
+        # while the rest is still being sent, which then reads as a reset.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            sock.sendall(f"{HEAD}X-Padding: {padding}\r\n\r\n".encode())
+        try:
+            answer = read_answer(sock)
+        except ConnectionResetError:
+            answer = b""
+    assert answer == b"" or answer.startswith(b"HTTP/1.1 400"), answer[:100]
+    still_serving(local_server, gql)
+
+
+@pytest.mark.slow
+def test_floods_of_slow_heads_and_keyless_bodies_leave_the_server_answering(
+    local_server: LocalServer, gql: Gql, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 11, scaled down: 2,000 slow heads and 300 keyless 1 MiB bodies took the server
+    # to its file-descriptor limit and +260 MB. Here 200 slow heads against a cap of 64,
+    # then 100 keyless bodies declaring 1 MiB and sending 64 KiB of it.
+    monkeypatch.setattr(limits, "MAX_CONNECTIONS", 64)
+    flood: list[socket.socket] = []
+    try:
+        for n in range(200):
+            sock = connect(local_server)
+            sock.sendall(b"POST /api/label/v2/graphql HTTP/1.1\r\nHost: local")
+            flood.append(sock)
+            if n % 50 == 49:
+                still_serving(local_server, gql)
+        for n in range(100):
+            with connect(local_server) as sock:
+                sock.sendall(f"{HEAD}Content-Length: {limits.MAX_BODY_BYTES}\r\n\r\n".encode())
+                # The answer may come, and the connection close, before the body is sent.
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    sock.sendall(b"[" * 65536)
+                assert read_answer(sock).startswith(b"HTTP/1.1 401")
+            if n % 25 == 24:
+                still_serving(local_server, gql)
+    finally:
+        for sock in flood:
+            sock.close()
