@@ -67,6 +67,10 @@ class UserData(BaseModel):
     hubspot_subscription_status: Optional[HubspotSubscriptionStatus] = Field(
         alias="hubspotSubscriptionStatus", default=None
     )
+    api_key: Optional[str] = Field(alias="apiKey", default=None, repr=False)
+    "Sent as null by official clients' mappers; any other value is refused."
+    organization: Optional[str] = None
+    "Sent as null by official clients' mappers; any other value is refused (use organizationId)."
 
 
 UserWhere.model_rebuild()

@@ -24,10 +24,16 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
 
-from kili_typed_server import limits, passwords, tokens, validation
+from kili_typed_server import display, limits, passwords, tokens, validation
 from kili_typed_server.clock import Clock, format_datetime
 from kili_typed_server.database import Database
-from kili_typed_server.errors import BadUserInput, Conflict, Forbidden, NotFound
+from kili_typed_server.errors import (
+    BadUserInput,
+    Conflict,
+    Forbidden,
+    NotFound,
+    TooManyRequests,
+)
 from kili_typed_server.passwords import PasswordHasher
 from kili_typed_server.records import (
     ADMIN,
@@ -254,11 +260,31 @@ class Accounts:
         """Users by id, in one query (the owners of keys already visible)."""
         return users.by_ids(self.database.connection(), user_ids)
 
-    def organization_users(self, caller: UserRecord, organization_id: str) -> list[UserRecord]:
-        """Every user of an organization, oldest first; none when it is not the caller's."""
+    def organization_users(
+        self, caller: UserRecord, organization_id: str, at_most: int
+    ) -> list[UserRecord]:
+        """Every user of an organization, oldest first; none when it is not the caller's.
+
+        Args:
+            caller: Who asks.
+            organization_id: The organization.
+            at_most: The most users the request may still be answered (``Organization.users``
+                is not paged, so its copies in one request share
+                ``limits.MAX_UNPAGED_USERS_PER_REQUEST``).
+
+        Raises:
+            BadUserInput: When the organization has more users than ``at_most``.
+        """
         if organization_id != caller.organization_id:
             return []
-        return users.in_organization(self.database.connection(), organization_id)
+        found = users.in_organization(self.database.connection(), organization_id, at_most + 1)
+        if len(found) > at_most:
+            raise BadUserInput(
+                "Organization.users would answer more than "
+                f"{limits.MAX_UNPAGED_USERS_PER_REQUEST} users in this request; list them "
+                "page by page with users(where: {organization: {id: ...}}, first, skip)"
+            )
+        return found
 
     def organizations_by_ids(
         self, organization_ids: Sequence[str]
@@ -375,7 +401,12 @@ class Accounts:
         return found[0]
 
     def update_user(
-        self, caller: UserRecord, where: UserFilter, changes: UserChanges
+        self,
+        caller: UserRecord,
+        where: UserFilter,
+        changes: UserChanges,
+        *,
+        null_only: dict[str, object] | None = None,
     ) -> UserRecord:
         """Changes the non-null properties in ``changes`` of the one user ``where`` selects.
 
@@ -383,6 +414,8 @@ class Accounts:
             caller: Who asks; :func:`check_update_allowed` applies.
             where: Selects exactly one user of the caller's organization.
             changes: The properties to change; ``None`` leaves one as it is.
+            null_only: ``UserData`` fields accepted only as null (``apiKey``,
+                ``organization``), which official clients' mappers send.
 
         Returns:
             The user after the change.
@@ -394,6 +427,11 @@ class Accounts:
             Forbidden: When the caller may not make a change.
             Conflict: When the new email is taken.
         """
+        validation.validate_null_only(
+            null_only or {},
+            "UserData",
+            "change the organization with organizationId, and API keys with kili-typed keys",
+        )
         if changes.email is not None:
             changes = replace(changes, email=validation.validate_email(changes.email))
         if changes.organization_role is not None:
@@ -467,6 +505,7 @@ class Accounts:
             if not users.set_password_hash(db, caller.id, new_hash, self.now(), if_still=stored):
                 raise BadUserInput("password not changed: it was changed meanwhile; try again")
             password_resets.use_all(db, caller.id, self.now())
+            password_resets.purge(db, self.now())
             return users.by_id(db, caller.id)
 
     def request_password_reset(self, caller: UserRecord, where: UserFilter) -> UserRecord:
@@ -483,9 +522,14 @@ class Accounts:
         Returns:
             The user whose password may now be reset.
 
+        Resets that can no longer be used (used or expired) are purged from the outbox
+        on the way, and a user has at most ``limits.MAX_PENDING_RESETS_PER_USER`` pending,
+        which bounds the outbox and the log lines whoever asks.
+
         Raises:
             NotFound: When no user matches.
             Forbidden: When a USER asks for another user.
+            TooManyRequests: When the user already has the most pending resets.
         """
         token = tokens.generate_reset_token()
         now = self.clock()
@@ -494,6 +538,16 @@ class Accounts:
             target = self._one_user(db, caller, where)
             if target.id != caller.id:
                 require_admin(caller, "reset another user's password")
+            password_resets.purge(db, format_datetime(now))
+            if (
+                password_resets.pending_count(db, target.id, format_datetime(now))
+                >= limits.MAX_PENDING_RESETS_PER_USER
+            ):
+                raise TooManyRequests(
+                    f"{limits.MAX_PENDING_RESETS_PER_USER} password resets are already pending "
+                    "for this user; use one of their tokens, or ask again when one expires "
+                    f"({limits.RESET_TOKEN_VALIDITY_MINUTES} minutes after it was issued)"
+                )
             password_resets.insert(
                 db,
                 reset_id=new_id(),
@@ -506,8 +560,8 @@ class Accounts:
         logger.warning(
             "password reset for %s requested by %s; single-use token %s valid until %s; "
             "complete it with: kili-typed reset-password --db %s --token <token>",
-            target.email,
-            caller.email,
+            display.escape(target.email),
+            display.escape(caller.email),
             token,
             format_datetime(expires),
             self.database.path,

@@ -235,6 +235,7 @@ class Administration:
             if user_id is None:
                 raise BadUserInput("this reset token is unknown, already used or expired")
             password_resets.use_all(db, user_id, now)
+            password_resets.purge(db, now)
             users.set_password_hash(db, user_id, new_hash, now)
             return users.by_id(db, user_id)
 

@@ -5,8 +5,14 @@ Each GraphQL request is authenticated, parsed, validated and executed in a worke
 so the event loop keeps answering other requests meanwhile. Status codes follow Apollo
 Server, which Kili runs: 401 for a refused key, 400 for a request that cannot be executed
 (bad JSON, syntax, validation, variable values), 200 once execution ran, even if a
-resolver failed. Before any of that, an optional per-key rate limit answers 429 with
-``Retry-After`` and a plain-text body, as Kili's gateway does.
+resolver failed.
+
+The key is checked from the headers before the body is read: a request without a valid
+key costs one indexed lookup and never a buffered body. Requests without a valid key are
+throttled per client address; an optional per-key rate limit throttles the others. Both
+answer 429 with ``Retry-After`` and a plain-text body, as Kili's gateway does. A body must
+arrive within ``limits.BODY_READ_TIMEOUT_SECONDS`` (408 otherwise), and a client that
+disconnects meanwhile is let go without a trace in the log.
 """
 
 from __future__ import annotations
@@ -31,7 +37,7 @@ from graphql import (
 )
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
@@ -46,6 +52,7 @@ from kili_typed_server.errors import (
     INTERNAL_SERVER_ERROR,
     METHOD_NOT_ALLOWED,
     PAYLOAD_TOO_LARGE,
+    REQUEST_TIMEOUT,
     UNAUTHENTICATED,
     UNAUTHENTICATED_MESSAGE,
     UNSUPPORTED_MEDIA_TYPE,
@@ -53,16 +60,19 @@ from kili_typed_server.errors import (
 )
 from kili_typed_server.query_cost import QueryCostRule
 from kili_typed_server.rate_limit import RateLimiter
+from kili_typed_server.records import Caller
 from kili_typed_server.resolvers import RequestContext
 from kili_typed_server.schema import build_schema
 
 GRAPHQL_PATH = "/api/label/v2/graphql"
 VERSION_PATH = "/api/label/v2/version"
 _KEY_PREFIX = "x-api-key:"
-_RULES = (*specified_rules, QueryCostRule)
 #: Documents whose parse and validation outcome is kept, and the longest one kept.
 _DOCUMENT_CACHE_SIZE = 256
 _CACHEABLE_QUERY_LENGTH = 20_000
+
+#: How the added latency (``latency_ms``) is awaited; tests hold it to see the loop still serve.
+latency_sleep = asyncio.sleep
 
 logger = logging.getLogger("kili_typed_server")
 
@@ -113,6 +123,54 @@ async def _read_body(request: Request) -> bytes:
             raise BodyTooLarge
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+async def read_body(request: Request) -> bytes:
+    """Reads the whole request body, within ``limits.BODY_READ_TIMEOUT_SECONDS``.
+
+    Raises:
+        BodyTooLarge: When it is larger than ``limits.MAX_BODY_BYTES``.
+        asyncio.TimeoutError: When it does not arrive in time.
+        ClientDisconnect: When the client goes away first.
+    """
+    return await asyncio.wait_for(_read_body(request), limits.BODY_READ_TIMEOUT_SECONDS)
+
+
+def json_problem(payload: object) -> str | None:
+    """Finds what in a decoded JSON body the server cannot process, without recursion.
+
+    Args:
+        payload: The decoded body.
+
+    Returns:
+        A message for the client, or ``None`` when every value is usable: nested at most
+        ``limits.MAX_JSON_DEPTH`` levels, and every string encodable as UTF-8 (JSON lets a
+        ``\\ud800`` escape through, which no database or log line can take).
+    """
+    pending: list[tuple[object, int]] = [(payload, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, str):
+            if not value.isascii():
+                try:
+                    value.encode("utf-8")
+                except UnicodeEncodeError:
+                    return (
+                        "the request body holds a string that is not valid Unicode (a lone "
+                        "surrogate escape such as \\ud800); send UTF-8 text"
+                    )
+            continue
+        if isinstance(value, dict):
+            members = cast("dict[object, object]", value)
+            children: list[object] = [*members.keys(), *members.values()]
+        elif isinstance(value, list):
+            children = cast("list[object]", value)
+        else:
+            continue
+        if depth > limits.MAX_JSON_DEPTH:
+            return f"the request body nests deeper than {limits.MAX_JSON_DEPTH} levels"
+        pending.extend((child, depth + 1) for child in children)
+    return None
 
 
 def decode_body(raw: bytes, content_encoding: str | None) -> bytes:
@@ -185,10 +243,15 @@ class GraphQLService:
     def _prepare_uncached(self, query: str) -> DocumentNode | tuple[list[GraphQLError], str]:
         """The parsed, valid document of `query`, or its errors and their code."""
         try:
-            document = parse(query)
+            # The parser stops at the token limit, so a huge document costs no more.
+            document = parse(query, max_tokens=limits.MAX_QUERY_TOKENS)
         except GraphQLSyntaxError as error:
             return [error], GRAPHQL_PARSE_FAILED
-        validation_errors = validate(self.schema, document, _RULES)
+        # The cost rule first and alone: it is linear, while the standard rules include
+        # quadratic ones (overlapping fields) that a document over the limits must not reach.
+        validation_errors = validate(self.schema, document, [QueryCostRule]) or validate(
+            self.schema, document, specified_rules
+        )
         if validation_errors:
             return validation_errors, GRAPHQL_VALIDATION_FAILED
         return document
@@ -199,26 +262,35 @@ class GraphQLService:
             return self._prepare_uncached(query)
         return self._prepare(query)
 
-    def handle(self, api_key: str | None, body: bytes) -> tuple[dict[str, Any], int]:
-        """Runs one request (blocking).
+    def authenticate(self, api_key: str | None) -> Caller | None:
+        """Finds the caller owning a key (blocking); ``None`` for no or a refused key."""
+        return None if api_key is None else self.accounts.authenticate(api_key)
+
+    def handle(self, caller: Caller, body: bytes) -> tuple[dict[str, Any], int]:
+        """Runs one authenticated request (blocking).
 
         Args:
-            api_key: The key from the ``Authorization`` header, if any.
-            body: The raw request body.
+            caller: Who sends it, from :meth:`authenticate`.
+            body: The decoded request body.
 
         Returns:
             The JSON body and the HTTP status of the response.
         """
-        caller = None if api_key is None else self.accounts.authenticate(api_key)
-        if caller is None:
-            return error_body(UNAUTHENTICATED_MESSAGE, UNAUTHENTICATED), 401
         try:
             payload = json.loads(body)
+        except RecursionError:
+            return error_body(
+                f"the request body nests deeper than {limits.MAX_JSON_DEPTH} levels",
+                BAD_USER_INPUT,
+            ), 400
         except (ValueError, UnicodeDecodeError):
             return error_body("the request body is not valid JSON", BAD_REQUEST), 400
         problem = _payload_problem(payload)
         if problem is not None:
             return error_body(problem, BAD_REQUEST), 400
+        problem = json_problem(payload)
+        if problem is not None:
+            return error_body(problem, BAD_USER_INPUT), 400
         document = self.prepare(payload["query"])
         if isinstance(document, tuple):
             errors, code = document
@@ -232,16 +304,17 @@ class GraphQLService:
         )
         if result.errors:
             # Without a path, an error came before execution: variables or operation name.
-            before_execution = all(error.path is None for error in result.errors)
-            return (
-                self._errors(result.errors, BAD_USER_INPUT),
-                400 if before_execution else 200,
-            )
+            if all(error.path is None for error in result.errors):
+                return self._errors(result.errors, BAD_USER_INPUT), 400
+            formatted = [format_error(error, BAD_USER_INPUT) for error in result.errors]
+            return {"errors": formatted, "data": None}, 200
         return {"data": result.data}, 200
 
     @staticmethod
     def _errors(errors: list[GraphQLError], phase_code: str) -> dict[str, Any]:
-        return {"errors": [format_error(error, phase_code) for error in errors], "data": None}
+        # Errors that stopped the request before execution: no "data" key, as the GraphQL
+        # spec and graphql-js (Kili's server) answer.
+        return {"errors": [format_error(error, phase_code) for error in errors]}
 
 
 def _payload_problem(body: object) -> str | None:
@@ -257,18 +330,19 @@ def _payload_problem(body: object) -> str | None:
     return None
 
 
-def throttled(limiter: RateLimiter, retry_after: int) -> Response:
+def throttled(limiter: RateLimiter, retry_after: int, per: str = "per API key") -> Response:
     """Builds Kili's answer to a throttled request: 429, ``Retry-After``, a plain-text body.
 
     Args:
         limiter: The limiter that refused the request.
         retry_after: Whole seconds to wait.
+        per: Whom the limit counts, for the message.
 
     Returns:
         The response; its body is deliberately not GraphQL, as Kili's gateway answers.
     """
     return PlainTextResponse(
-        f"Too Many Requests: at most {limiter.per_minute} requests a minute per API key; "
+        f"Too Many Requests: at most {limiter.per_minute} requests a minute {per}; "
         f"retry after {retry_after} s",
         status_code=429,
         headers={"Retry-After": str(retry_after)},
@@ -288,7 +362,9 @@ def create_app(
         accounts: The service the API runs on (``Store(path).accounts``).
         schema: The executable schema; built from ``schema.graphql`` by default.
         rate_limit: GraphQL requests allowed a minute per API key (bursts up to as many);
-            ``None`` for no limit.
+            ``None`` for no limit. Requests without a valid key are limited per client
+            address to the smaller of this and
+            ``limits.UNAUTHENTICATED_REQUESTS_PER_MINUTE``, always.
         latency_ms: Milliseconds to wait before each GraphQL answer, to imitate a distant
             server; the wait blocks no other request.
 
@@ -303,19 +379,47 @@ def create_app(
         raise ValueError(f"latency_ms must be 0 or more, got {latency_ms}")
     service = GraphQLService(accounts, schema)
     limiter = None if rate_limit is None else RateLimiter(rate_limit)
+    anonymous_limiter = RateLimiter(
+        min(
+            rate_limit or limits.UNAUTHENTICATED_REQUESTS_PER_MINUTE,
+            limits.UNAUTHENTICATED_REQUESTS_PER_MINUTE,
+        )
+    )
     version = server_version()
 
     async def graphql_endpoint(request: Request) -> Response:
         if request.method != "POST":
             return _response(error_body(f"use POST for {GRAPHQL_PATH}", METHOD_NOT_ALLOWED), 405)
         api_key = api_key_from_header(request.headers.get("authorization"))
-        if limiter is not None:
-            client = request.client.host if request.client else "unknown"
-            wait = limiter.retry_after(api_key or f"address {client}")
-            if wait is not None:
-                return throttled(limiter, wait)
         try:
-            body = decode_body(await _read_body(request), request.headers.get("content-encoding"))
+            # From the headers alone: a refused request never has its body read.
+            caller = await run_in_threadpool(service.authenticate, api_key)
+            if caller is None:
+                client = request.client.host if request.client else "unknown"
+                wait = anonymous_limiter.retry_after(f"address {client}")
+                if wait is not None:
+                    return throttled(anonymous_limiter, wait, "per address without a valid key")
+                return _response(error_body(UNAUTHENTICATED_MESSAGE, UNAUTHENTICATED), 401)
+            if limiter is not None and api_key is not None:
+                wait = limiter.retry_after(api_key)
+                if wait is not None:
+                    return throttled(limiter, wait)
+            try:
+                raw = await read_body(request)
+            except ClientDisconnect:
+                logger.debug("a client disconnected while sending its request body")
+                return Response(status_code=400)  # nobody is left to read it
+            except asyncio.TimeoutError:
+                return _response(
+                    error_body(
+                        "the request body did not arrive within "
+                        f"{limits.BODY_READ_TIMEOUT_SECONDS:g} s",
+                        REQUEST_TIMEOUT,
+                    ),
+                    408,
+                )
+            body = decode_body(raw, request.headers.get("content-encoding"))
+            result, status = await run_in_threadpool(service.handle, caller, body)
         except BodyTooLarge:
             return _too_large()
         except UnsupportedEncoding as error:
@@ -323,8 +427,6 @@ def create_app(
             return _response(error_body(str(error), UNSUPPORTED_MEDIA_TYPE), 415)
         except BrokenEncoding as error:
             return _response(error_body(str(error), BAD_REQUEST), 400)
-        try:
-            result, status = await run_in_threadpool(service.handle, api_key, body)
         except Exception:
             # Resolver errors are handled by GraphQL execution; this is the database failing
             # outside it (e.g. the database locked past the busy timeout while
@@ -332,7 +434,7 @@ def create_app(
             logger.exception("unexpected error while handling a GraphQL request")
             result, status = error_body("Internal server error", INTERNAL_SERVER_ERROR), 500
         if latency_ms:
-            await asyncio.sleep(latency_ms / 1000)
+            await latency_sleep(latency_ms / 1000)
         return _response(result, status)
 
     async def version_endpoint(_request: Request) -> Response:

@@ -4,6 +4,13 @@ Concurrency: every thread gets its own connection; the database runs in WAL mode
 readers never block; writers take the write lock up front (``BEGIN IMMEDIATE``) and wait
 for it up to a busy timeout, so concurrent writers never lose each other's updates.
 
+Files: the database is created readable by its owner only (0600; SQLite gives its ``-wal``
+and ``-shm`` files the same mode). API keys and reset tokens are stored as HMAC digests
+under a secret which, by default, is made with the database and kept inside it (so a
+database file works alone, as it always has). Given a secret from elsewhere (an
+environment variable or a file, see ``kili-typed serve --help``), a new database keeps only
+a check value of it, so that a copy of the file alone cannot even test guessed keys.
+
 This module knows nothing of users or permissions; the repositories hold the SQL of each
 table, and the accounts service decides what may be done. It needs only the standard
 library.
@@ -11,6 +18,8 @@ library.
 
 from __future__ import annotations
 
+import hmac
+import os
 import sqlite3
 import threading
 from collections.abc import Generator
@@ -76,39 +85,150 @@ CREATE TABLE IF NOT EXISTS password_resets (
 """
 
 
+#: What the check value of an outside digest secret is computed over.
+_SECRET_CHECK_LABEL = "kili-typed digest secret check"
+#: Shortest outside digest secret accepted.
+MIN_SECRET_LENGTH = 32
+
+
+class DatabaseError(Exception):
+    """The database file cannot be used; the message is one line for the operator."""
+
+
+class DatabaseUnreachable(DatabaseError):
+    """The file cannot be created or opened (missing directory, permissions...)."""
+
+
+class DatabaseCorrupt(DatabaseError):
+    """The file is not a usable SQLite database."""
+
+
+class DigestSecretError(DatabaseError):
+    """The digest secret given does not fit the database (or is missing or unusable)."""
+
+
+def _create_private(path: Path) -> None:
+    # Created here, not by SQLite, so that it is never readable by others, not even for
+    # a moment (SQLite would use the umask, usually 0644).
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
+
+
+def _secret_check(secret: str) -> str:
+    return tokens.digest(secret, _SECRET_CHECK_LABEL)
+
+
+def check_secret(secret: str) -> str:
+    """Checks a digest secret given from outside the database.
+
+    Args:
+        secret: The secret, e.g. the content of a file.
+
+    Returns:
+        The secret, stripped of surrounding whitespace.
+
+    Raises:
+        DigestSecretError: When it is shorter than 32 characters or not printable ASCII.
+    """
+    secret = secret.strip()
+    if len(secret) < MIN_SECRET_LENGTH or not (secret.isascii() and secret.isprintable()):
+        raise DigestSecretError(
+            f"the digest secret must be at least {MIN_SECRET_LENGTH} printable ASCII "
+            "characters (e.g. the output of: python -c 'import secrets; "
+            "print(secrets.token_hex(32))')"
+        )
+    return secret
+
+
 class Database:
     """One SQLite file, with a connection per thread.
 
-    Opening it creates the file and its tables when missing, records the schema version
-    and makes the per-database secret under which keys and tokens are digested.
+    Opening it creates the file (mode 0600) and its tables when missing, records the
+    schema version and makes the secret under which keys and tokens are digested, unless
+    one is given.
 
     Args:
         path: The database file.
+        secret: The digest secret, when kept outside the database (see
+            :func:`check_secret`); ``None`` (the default) keeps it inside.
+
+    Raises:
+        DatabaseUnreachable: When the file cannot be created or opened.
+        DatabaseCorrupt: When it is not a SQLite database.
+        DigestSecretError: When ``secret`` is not the one this database was made with, or
+            is missing for a database made with one.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, secret: str | None = None) -> None:
         self.path = Path(path)
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self._closed = False
-        self.connection().execute("PRAGMA journal_mode=WAL")
-        with self.transaction() as db:
-            # Not executescript: it would commit the transaction half-way.
-            for statement in _DDL.split(";"):
-                if statement.strip():
-                    db.execute(statement)
-            db.execute(
-                "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
-                (SCHEMA_VERSION,),
+        try:
+            _create_private(self.path)
+            self.connection().execute("PRAGMA journal_mode=WAL")
+            with self.transaction() as db:
+                self._secret = self._prepare(db, secret)
+        except OSError as error:
+            self.close()
+            raise DatabaseUnreachable(
+                f"cannot create the database {self.path}: {error.strerror or error}"
+            ) from None
+        except sqlite3.DatabaseError as error:
+            self.close()
+            if isinstance(error, sqlite3.OperationalError) and "unable to open" in str(error):
+                raise DatabaseUnreachable(
+                    f"cannot open the database {self.path}: {error}"
+                ) from None
+            raise DatabaseCorrupt(
+                f"{self.path} is not a usable SQLite database ({error}); "
+                "restore it from a backup or give another file"
+            ) from None
+        except DatabaseError:
+            self.close()
+            raise
+
+    def _prepare(self, db: sqlite3.Connection, secret: str | None) -> str:
+        # Not executescript: it would commit the transaction half-way.
+        for statement in _DDL.split(";"):
+            if statement.strip():
+                db.execute(statement)
+        db.execute(
+            "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
+            (SCHEMA_VERSION,),
+        )
+        inside = get_meta(db, "digest_secret")
+        check = get_meta(db, "digest_secret_check")
+        if secret is None:
+            if inside is not None:
+                return inside
+            if check is not None:
+                raise DigestSecretError(
+                    f"{self.path} was made with a digest secret kept outside it; give it "
+                    "(KILI_TYPED_DIGEST_SECRET or --digest-secret-file)"
+                )
+            inside = tokens.new_secret()
+            set_meta(db, "digest_secret", inside)
+            return inside
+        secret = check_secret(secret)
+        if inside is not None:
+            if not hmac.compare_digest(inside, secret):
+                raise DigestSecretError(
+                    f"{self.path} keeps its own digest secret, and the one given differs; "
+                    "give none to use it"
+                )
+            return secret
+        if check is None:
+            set_meta(db, "digest_secret_check", _secret_check(secret))
+        elif not hmac.compare_digest(check, _secret_check(secret)):
+            raise DigestSecretError(
+                f"the digest secret given is not the one {self.path} was made with"
             )
-            db.execute(
-                "INSERT OR IGNORE INTO meta(key, value) VALUES ('digest_secret', ?)",
-                (tokens.new_secret(),),
-            )
-            secret = get_meta(db, "digest_secret")
-        assert secret is not None
-        self._secret = secret
+        return secret
 
     def __repr__(self) -> str:
         return f"Database({str(self.path)!r})"

@@ -19,6 +19,8 @@ BAD_REQUEST = "BAD_REQUEST"
 GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
 GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
+REQUEST_TIMEOUT = "REQUEST_TIMEOUT"
+TOO_MANY_REQUESTS = "TOO_MANY_REQUESTS"
 UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"
 METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
 INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
@@ -65,6 +67,12 @@ class Conflict(ApiError):
     """The change would break a uniqueness rule (e.g. an email already in use)."""
 
     code = CONFLICT
+
+
+class TooManyRequests(ApiError):
+    """The caller asked for something too often (e.g. password resets of one user)."""
+
+    code = TOO_MANY_REQUESTS
 
 
 class PageSizeError(ValueError):

@@ -36,3 +36,39 @@ DEFAULT_KEY_VALIDITY_DAYS = 365
 RESET_TOKEN_VALIDITY_MINUTES = 60
 #: Milliseconds a writer waits for SQLite's lock before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+#: Most tokens (names, punctuation, values) a GraphQL document may hold; counted by the
+#: parser, which stops at the limit, so a huge document costs no more than this to refuse.
+#: The standard introspection query has about 300.
+MAX_QUERY_TOKENS = 10_000
+#: Estimated values one operation may answer: each field counts once per item of every
+#: list around it, a paged list counting as its ``first`` (100 when not a literal), so
+#: aliased copies of a page add up. A full 100-user page with every field costs about 3,000.
+MAX_QUERY_COST = 25_000
+#: Deepest selection accepted inside introspection (``__schema``, ``__type``), whose
+#: ``ofType { ofType { ... } }`` chains nest deeper than data queries.
+MAX_INTROSPECTION_DEPTH = 20
+#: ``__schema`` fields an operation may select: one answers the whole schema.
+MAX_SCHEMA_INTROSPECTIONS = 1
+#: Root fields a mutation may hold, aliases included (official clients send one).
+MAX_ROOT_MUTATION_FIELDS = 5
+#: Users ``Organization.users`` (not paged) may answer in one request, over all its copies.
+MAX_UNPAGED_USERS_PER_REQUEST = 10_000
+#: Deepest nesting of arrays and objects accepted in a request body.
+MAX_JSON_DEPTH = 64
+#: Seconds a client has to send the whole request body once its headers are in.
+BODY_READ_TIMEOUT_SECONDS = 30.0
+#: Seconds a connection may take to send a request's headers (from its opening, or from
+#: the end of the previous answer), before it is closed.
+HEADER_READ_TIMEOUT_SECONDS = 10.0
+#: Seconds an idle keep-alive connection is kept open.
+KEEP_ALIVE_TIMEOUT_SECONDS = 5
+#: Open connections served at once; beyond, the oldest connection still sending its
+#: headers is closed to make room, so a slow-headers flood cannot lock anyone out.
+MAX_CONNECTIONS = 512
+#: Largest request head (request line and headers), in bytes.
+MAX_HEADER_BYTES = 64 * 1024
+#: Requests a minute from one client address that carry no valid API key (missing,
+#: unknown, revoked...): 401s are cheap, but not free.
+UNAUTHENTICATED_REQUESTS_PER_MINUTE = 600
+#: Password resets that may be pending (issued, unused, unexpired) for one user.
+MAX_PENDING_RESETS_PER_USER = 3

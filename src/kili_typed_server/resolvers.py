@@ -19,7 +19,7 @@ from typing import Any
 from ariadne import MutationType, ObjectType, QueryType
 from graphql import GraphQLResolveInfo
 
-from kili_typed_server import tokens
+from kili_typed_server import limits, tokens
 from kili_typed_server.accounts import Accounts
 from kili_typed_server.records import (
     ApiKeyFilter,
@@ -43,6 +43,8 @@ class RequestContext:
     caller: Caller
     organizations: dict[str, dict[str, Any]] = field(default_factory=dict[str, dict[str, Any]])
     active_users_counts: dict[str, int] = field(default_factory=dict[str, int])
+    #: Users ``Organization.users`` may still answer in this request, over all its copies.
+    unpaged_users_left: int = field(default_factory=lambda: limits.MAX_UNPAGED_USERS_PER_REQUEST)
 
     @property
     def user(self) -> UserRecord:
@@ -284,7 +286,9 @@ def resolve_update_properties_in_user(
         has_completed_labeling_tour=data.get("hasCompletedLabelingTour"),
         hubspot_subscription_status=data.get("hubspotSubscriptionStatus"),
     )
-    return _one(ctx, ctx.accounts.update_user(ctx.user, user_filter(where), changes))
+    null_only: dict[str, object] = {name: data.get(name) for name in ("apiKey", "organization")}
+    updated = ctx.accounts.update_user(ctx.user, user_filter(where), changes, null_only=null_only)
+    return _one(ctx, updated)
 
 
 @user_type.field("organization")
@@ -322,7 +326,9 @@ def resolve_organization_users(
     organization: dict[str, Any], info: GraphQLResolveInfo
 ) -> list[dict[str, Any]]:
     ctx = _ctx(info)
-    return users_view(ctx, ctx.accounts.organization_users(ctx.user, organization["id"]))
+    found = ctx.accounts.organization_users(ctx.user, organization["id"], ctx.unpaged_users_left)
+    ctx.unpaged_users_left -= len(found)
+    return users_view(ctx, found)
 
 
 @api_key_type.field("user")

@@ -21,6 +21,8 @@ import uvicorn
 
 from kili_typed_server.administration import DEFAULT_ORGANIZATION_NAME
 from kili_typed_server.app import GRAPHQL_PATH, VERSION_PATH, create_app
+from kili_typed_server.connections import uvicorn_options
+from kili_typed_server.display import escape
 from kili_typed_server.passwords import PRODUCTION_HASHER, PasswordHasher
 from kili_typed_server.records import Bootstrap
 from kili_typed_server.store import Store
@@ -79,8 +81,8 @@ def banner(bootstrap: Bootstrap, endpoint: str, db_path: Path) -> str:
         "kili-typed local Kili server",
         f"  endpoint:     {endpoint}",
         f"  database:     {db_path.resolve()} ({state})",
-        f"  organization: {bootstrap.organization.name}",
-        f"  admin email:  {bootstrap.admin_email}",
+        f"  organization: {escape(bootstrap.organization.name)}",
+        f"  admin email:  {escape(bootstrap.admin_email)}",
     ]
     if bootstrap.admin_password is not None:
         lines.append(f"  password:     {bootstrap.admin_password}")
@@ -89,7 +91,7 @@ def banner(bootstrap: Bootstrap, endpoint: str, db_path: Path) -> str:
     elif bootstrap.key_registered:
         lines.append(
             "  api key:      the key given with --api-key, now registered for "
-            + bootstrap.admin_email
+            + escape(bootstrap.admin_email)
         )
     elif bootstrap.api_key is not None:
         lines.append("  api key:      the key given with --api-key (already registered)")
@@ -144,6 +146,7 @@ def serve_forever(
     seed_users: int = 0,
     latency_ms: int = 0,
     hasher: PasswordHasher = PRODUCTION_HASHER,
+    digest_secret: str | None = None,
 ) -> None:
     """Runs the server in the foreground until interrupted (``kili-typed serve``).
 
@@ -160,9 +163,15 @@ def serve_forever(
         seed_users: Seeded users to make sure exist (see :meth:`Store.seed_users`).
         latency_ms: Milliseconds to wait before each GraphQL answer.
         hasher: How passwords are hashed; anything but the default is for tests only.
+        digest_secret: The key-digest secret when kept outside the database; ``None`` keeps
+            it inside (see :class:`~kili_typed_server.database.Database`).
+
+    Raises:
+        kili_typed_server.database.DatabaseError: When the database cannot be used.
+        OSError: When the address cannot be listened on (e.g. the port is taken).
     """
     path = Path(db_path)
-    store = Store(path, hasher=hasher)
+    store = Store(path, hasher=hasher, digest_secret=digest_secret)
     try:
         bootstrap = store.bootstrap(
             admin_email=admin_email,
@@ -181,7 +190,9 @@ def serve_forever(
             print(f"  passwords:    {INSECURE_HASHING_WARNING}", flush=True)
         for line in options_summary(seed_users, seeded, rate_limit, latency_ms):
             print(line, flush=True)
-        config = uvicorn.Config(app, log_level=log_level, access_log=False, lifespan="off")
+        config = uvicorn.Config(
+            app, log_level=log_level, access_log=False, lifespan="off", **uvicorn_options()
+        )
         with sock:
             uvicorn.Server(config).run(sockets=[sock])
     finally:
@@ -211,6 +222,8 @@ class LocalServer:
             suites pass :data:`~kili_typed_server.passwords.INSECURE_TEST_HASHER`
             (:func:`~kili_typed_server.testing.make_test_server` does) so that creating
             users costs microseconds; never on a database that holds real passwords.
+        digest_secret: The key-digest secret when kept outside the database; ``None`` (the
+            default) keeps it inside.
 
     Examples:
         >>> with LocalServer(tmp_path / "kili.db", api_key="k" * 20) as server:  # doctest: +SKIP
@@ -233,8 +246,10 @@ class LocalServer:
         seed_users: int = 0,
         latency_ms: int = 0,
         hasher: PasswordHasher = PRODUCTION_HASHER,
+        digest_secret: str | None = None,
     ) -> None:
         self.db_path = Path(db_path)
+        self._digest_secret = digest_secret
         self.hasher = hasher
         self.rate_limit = rate_limit
         self.seed_users = seed_users
@@ -325,7 +340,7 @@ class LocalServer:
         """
         if self.running:
             raise RuntimeError("the server is already running")
-        store = Store(self.db_path, hasher=self.hasher)
+        store = Store(self.db_path, hasher=self.hasher, digest_secret=self._digest_secret)
         try:
             self._bootstrap = store.bootstrap(
                 admin_email=self._admin_email,
@@ -341,7 +356,9 @@ class LocalServer:
             raise
         self._store, self._socket = store, sock
         self.port = sock.getsockname()[1]
-        config = uvicorn.Config(app, log_level=self._log_level, access_log=False, lifespan="off")
+        config = uvicorn.Config(
+            app, log_level=self._log_level, access_log=False, lifespan="off", **uvicorn_options()
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
             target=self._server.run,

@@ -26,6 +26,9 @@ class Store(Administration):
         hasher: How passwords are hashed: production-strength scrypt by default. Test
             servers pass :data:`~kili_typed_server.passwords.INSECURE_TEST_HASHER`; a
             hash records its cost, so any store verifies it.
+        digest_secret: The secret keys and tokens are digested under, when kept outside
+            the database; by default it is kept inside (see
+            :class:`~kili_typed_server.database.Database`).
 
     Attributes:
         path: The database file.
@@ -43,8 +46,9 @@ class Store(Administration):
         *,
         clock: Clock = utc_now,
         hasher: PasswordHasher = PRODUCTION_HASHER,
+        digest_secret: str | None = None,
     ) -> None:
-        database = Database(path)
+        database = Database(path, secret=digest_secret)
         super().__init__(database, Accounts(database, hasher=hasher, clock=clock))
         self.path = database.path
 

@@ -84,8 +84,9 @@ class Answer:
 
     @property
     def code(self) -> str:
-        """The ``extensions.code`` of the first error, asserting ``data`` is null."""
-        assert self.body.get("data", "missing") is None and self.body.get("errors"), self.body
+        """The ``extensions.code`` of the first error, asserting no ``data``: null after
+        execution, absent when the request stopped before (parse, validation, variables)."""
+        assert self.body.get("data") is None and self.body.get("errors"), self.body
         code: str = self.body["errors"][0]["extensions"]["code"]
         return code
 

@@ -7,6 +7,7 @@ accounts service and the operator's commands apply them before touching the data
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from kili_typed_server import limits
 from kili_typed_server.errors import BadUserInput
@@ -14,6 +15,37 @@ from kili_typed_server.records import HUBSPOT_STATUSES, ORGANIZATION_ROLES
 
 # Deliberately simple: one "@", no whitespace, a dot in the domain, no empty labels.
 _EMAIL = re.compile(r"^[^@\s]{1,64}@(?=[^@\s]{1,253}$)[^@\s.]+(\.[^@\s.]+)+$")
+
+
+#: Unicode categories refused in emails and names: control (Cc: NUL, DEL, C1 codes...),
+#: format (Cf: bidi overrides, zero-width characters...), surrogates (Cs), and line and
+#: paragraph separators (Zl, Zp). They can hide or reorder text on an operator's terminal.
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+def invisible_characters(text: str) -> list[str]:
+    """Finds the control and format characters of a text, as ``U+XXXX`` codes.
+
+    Args:
+        text: The text.
+
+    Returns:
+        The codes of the refused characters it holds, in order, without repeats.
+    """
+    found = dict.fromkeys(
+        f"U+{ord(char):04X}"
+        for char in text
+        if not char.isprintable() and unicodedata.category(char) in _INVISIBLE_CATEGORIES
+    )
+    return list(found)
+
+
+def _refuse_invisible(text: str, what: str) -> None:
+    found = invisible_characters(text)
+    if found:
+        raise BadUserInput(
+            f"{what} must not contain control or format characters; found {', '.join(found[:5])}"
+        )
 
 
 def normalize_email(email: str) -> str:
@@ -38,8 +70,10 @@ def validate_email(email: str) -> str:
         The normalised email.
 
     Raises:
-        BadUserInput: When it is empty, too long or not of the form ``name@domain.tld``.
+        BadUserInput: When it is empty, too long, not of the form ``name@domain.tld`` or
+            holds control or format characters.
     """
+    _refuse_invisible(email, "an email")
     normalized = normalize_email(email)
     if len(normalized) > limits.MAX_EMAIL_LENGTH or not _EMAIL.match(normalized):
         raise BadUserInput(
@@ -60,7 +94,8 @@ def validate_name(value: str | None, what: str) -> str | None:
         The name unchanged.
 
     Raises:
-        BadUserInput: When it is longer than the limit or holds control characters.
+        BadUserInput: When it is longer than the limit or holds control or format
+            characters (see :func:`invisible_characters`).
     """
     if value is None:
         return None
@@ -68,8 +103,7 @@ def validate_name(value: str | None, what: str) -> str | None:
         raise BadUserInput(
             f"{what} is {len(value)} characters long; at most {limits.MAX_NAME_LENGTH} accepted"
         )
-    if any(ord(char) < 32 for char in value):
-        raise BadUserInput(f"{what} must not contain control characters")
+    _refuse_invisible(value, what)
     return value
 
 
@@ -105,6 +139,25 @@ def validate_hubspot_status(status: str | None) -> str | None:
     if status is not None and status not in HUBSPOT_STATUSES:
         raise BadUserInput("hubspotSubscriptionStatus must be SUBSCRIBED or UNSUBSCRIBED")
     return status
+
+
+def validate_null_only(values: dict[str, object], where: str, instead: str) -> None:
+    """Checks that fields accepted only for compatibility are null.
+
+    Args:
+        values: The fields by wire name, e.g. ``{"apiKey": None, "organization": None}``.
+        where: The input type, for the message (e.g. ``"UserData"``).
+        instead: What to use instead, for the message.
+
+    Raises:
+        BadUserInput: When any of them is not null.
+    """
+    given = sorted(name for name, value in values.items() if value is not None)
+    if given:
+        raise BadUserInput(
+            f"{where}.{', '.join(given)} must be null: official clients send "
+            f"{'them' if len(given) > 1 else 'it'} only as null; {instead}"
+        )
 
 
 def validate_page(first: int | None, skip: int | None) -> tuple[int, int]:

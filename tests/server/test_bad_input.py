@@ -29,7 +29,7 @@ UPDATE = (
 
 
 def assert_error_shape(body: dict[str, Any], code: str) -> None:
-    assert body["data"] is None
+    assert body.get("data") is None
     for error in body["errors"]:
         assert "code" in error["extensions"]
         assert "Traceback" not in error["message"] and 'File "' not in error["message"]
@@ -206,3 +206,72 @@ def test_a_failing_resolver_gives_a_generic_error(
     assert answer.status == 200
     assert_error_shape(answer.body, "INTERNAL_SERVER_ERROR")
     assert "secret internals" not in str(answer.body)
+
+
+@pytest.mark.parametrize(
+    ("query", "variables"),
+    [
+        (
+            CREATE,
+            {
+                "d": {
+                    "email": "a\x00b@x.test",
+                    "password": "pass-word-0123",
+                    "organizationRole": "USER",
+                }
+            },
+        ),
+        (
+            CREATE,
+            {
+                "d": {
+                    "email": "a\x9bb@x.test",
+                    "password": "pass-word-0123",
+                    "organizationRole": "USER",
+                }
+            },
+        ),
+        (UPDATE, {"d": {"firstname": "Ann\u202e"}, "w": {"email": "admin@example.com"}}),
+        (UPDATE, {"d": {"lastname": "Lee\x7f"}, "w": {"email": "admin@example.com"}}),
+        (UPDATE, {"d": {"email": "new\x01@x.test"}, "w": {"email": "admin@example.com"}}),
+    ],
+    ids=["email NUL", "email C1", "firstname bidi", "lastname DEL", "new email SOH"],
+)
+def test_control_and_format_characters_are_refused(
+    gql: Gql, query: str, variables: dict[str, Any]
+) -> None:
+    answer = gql(query, variables)
+    assert answer.code == "BAD_USER_INPUT"
+    assert "control or format characters" in answer.message
+    assert gql("{ countUsers(where: {}) }").data["countUsers"] == 1
+
+
+def test_stored_control_characters_are_escaped_where_printed(
+    local_server: LocalServer,
+    gql: Gql,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # A database written before the check may hold anything: the operator's terminal
+    # (reset log line, keys list) must see escapes, never the raw codes.
+    from kili_typed._cli import main
+
+    raw = "eve\x1b[2J\u202egnp@x.test"
+    store = local_server.store
+    eve = store.create_user("eve@x.test", None)
+    store.create_api_key("eve@x.test", name="eve's key")
+    with store.database.transaction() as db:
+        db.execute("UPDATE users SET email = ? WHERE email = 'eve@x.test'", (raw,))
+        db.execute("UPDATE api_keys SET name = ? WHERE name = 'eve''s key'", ("eve\x07key",))
+    with caplog.at_level(logging.WARNING, logger="kili_typed_server"):
+        answer = gql(
+            "mutation($w: UserWhere!) { resetPassword(where: $w) { id } }",
+            {"w": {"id": eve.id}},
+        )
+        assert answer.status == 200, answer.body
+    (line,) = [r.getMessage() for r in caplog.records if "password reset" in r.getMessage()]
+    assert "eve\\x1b[2J\\u202egnp@x.test" in line and "\x1b" not in line and "\u202e" not in line
+    assert main(["keys", "list", "--db", str(local_server.db_path)]) == 0
+    listing = capsys.readouterr().out
+    assert "\x1b" not in listing and "\u202e" not in listing and "\x07" not in listing
+    assert "eve\\x1b[2J\\u202egnp@x.test" in listing

@@ -15,7 +15,7 @@ AUTH = {"Authorization": f"X-API-Key: {TEST_API_KEY}"}
 
 
 def assert_error_shape(body: dict[str, Any], code: str) -> None:
-    assert body["data"] is None
+    assert body.get("data") is None
     assert body["errors"], body
     for error in body["errors"]:
         assert set(error) <= {"message", "locations", "path", "extensions"}
@@ -134,3 +134,31 @@ def test_fragment_bomb_is_refused(gql: Gql) -> None:
     answer = gql(query)
     assert_error_shape(answer.body, "GRAPHQL_VALIDATION_FAILED")
     assert "more than" in answer.message
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            {"query": "query($skip: Int!) { users(where: {}, skip: $skip) { id } }"},
+            'Variable "$skip" of required type "Int!" was not provided.',
+        ),
+        ({"query": "{ x }"}, 'Cannot query field "x" on type "Query".'),
+        ({"query": "{ viewer { id "}, "Syntax Error: Expected Name, found <EOF>."),
+    ],
+    ids=["variables", "validation", "parse"],
+)
+def test_request_level_errors_read_as_graphql_js(
+    local_server: LocalServer, http: httpx.Client, body: dict[str, Any], message: str
+) -> None:
+    # Kili (graphql-js) double-quotes names and leaves "data" out of errors that stopped
+    # the request before execution; the official SDK's retry patterns match that form.
+    response = http.post(local_server.endpoint, json=body, headers=AUTH)
+    assert response.status_code == 400
+    assert "data" not in response.json()
+    assert response.json()["errors"][0]["message"] == message
+
+
+def test_execution_errors_keep_data_null(gql: Gql) -> None:
+    answer = gql('mutation { resetPassword(where: {email: "ghost@example.com"}) { id } }')
+    assert answer.status == 200 and answer.body["data"] is None

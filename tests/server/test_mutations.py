@@ -5,10 +5,13 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
-from kili_typed_server import LocalServer
+from kili_typed_server import LocalServer, Store, UserFilter, limits
+from kili_typed_server.passwords import INSECURE_TEST_HASHER
 from kili_typed_server.testing import (
     TEST_ADMIN_EMAIL,
     TEST_ADMIN_PASSWORD,
@@ -182,6 +185,93 @@ def test_reset_password_permissions(gql: Gql, user_key: str) -> None:
     assert gql(RESET, {"where": {"email": TEST_USER_EMAIL}}, key=user_key).data["data"]
     assert gql(RESET, {"where": {"email": TEST_ADMIN_EMAIL}}, key=user_key).code == "FORBIDDEN"
     assert gql(RESET, {"where": {"email": "ghost@example.com"}}).code == "NOT_FOUND"
+
+
+def test_resets_per_user_are_limited(gql: Gql, local_server: LocalServer, user_key: str) -> None:
+    # Before: nothing bounded the resets of a user (500 per request through aliases).
+    where = {"where": {"email": TEST_USER_EMAIL}}
+    for _ in range(limits.MAX_PENDING_RESETS_PER_USER):
+        assert gql(RESET, where, key=user_key).data["data"]
+    refused = gql(RESET, where, key=user_key)
+    assert refused.code == "TOO_MANY_REQUESTS"
+    assert f"{limits.MAX_PENDING_RESETS_PER_USER} password resets are already pending" in (
+        refused.message
+    )
+    assert gql(RESET, where).code == "TOO_MANY_REQUESTS"  # an ADMIN asking changes nothing
+    assert gql(RESET, {"where": {"email": TEST_ADMIN_EMAIL}}).data["data"]  # others may
+    with sqlite3.connect(local_server.db_path) as db:
+        assert db.execute("SELECT COUNT(*) FROM password_resets").fetchone()[0] == (
+            limits.MAX_PENDING_RESETS_PER_USER + 1
+        )
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def test_used_and_expired_resets_are_purged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Before: the outbox was never purged.
+    caplog.set_level(logging.INFO, logger="kili_typed_server")
+    clock = Clock()
+    with Store(tmp_path / "k.db", clock=clock, hasher=INSECURE_TEST_HASHER) as store:
+        store.bootstrap(admin_email=TEST_ADMIN_EMAIL)
+        admin = store.get_user(TEST_ADMIN_EMAIL)
+        assert admin is not None
+        where = UserFilter(email=TEST_ADMIN_EMAIL)
+        db = store.database.connection()
+
+        def outbox() -> int:
+            return int(db.execute("SELECT COUNT(*) FROM password_resets").fetchone()[0])
+
+        store.accounts.request_password_reset(admin, where)
+        store.accounts.request_password_reset(admin, where)
+        assert outbox() == 2
+        clock.now += timedelta(minutes=limits.RESET_TOKEN_VALIDITY_MINUTES + 1)
+        caplog.clear()
+        store.accounts.request_password_reset(admin, where)  # the two expired ones go
+        assert outbox() == 1
+        store.complete_password_reset(reset_token(caplog), "after-reset-77")
+        assert outbox() == 0  # used, and purged
+
+
+def test_user_data_accepts_the_sdk_mappers_nulls(gql: Gql, user_key: str) -> None:
+    # The official SDK's user_data_mapper sends every UserData field, apiKey and
+    # organization always null; before, the server refused the whole request.
+    data = {
+        "activated": None,
+        "apiKey": None,
+        "email": None,
+        "firstname": "Mapped",
+        "hasCompletedLabelingTour": None,
+        "hubspotSubscriptionStatus": None,
+        "lastname": None,
+        "organization": None,
+        "organizationId": None,
+        "organizationRole": None,
+    }
+    answer = gql(UPDATE, {"data": data, "where": {"email": TEST_USER_EMAIL}}, key=user_key)
+    assert answer.data["data"]["firstname"] == "Mapped"
+
+
+@pytest.mark.parametrize(
+    ("data", "named"),
+    [
+        ({"apiKey": "kt_something"}, "UserData.apiKey must be null"),
+        ({"organization": "org-1"}, "UserData.organization must be null"),
+        ({"apiKey": "k", "organization": "o"}, "UserData.apiKey, organization must be null"),
+    ],
+)
+def test_user_data_refuses_other_values_clearly(gql: Gql, data: dict[str, str], named: str) -> None:
+    answer = gql(UPDATE, {"data": {**data, "firstname": "X"}, "where": {"email": TEST_ADMIN_EMAIL}})
+    assert answer.code == "BAD_USER_INPUT"
+    assert named in answer.message and "organizationId" in answer.message
+    assert gql("{ viewer { firstname } }").data["viewer"]["firstname"] != "X"
 
 
 def test_update_properties_changes_only_given_fields(gql: Gql, user_key: str) -> None:

@@ -10,10 +10,11 @@ from graphql import GraphQLError
 from kili_typed_server import passwords
 from kili_typed_server.accounts import check_update_allowed, loses_admin
 from kili_typed_server.app import api_key_from_header
+from kili_typed_server.display import escape
 from kili_typed_server.error_formatting import format_error
 from kili_typed_server.errors import BadUserInput, Forbidden, NotFound, PageSizeError
 from kili_typed_server.records import UserChanges, UserRecord
-from kili_typed_server.validation import validate_email
+from kili_typed_server.validation import validate_email, validate_name
 
 BASE = UserRecord(
     id="base",
@@ -119,6 +120,57 @@ def test_invalid_emails(raw: str) -> None:
         validate_email(raw)
 
 
+#: Characters that could hide or reorder text on a terminal: controls (Cc) including NUL,
+#: DEL and C1 codes, format characters (Cf) including bidi overrides and zero-width ones,
+#: and line separators.
+INVISIBLE = {
+    "NUL": "\x00",
+    "SOH": "\x01",
+    "ESC": "\x1b",
+    "DEL": "\x7f",
+    "C1 CSI": "\x9b",
+    "bidi override": "\u202e",
+    "bidi isolate": "\u2066",
+    "zero-width space": "\u200b",
+    "BOM": "\ufeff",
+    "line separator": "\u2028",
+}
+
+
+@pytest.mark.parametrize("char", INVISIBLE.values(), ids=INVISIBLE.keys())
+def test_emails_refuse_control_and_format_characters(char: str) -> None:
+    with pytest.raises(
+        BadUserInput, match=f"control or format characters; found U\\+{ord(char):04X}"
+    ):
+        validate_email(f"ev{char}e@example.com")
+
+
+@pytest.mark.parametrize("char", INVISIBLE.values(), ids=INVISIBLE.keys())
+def test_names_refuse_control_and_format_characters(char: str) -> None:
+    with pytest.raises(BadUserInput, match="firstname must not contain control or format"):
+        validate_name(f"Ann{char}e", "firstname")
+
+
+@pytest.mark.parametrize("name", ["Zoë", "Анна", "李", "O'Brien", "Ann-Marie", "Ann \U0001f600"])
+def test_names_accept_printable_text(name: str) -> None:
+    assert validate_name(name, "firstname") == name
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("jane@example.com", "jane@example.com"),
+        ("a\x00b", "a\\x00b"),
+        ("evil\u202egnp.exe", "evil\\u202egnp.exe"),
+        ("bell\x07\x1b[2J", "bell\\x07\\x1b[2J"),
+        ("c1\x9b", "c1\\x9b"),
+        ("zoë", "zoë"),
+    ],
+)
+def test_escape_for_the_terminal(raw: str, shown: str) -> None:
+    assert escape(raw) == shown
+
+
 @pytest.mark.parametrize(
     ("password", "strong"),
     [
@@ -168,6 +220,26 @@ def test_api_key_from_header(header: str | None, key: str | None) -> None:
             "GRAPHQL_PARSE_FAILED",
             "GRAPHQL_PARSE_FAILED",
             "Syntax Error",
+        ),
+        # graphql-js's quoting, which Kili answers and the official SDK's retries match.
+        (
+            GraphQLError("Variable '$skip' of required type 'Int!' was not provided."),
+            "BAD_USER_INPUT",
+            "BAD_USER_INPUT",
+            'Variable "$skip" of required type "Int!" was not provided.',
+        ),
+        (
+            GraphQLError("Cannot query field 'x' on type 'Query'. Did you mean 'a' or 'b'?"),
+            "GRAPHQL_VALIDATION_FAILED",
+            "GRAPHQL_VALIDATION_FAILED",
+            'Cannot query field "x" on type "Query". Did you mean "a" or "b"?',
+        ),
+        # Our own messages keep their apostrophes.
+        (
+            GraphQLError("x", original_error=Forbidden("another user's password")),
+            "P",
+            "FORBIDDEN",
+            "another user's password",
         ),
     ],
 )

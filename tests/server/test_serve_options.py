@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import threading
 from pathlib import Path
-from types import SimpleNamespace
 
 import httpx
 import pytest
@@ -77,7 +76,7 @@ def test_latency_delays_answers_without_blocking_the_server(
     tmp_path: Path, http: httpx.Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     held = HeldSleep()
-    monkeypatch.setattr(app, "asyncio", SimpleNamespace(sleep=held.sleep))
+    monkeypatch.setattr(app, "latency_sleep", held.sleep)
     with make_test_server(tmp_path / "kili.db", latency_ms=1500) as server:
         answers: list[object] = []
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kili_typed_server import LocalServer
+from kili_typed_server import LocalServer, limits
 from kili_typed_server.rate_limit import RateLimiter
 from kili_typed_server.testing import TEST_API_KEY, add_user_with_key, make_test_server
 
@@ -115,17 +115,60 @@ def test_token_bucket_refills_at_the_sustained_rate() -> None:
     assert [limiter.retry_after("k") for _ in range(7)] == [None] * 6 + [10]
 
 
-def test_full_buckets_are_forgotten() -> None:
+def test_refilled_buckets_are_forgotten() -> None:
     clock = FakeClock()
     limiter = RateLimiter(60, clock=clock)
     for n in range(10_000):
         limiter.retry_after(f"key {n}")
     assert len(limiter) == 10_000
-    clock.now += 2  # every bucket has refilled its one token
+    clock.now += 60  # unused for a minute: every bucket has refilled
     limiter.retry_after("one more")
     assert len(limiter) == 1
 
 
-def test_a_non_positive_limit_is_refused() -> None:
-    with pytest.raises(ValueError, match="positive"):
-        RateLimiter(0)
+def test_made_up_keys_cannot_grow_the_limiter_past_its_cap() -> None:
+    # A fresh key per request: the least recently used bucket goes, in O(1) each time.
+    clock = FakeClock()
+    limiter = RateLimiter(60, clock=clock, max_buckets=100)
+    for n in range(1_000):
+        assert limiter.retry_after(f"made-up {n}") is None
+    assert len(limiter) == 100
+
+
+def test_a_recently_used_bucket_is_kept_while_older_ones_go() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(1, clock=clock, max_buckets=2)
+    assert limiter.retry_after("busy") is None
+    limiter.retry_after("a")
+    assert limiter.retry_after("busy") == 60  # used again: moves to the back
+    limiter.retry_after("b")  # over the cap: "a", the least recently used, goes
+    assert limiter.retry_after("busy") == 60
+
+
+def test_made_up_keys_are_throttled_by_address(
+    throttled_server: LocalServer, http: httpx.Client
+) -> None:
+    # A fresh made-up key per request used to escape the per-key limit.
+    url = throttled_server.endpoint
+    statuses = [
+        http.post(url, json=COUNT, headers=auth(f"made-up-key-{n}")).status_code for n in range(5)
+    ]
+    assert statuses == [401, 401, 401, 429, 429]
+    assert http.post(url, json=COUNT, headers=auth(TEST_API_KEY)).status_code == 200
+    assert http.get(throttled_server.version_url).status_code == 200
+
+
+def test_requests_without_a_valid_key_are_throttled_without_a_configured_limit(
+    tmp_path: Path, http: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The per-address limit of unauthenticated requests is always on; the app reads it when
+    # it is built, so a server started now uses the small value patched in.
+    monkeypatch.setattr(limits, "UNAUTHENTICATED_REQUESTS_PER_MINUTE", 3)
+    with make_test_server(tmp_path / "kili.db") as server:
+        statuses = [
+            http.post(server.endpoint, json=COUNT, headers=auth(f"made-up-{n}")).status_code
+            for n in range(5)
+        ]
+        assert statuses == [401, 401, 401, 429, 429]
+        answer = http.post(server.endpoint, json=COUNT, headers=auth(TEST_API_KEY))
+        assert answer.status_code == 200

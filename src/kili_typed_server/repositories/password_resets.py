@@ -39,3 +39,21 @@ def use_all(db: sqlite3.Connection, user_id: str, now: str) -> None:
         "UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL",
         (now, user_id),
     )
+
+
+def purge(db: sqlite3.Connection, now: str) -> int:
+    """Deletes the resets that can no longer be used: used or expired. Returns how many."""
+    cursor = db.execute(
+        "DELETE FROM password_resets WHERE used_at IS NOT NULL OR expires_at <= ?", (now,)
+    )
+    return cursor.rowcount
+
+
+def pending_count(db: sqlite3.Connection, user_id: str, now: str) -> int:
+    """How many of a user's resets are unused and unexpired."""
+    row = db.execute(
+        "SELECT COUNT(*) FROM password_resets "
+        "WHERE user_id = ? AND used_at IS NULL AND expires_at > ?",
+        (user_id, now),
+    ).fetchone()
+    return int(row[0])

@@ -145,11 +145,13 @@ def id_by_email(db: sqlite3.Connection, email: str) -> str | None:
     return None if row is None else str(row[0])
 
 
-def in_organization(db: sqlite3.Connection, organization_id: str) -> list[UserRecord]:
-    """Every user of an organization, oldest first."""
+def in_organization(
+    db: sqlite3.Connection, organization_id: str, limit: int = -1
+) -> list[UserRecord]:
+    """The users of an organization, oldest first: every one, or the first ``limit``."""
     rows = db.execute(
-        f"SELECT {COLUMNS} FROM users u WHERE u.organization_id = ? {ORDER}",
-        (organization_id,),
+        f"SELECT {COLUMNS} FROM users u WHERE u.organization_id = ? {ORDER} LIMIT ?",
+        (organization_id, limit),
     ).fetchall()
     return [from_row(row) for row in rows]
 
