@@ -177,6 +177,13 @@ def make_fault(
     ]
     if body is not None and status is None and "graphql_error" not in chosen:
         chosen.append("body")
+    if retry_after is not None:
+        if status is None or graphql_error is not None:
+            raise ValueError("retry_after goes with status= (e.g. status=429 or status=503)")
+        if isinstance(retry_after, bool) or not isinstance(retry_after, (int, float)):
+            raise TypeError(f"retry_after must be a number of seconds, got {retry_after!r}")
+        if retry_after < 0:
+            raise ValueError(f"retry_after must be 0 or more seconds, got {retry_after}")
     if len(chosen) > 1:
         raise ValueError(
             f"a fault does one thing; got {' and '.join(chosen)}: add one fault for each "
@@ -190,13 +197,6 @@ def make_fault(
         isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599
     ):
         raise ValueError(f"status must be an HTTP status from 100 to 599, got {status!r}")
-    if retry_after is not None:
-        if status is None or graphql_error is not None:
-            raise ValueError("retry_after goes with status= (e.g. status=429 or status=503)")
-        if isinstance(retry_after, bool) or not isinstance(retry_after, (int, float)):
-            raise TypeError(f"retry_after must be a number of seconds, got {retry_after!r}")
-        if retry_after < 0:
-            raise ValueError(f"retry_after must be 0 or more seconds, got {retry_after}")
     if delay is not None and (
         isinstance(delay, bool) or not isinstance(delay, (int, float)) or delay < 0
     ):

@@ -141,11 +141,7 @@ class InstrumentedApp:
         method: str = scope["method"]
         if path != GRAPHQL_PATH or method != "POST":
             ticket = self.log.start(method, path, None, None, None, None)
-            status = _StatusOf(send)
-            try:
-                await self.inner(scope, receive, status)
-            finally:
-                self.log.finish(ticket, status.status)
+            await self.inner(scope, receive, _StatusOf(send, self.log, ticket))
             return
         body, more_body = await _buffer(receive)
         found = identify(body, _header(scope, b"content-encoding")) if not more_body else None
@@ -155,49 +151,45 @@ class InstrumentedApp:
             method, path, found.operation, found.operation_name, found.variables, fault
         )
         replay = _Replay(body, more_body, receive)
-        answered: int | None = None
-        try:
-            answered = await self._serve(fault, scope, replay, send)
-        finally:
-            self.log.finish(ticket, answered)
+        # The status is logged as it is sent, before the client can see it.
+        await self._serve(fault, scope, replay, _StatusOf(send, self.log, ticket))
 
     async def _serve(
-        self, fault: Fault | None, scope: Scope, receive: Receive, send: Send
-    ) -> int | None:
-        """Answers one GraphQL request, faulted or not; returns the status sent, if any."""
+        self, fault: Fault | None, scope: Scope, receive: Receive, send: _StatusOf
+    ) -> None:
+        """Answers one GraphQL request, faulted or not."""
         if fault is None:
-            status = _StatusOf(send)
-            await self.inner(scope, receive, status)
-            return status.status
+            await self.inner(scope, receive, send)
+            return
         generation = self.faults.generation
         if not fault.after_processing:
             if fault.delay:
                 await anyio.sleep(fault.delay)
             if _changes_answer(fault):
-                return await self._apply(fault, None, receive, send, generation)
-            status = _StatusOf(send)
-            await self.inner(scope, receive, status)
-            return status.status
+                await self._apply(fault, None, receive, send, generation)
+            else:
+                await self.inner(scope, receive, send)
+            return
         captured = _Capture()
         await self.inner(scope, receive, captured)
         if fault.delay:
             await anyio.sleep(fault.delay)
         if _changes_answer(fault):
-            return await self._apply(fault, captured.answer, receive, send, generation)
-        await _send_answer(send, captured.answer)
-        return captured.answer.status
+            await self._apply(fault, captured.answer, receive, send, generation)
+        else:
+            await _send_answer(send, captured.answer)
 
     async def _apply(
-        self, fault: Fault, real: _Answer | None, receive: Receive, send: Send, generation: int
-    ) -> int | None:
+        self, fault: Fault, real: _Answer | None, receive: Receive, send: _StatusOf, generation: int
+    ) -> None:
         """Sends the fault's answer in place of the server's (`real`, when it ran)."""
         if fault.hang:
             await self._hang(receive, generation)
-            await _cut(send, "Server disconnected without sending a response.")
-            return None
+            await _cut(send.raw, "Server disconnected without sending a response.")
+            return
         if fault.drop:
-            await _cut(send, "Server disconnected without sending a response.")
-            return None
+            await _cut(send.raw, "Server disconnected without sending a response.")
+            return
         if fault.truncate:
             assert real is not None
             half = real.body[: len(real.body) // 2]
@@ -206,11 +198,11 @@ class InstrumentedApp:
             await send({"type": "http.response.start", "status": real.status, "headers": headers})
             await send({"type": "http.response.body", "body": half, "more_body": True})
             await _cut(
-                send,
+                send.raw,
                 "peer closed connection without sending complete message body: "
                 f"received {len(half)} bytes, expected {len(real.body)}",
             )
-            return real.status
+            return
         if fault.graphql_error is not None:
             error: dict[str, Any] = {
                 "message": fault.message or f"injected fault: {fault.graphql_error}",
@@ -225,9 +217,8 @@ class InstrumentedApp:
                 if fault.operation is not None:
                     error["path"] = [fault.operation]
             answer = {"data": data, "errors": [error]}
-            status = fault.status or 200
-            await _send_answer(send, _json_answer(status, answer))
-            return status
+            await _send_answer(send, _json_answer(fault.status or 200, answer))
+            return
         status = fault.status or 200
         if fault.body is not None:
             text = fault.body
@@ -239,7 +230,6 @@ class InstrumentedApp:
         if fault.retry_after is not None:
             headers.append((b"retry-after", f"{fault.retry_after:g}".encode()))
         await _send_answer(send, _Answer(status, headers, text.encode()))
-        return status
 
     async def _hang(self, receive: Receive, generation: int) -> None:
         """Waits until the client goes away or the faults are cleared."""
@@ -322,16 +312,17 @@ class _Replay:
 
 
 class _StatusOf:
-    """Passes messages on, noting the status sent."""
+    """Passes messages on to `raw`, logging the status as it is sent."""
 
-    def __init__(self, send: Send) -> None:
-        self._send = send
-        self.status: int | None = None
+    def __init__(self, raw: Send, log: RequestLog, ticket: tuple[int, int]) -> None:
+        self.raw = raw
+        self._log = log
+        self._ticket = ticket
 
     async def __call__(self, message: Message) -> None:
         if message["type"] == "http.response.start":
-            self.status = int(message["status"])
-        await self._send(message)
+            self._log.finish(self._ticket, int(message["status"]))
+        await self.raw(message)
 
 
 class _Capture:
