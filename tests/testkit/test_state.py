@@ -21,7 +21,7 @@ HERE = Path(__file__).parent
 def test_a_reset_removes_users_keys_and_requests(kili_server: KiliServer) -> None:
     store = kili_server.store
     store.create_user("ada@example.com", "Lovelace-1815")
-    key, _ = store.create_api_key("ada@example.com")
+    store.create_api_key("ada@example.com")
     with kili_server.kili() as kili:
         kili.count_users()
     kili_server.faults.add(status=503)
