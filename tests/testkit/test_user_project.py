@@ -1,14 +1,19 @@
 """The plugin as a user gets it: pytest on a project with no fixture of its own.
 
-The project below is written to a temporary directory and run by pytest in a
-subprocess, with only the installed kili-typed (whose ``pytest11`` entry point brings the
-fixtures) and pytest: no conftest, no ``pytest_plugins``. Each of its tests is then
-checked here by name, from its JUnit report.
+The project is written to a temporary directory and run by pytest in a subprocess, with
+only the installed kili-typed (whose ``pytest11`` entry point brings the fixtures) and
+pytest: no conftest, no ``pytest_plugins``. It holds the example suite of the testing
+guide (``examples/testing``: creating and listing users, a fresh state per test, a retry
+after a 503, a lost answer to ``create_user``, throttling, seeds, ``kili_env``,
+in-process and async tests) and the few more cases below. Each of its tests is then
+checked here, from its JUnit report.
 """
 
 from __future__ import annotations
 
+import ast
 import os
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
@@ -16,102 +21,64 @@ from pathlib import Path
 
 import pytest
 
-USER_TESTS = """
-import time
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "testing"
+EXAMPLE_FILES = ("pipeline.py", "test_with_kili_typed.py", "users.json")
 
+MORE_TESTS = """
 import pytest
 
-from kili_typed import AsyncKili, Kili, OutcomeUnknownError, RateLimitError
-
-
-def test_creates_and_lists_users(kili: Kili) -> None:
-    kili.create_user(email="ada@example.com", password="Lovelace-1815",
-                     organization_role="USER", firstname="Ada")
-    users = kili.users(fields=["email", "firstname"], disable_tqdm=True)
-    assert {"email": "ada@example.com", "firstname": "Ada"} in users
-
-
-def test_sees_none_of_the_previous_tests_users(kili: Kili) -> None:
-    users = kili.users(fields=["email"], disable_tqdm=True)
-    assert users == [{"email": "admin@example.com"}]
-
-
-def test_count_users_succeeds_on_the_second_attempt_after_a_503(kili, kili_server) -> None:
-    kili_server.faults.add("countUsers", status=503)
-    assert kili.count_users() == 1
-    attempts = kili_server.requests.of("countUsers")
-    assert [request.status for request in attempts] == [503, 200]
-    assert attempts[0].fault is not None and attempts[1].fault is None
-
-
-def test_a_502_after_create_user_ran_is_an_unknown_outcome(kili, kili_server) -> None:
-    kili_server.faults.add("createUser", status=502, after_processing=True)
-    with pytest.raises(OutcomeUnknownError):
-        kili.create_user(email="grace@example.com", password="Hopper-1906",
-                         organization_role="USER")
-    assert kili.count_users(email="grace@example.com") == 1
-    (sent,) = kili_server.requests.of("createUser")  # never resent
-    assert sent.variables["data"]["password"] == "<redacted>"
-
-
-@pytest.mark.kili_server(rate_limit=2)
-def test_throttled_past_the_rate_limit(kili_server) -> None:
-    with kili_server.kili(max_retries=0) as kili:
-        kili.count_users()
-        kili.count_users()
-        with pytest.raises(RateLimitError) as caught:
-            kili.count_users()
-    assert caught.value.retry_after is not None
+from kili_typed import AsyncKili, Kili, RateLimitError
 
 
 @pytest.mark.kili_server(seed_users=30, seed_file="users.json")
-def test_starts_with_the_seeds_of_its_marker(kili: Kili) -> None:
+def test_both_seeds_of_a_marker(kili: Kili) -> None:
     assert kili.count_users() == 1 + 30 + 2
-    assert kili.count_users(email="linus@example.com") == 1
 
 
-def test_kili_env_configures_a_client_built_without_arguments(kili_env) -> None:
-    with Kili() as kili:
+class TestAClass:
+    @pytest.mark.kili_server(latency_ms=1)
+    def test_a_marker_on_a_method(self, kili: Kili, kili_server) -> None:
+        assert kili_server.harness.settings.latency_ms == 1
         assert kili.count_users() == 1
 
 
-@pytest.mark.kili_server(in_process=True)
-def test_in_process_clients_see_the_same_faults(kili, kili_server) -> None:
-    kili_server.faults.add("countUsers", status=503, retry_after=0)
-    assert kili.count_users() == 1
-    assert [request.status for request in kili_server.requests] == [503, 200]
-
-
-@pytest.mark.anyio
-async def test_async_kili_under_anyio(async_kili: AsyncKili, kili_server) -> None:
-    kili_server.faults.add("countUsers", status=503, retry_after=0)
-    assert await async_kili.count_users() == 1
-    assert len(kili_server.requests) == 2
-
-
 @pytest.mark.anyio
 @pytest.mark.kili_server(in_process=True)
-async def test_async_kili_in_process(async_kili: AsyncKili) -> None:
-    await async_kili.create_user(email="alan@example.com", password="Turing-1912",
-                                 organization_role="USER")
+async def test_async_in_process(async_kili: AsyncKili, kili_server) -> None:
+    kili_server.faults.add("createUser", status=502, after_processing=True)
+    with pytest.raises(Exception):
+        await async_kili.create_user(email="alan@example.com", password="Turing-1912",
+                                     organization_role="USER")
     assert await async_kili.count_users() == 2
+
+
+@pytest.mark.kili_server(rate_limit=1)
+def test_a_rate_limit_starts_afresh_in_each_test_1(kili_server) -> None:
+    with kili_server.kili(max_retries=0) as kili:
+        kili.count_users()
+        with pytest.raises(RateLimitError):
+            kili.count_users()
+
+
+@pytest.mark.kili_server(rate_limit=1)
+def test_a_rate_limit_starts_afresh_in_each_test_2(kili_server) -> None:
+    with kili_server.kili(max_retries=0) as kili:
+        kili.count_users()
 """
 
-SEED_FILE = '{"users": [{"email": "linus@example.com"}, {"email": "ken@example.com"}]}'
 
-#: Each test of the project, and the outcome it must have.
-EXPECTED = [
-    "test_creates_and_lists_users",
-    "test_sees_none_of_the_previous_tests_users",
-    "test_count_users_succeeds_on_the_second_attempt_after_a_503",
-    "test_a_502_after_create_user_ran_is_an_unknown_outcome",
-    "test_throttled_past_the_rate_limit",
-    "test_starts_with_the_seeds_of_its_marker",
-    "test_kili_env_configures_a_client_built_without_arguments",
-    "test_in_process_clients_see_the_same_faults",
-    "test_async_kili_under_anyio[asyncio]",
-    "test_async_kili_in_process[asyncio]",
-]
+def defined_tests(paths: list[Path]) -> set[str]:
+    """The names of the test functions and methods the files define."""
+    names: set[str] = set()
+    for path in paths:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        functions = [
+            node
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        ]
+        names.update(f.name for f in functions if f.name.startswith("test_"))
+    return names
 
 
 @pytest.fixture(scope="module")
@@ -119,8 +86,9 @@ def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """Runs the project once; returns each test's outcome (``passed`` or the failure)."""
     project = tmp_path_factory.mktemp("user-project")
     (project / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
-    (project / "test_my_pipeline.py").write_text(USER_TESTS, encoding="utf-8")
-    (project / "users.json").write_text(SEED_FILE, encoding="utf-8")
+    for name in EXAMPLE_FILES:
+        shutil.copy(EXAMPLES / name, project / name)
+    (project / "test_more.py").write_text(MORE_TESTS, encoding="utf-8")
     env = {
         name: value
         for name, value in os.environ.items()
@@ -145,12 +113,30 @@ def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         found[case.attrib["name"]] = (
             "passed" if problem is None else f"{problem.tag}: {problem.text or problem.attrib}"
         )
-    assert set(found) == set(EXPECTED), done.stdout[-4000:]
+    expected = defined_tests([project / "test_with_kili_typed.py", project / "test_more.py"])
+    assert {name.split("[")[0] for name in found} == expected, done.stdout[-4000:]
     return found
 
 
-@pytest.mark.parametrize("name", EXPECTED)
-def test_user_project(outcomes: dict[str, str], name: str) -> None:
+def test_every_test_of_the_user_project_passes(outcomes: dict[str, str]) -> None:
+    failed = {name: outcome for name, outcome in outcomes.items() if outcome != "passed"}
+    assert failed == {}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "test_creates_and_lists_users",
+        "test_sees_none_of_the_previous_tests_users",
+        "test_a_query_is_retried_after_a_503",
+        "test_a_lost_answer_to_create_user",
+        "test_throttled_beyond_the_rate_limit",
+        "test_code_that_builds_its_own_client",
+        "test_in_process_no_socket",
+        "test_async_code[asyncio]",
+    ],
+)
+def test_the_cases_issue_13_names(outcomes: dict[str, str], name: str) -> None:
     assert outcomes[name] == "passed"
 
 
