@@ -249,7 +249,8 @@ class KiliServer:
         """
         from kili_typed import Kili
 
-        options.setdefault("http_client", self.http_client())
+        if "http_client" not in options:
+            options["http_client"] = self.http_client()
         return Kili(api_key=self.api_key, api_endpoint=self.endpoint, **options)
 
     def async_kili(self, **options: Any) -> AsyncKili:
@@ -260,5 +261,6 @@ class KiliServer:
         """
         from kili_typed import AsyncKili
 
-        options.setdefault("http_client", self.async_http_client())
+        if "http_client" not in options:
+            options["http_client"] = self.async_http_client()
         return AsyncKili(api_key=self.api_key, api_endpoint=self.endpoint, **options)
