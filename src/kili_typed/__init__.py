@@ -12,7 +12,8 @@ Examples:
 from typing import TYPE_CHECKING
 
 from ._client import Kili
-from ._fields import FieldSelection, select_fields
+from ._fields import FieldSelection, Selection, select_fields
+from ._rows import wrap_rows
 from ._types import (
     ApiKeyDict,
     FieldList,
@@ -21,6 +22,15 @@ from ._types import (
     OrganizationDict,
     OrganizationRole,
     UserDict,
+)
+from ._user_fields import (
+    DefaultUserField,
+    UserApiKeysRow,
+    UserField,
+    UserOrganizationRow,
+    UserOrganizationsRow,
+    UserRow,
+    user_fields,
 )
 from ._version import __version__
 from .errors import (
@@ -48,6 +58,7 @@ __all__ = [
     "AuthenticationError",
     "ClientClosedError",
     "ConfigurationError",
+    "DefaultUserField",
     "FieldList",
     "FieldSelection",
     "GraphQLError",
@@ -67,10 +78,18 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "ResponseTooLargeError",
+    "Selection",
     "ServerError",
+    "UserApiKeysRow",
     "UserDict",
+    "UserField",
+    "UserOrganizationRow",
+    "UserOrganizationsRow",
+    "UserRow",
     "__version__",
     "select_fields",
+    "user_fields",
+    "wrap_rows",
 ]
 
 if TYPE_CHECKING:

@@ -39,6 +39,7 @@ from ._constants import (
     DEFAULT_READ_TIMEOUT,
     DEFAULT_USER_FIELDS,
 )
+from ._fields import Selection
 from ._listing import Listing
 from ._pagination import Page
 from ._progress import progress_bar
@@ -54,10 +55,12 @@ from ._settings import (
     resolve_endpoint,
 )
 from ._types import FieldList, MutationResult, OrganizationRole, UserDict
+from ._user_fields import DefaultUserField, UserField, UserRow
 
 logger = logging.getLogger("kili_typed")
 
 T = TypeVar("T")
+_F = TypeVar("_F", bound=UserField)
 
 
 class _AsyncTransport:
@@ -177,6 +180,13 @@ class AsyncKili:
         ```
     """
 
+    #: The GraphQL endpoint the requests go to.
+    api_endpoint: str
+    #: How many pages of a `users` listing are requested at once.
+    max_concurrent_pages: int
+    #: The generated typed async client: pydantic models instead of dicts.
+    client: GeneratedAsyncClient
+
     def __init__(
         self,
         api_key: str | None = None,
@@ -208,7 +218,6 @@ class AsyncKili:
         # Seams for tests: the jitter's source and the sleep between attempts.
         self._rng: random.Random = random.Random()
         self._sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
-        #: The generated typed async client: pydantic models instead of dicts.
         self.client = GeneratedAsyncClient(
             url=self.api_endpoint,
             http_client=cast(HttpClient, _AsyncAuthenticated(self._transport(self._timeout))),
@@ -328,6 +337,100 @@ class AsyncKili:
     # ----------------------------------------------------------------- queries
 
     @overload
+    def users(  # type: ignore[overload-overlap]  # pyright: ignore[reportOverlappingOverload]
+        self,
+        api_key: str | None = None,
+        email: str | None = None,
+        organization_id: str | None = None,
+        *,
+        fields: Selection[_F],
+        first: int | None = None,
+        skip: int = 0,
+        disable_tqdm: bool = False,
+        as_generator: Literal[False] = False,
+    ) -> Coroutine[Any, Any, list[UserRow[_F]]]: ...
+
+    @overload
+    def users(  # type: ignore[overload-overlap]  # pyright: ignore[reportOverlappingOverload]
+        self,
+        api_key: str | None = None,
+        email: str | None = None,
+        organization_id: str | None = None,
+        *,
+        fields: Selection[_F],
+        first: int | None = None,
+        skip: int = 0,
+        disable_tqdm: bool = False,
+        as_generator: Literal[True],
+    ) -> AsyncGenerator[UserRow[_F], None]: ...
+
+    @overload
+    def users(  # type: ignore[overload-overlap]  # pyright: ignore[reportOverlappingOverload]
+        self,
+        api_key: str | None,
+        email: str | None,
+        organization_id: str | None,
+        fields: Selection[_F],
+        first: int | None = None,
+        skip: int = 0,
+        disable_tqdm: bool = False,
+        as_generator: Literal[False] = False,
+    ) -> Coroutine[Any, Any, list[UserRow[_F]]]: ...
+
+    @overload
+    def users(  # type: ignore[overload-overlap]  # pyright: ignore[reportOverlappingOverload]
+        self,
+        api_key: str | None,
+        email: str | None,
+        organization_id: str | None,
+        fields: Selection[_F],
+        first: int | None,
+        skip: int,
+        disable_tqdm: bool,
+        as_generator: Literal[True],
+    ) -> AsyncGenerator[UserRow[_F], None]: ...
+
+    @overload
+    def users(  # type: ignore[overload-overlap]  # pyright: ignore[reportOverlappingOverload]
+        self,
+        api_key: str | None,
+        email: str | None,
+        organization_id: str | None,
+        fields: Selection[_F],
+        first: int | None = None,
+        skip: int = 0,
+        disable_tqdm: bool = False,
+        *,
+        as_generator: Literal[True],
+    ) -> AsyncGenerator[UserRow[_F], None]: ...
+
+    @overload
+    def users(
+        self,
+        api_key: str | None = None,
+        email: str | None = None,
+        organization_id: str | None = None,
+        *,
+        first: int | None = None,
+        skip: int = 0,
+        disable_tqdm: bool = False,
+        as_generator: Literal[False] = False,
+    ) -> Coroutine[Any, Any, list[UserRow[DefaultUserField]]]: ...
+
+    @overload
+    def users(
+        self,
+        api_key: str | None = None,
+        email: str | None = None,
+        organization_id: str | None = None,
+        *,
+        first: int | None = None,
+        skip: int = 0,
+        disable_tqdm: bool = False,
+        as_generator: Literal[True],
+    ) -> AsyncGenerator[UserRow[DefaultUserField], None]: ...
+
+    @overload
     def users(
         self,
         api_key: str | None = None,
@@ -378,7 +481,12 @@ class AsyncKili:
         skip: int = 0,
         disable_tqdm: bool = False,
         as_generator: bool = False,
-    ) -> Coroutine[Any, Any, list[UserDict]] | AsyncGenerator[UserDict, None]: ...
+    ) -> (
+        Coroutine[Any, Any, list[UserDict]]
+        | AsyncGenerator[UserDict, None]
+        | Coroutine[Any, Any, list[UserRow[Any]]]
+        | AsyncGenerator[UserRow[Any], None]
+    ): ...
 
     def users(
         self,
@@ -390,7 +498,7 @@ class AsyncKili:
         skip: int = 0,
         disable_tqdm: bool = False,
         as_generator: bool = False,
-    ) -> Coroutine[Any, Any, list[UserDict]] | AsyncGenerator[UserDict, None]:
+    ) -> Coroutine[Any, Any, list[Any]] | AsyncGenerator[Any, None]:
         """Get an async iterator or a list of users given a set of criteria.
 
         Args:

@@ -37,6 +37,7 @@ from ._constants import (
     DEFAULT_READ_TIMEOUT,
     DEFAULT_USER_FIELDS,
 )
+from ._fields import Selection
 from ._listing import Listing
 from ._pagination import Page
 from ._progress import progress_bar
@@ -52,10 +53,12 @@ from ._settings import (
     resolve_endpoint,
 )
 from ._types import FieldList, MutationResult, OrganizationRole, UserDict
+from ._user_fields import DefaultUserField, UserField, UserRow
 
 logger = logging.getLogger("kili_typed")
 
 T = TypeVar("T")
+_F = TypeVar("_F", bound=UserField)
 
 
 class _Transport:
@@ -172,6 +175,13 @@ class Kili:
         ```
     """
 
+    #: The GraphQL endpoint the requests go to.
+    api_endpoint: str
+    #: How many pages of a `users` listing are requested at once.
+    max_concurrent_pages: int
+    #: The generated typed client: pydantic models instead of dicts.
+    client: GeneratedClient
+
     def __init__(
         self,
         api_key: str | None = None,
@@ -203,7 +213,6 @@ class Kili:
         # Seams for tests: the jitter's source and the sleep between attempts.
         self._rng: random.Random = random.Random()
         self._sleep: Callable[[float], None] = time.sleep
-        #: The generated typed client: pydantic models instead of dicts.
         self.client = GeneratedClient(
             url=self.api_endpoint,
             http_client=cast(HttpClient, _Authenticated(self._transport(self._timeout))),
@@ -321,6 +330,100 @@ class Kili:
     # ----------------------------------------------------------------- queries
 
     @overload
+    def users(  # type: ignore[overload-overlap]  # pyright: ignore[reportOverlappingOverload]
+        self,
+        api_key: str | None = None,
+        email: str | None = None,
+        organization_id: str | None = None,
+        *,
+        fields: Selection[_F],
+        first: int | None = None,
+        skip: int = 0,
+        disable_tqdm: bool = False,
+        as_generator: Literal[False] = False,
+    ) -> list[UserRow[_F]]: ...
+
+    @overload
+    def users(  # type: ignore[overload-overlap]  # pyright: ignore[reportOverlappingOverload]
+        self,
+        api_key: str | None = None,
+        email: str | None = None,
+        organization_id: str | None = None,
+        *,
+        fields: Selection[_F],
+        first: int | None = None,
+        skip: int = 0,
+        disable_tqdm: bool = False,
+        as_generator: Literal[True],
+    ) -> Generator[UserRow[_F], None, None]: ...
+
+    @overload
+    def users(  # type: ignore[overload-overlap]  # pyright: ignore[reportOverlappingOverload]
+        self,
+        api_key: str | None,
+        email: str | None,
+        organization_id: str | None,
+        fields: Selection[_F],
+        first: int | None = None,
+        skip: int = 0,
+        disable_tqdm: bool = False,
+        as_generator: Literal[False] = False,
+    ) -> list[UserRow[_F]]: ...
+
+    @overload
+    def users(  # type: ignore[overload-overlap]  # pyright: ignore[reportOverlappingOverload]
+        self,
+        api_key: str | None,
+        email: str | None,
+        organization_id: str | None,
+        fields: Selection[_F],
+        first: int | None,
+        skip: int,
+        disable_tqdm: bool,
+        as_generator: Literal[True],
+    ) -> Generator[UserRow[_F], None, None]: ...
+
+    @overload
+    def users(  # type: ignore[overload-overlap]  # pyright: ignore[reportOverlappingOverload]
+        self,
+        api_key: str | None,
+        email: str | None,
+        organization_id: str | None,
+        fields: Selection[_F],
+        first: int | None = None,
+        skip: int = 0,
+        disable_tqdm: bool = False,
+        *,
+        as_generator: Literal[True],
+    ) -> Generator[UserRow[_F], None, None]: ...
+
+    @overload
+    def users(
+        self,
+        api_key: str | None = None,
+        email: str | None = None,
+        organization_id: str | None = None,
+        *,
+        first: int | None = None,
+        skip: int = 0,
+        disable_tqdm: bool = False,
+        as_generator: Literal[False] = False,
+    ) -> list[UserRow[DefaultUserField]]: ...
+
+    @overload
+    def users(
+        self,
+        api_key: str | None = None,
+        email: str | None = None,
+        organization_id: str | None = None,
+        *,
+        first: int | None = None,
+        skip: int = 0,
+        disable_tqdm: bool = False,
+        as_generator: Literal[True],
+    ) -> Generator[UserRow[DefaultUserField], None, None]: ...
+
+    @overload
     def users(
         self,
         api_key: str | None = None,
@@ -371,7 +474,12 @@ class Kili:
         skip: int = 0,
         disable_tqdm: bool = False,
         as_generator: bool = False,
-    ) -> list[UserDict] | Generator[UserDict, None, None]: ...
+    ) -> (
+        list[UserDict]
+        | Generator[UserDict, None, None]
+        | list[UserRow[Any]]
+        | Generator[UserRow[Any], None, None]
+    ): ...
 
     def users(
         self,
@@ -383,7 +491,7 @@ class Kili:
         skip: int = 0,
         disable_tqdm: bool = False,
         as_generator: bool = False,
-    ) -> list[UserDict] | Generator[UserDict, None, None]:
+    ) -> list[Any] | Generator[Any, None, None]:
         """Get a generator or a list of users given a set of criteria.
 
         Args:

@@ -11,10 +11,10 @@ those keys.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from . import _arguments as a
-from ._fields import FieldSelection, select_fields
+from ._fields import Selection, select_fields
 from ._redaction import Secrets
 
 #: GraphQL variables of one input object, e.g. a `UserWhere`.
@@ -50,7 +50,7 @@ class UsersRequest:
     """A checked `users` call: filter, field selection and window."""
 
     where: Variables
-    selection: FieldSelection
+    selection: Selection[str]
     first: int | None
     skip: int
     disable_tqdm: bool
@@ -71,7 +71,12 @@ def users_request(
     """Check every argument of `users` and build its request."""
     method = "users"
     where = user_where(method, api_key=api_key, email=email, organization_id=organization_id)
-    selection = select_fields(a.check_fields(method, "fields", fields))
+    # A Selection was validated when built (user_fields, select_fields).
+    selection = (
+        cast("Selection[str]", fields)
+        if isinstance(fields, Selection)
+        else select_fields(a.check_fields(method, "fields", fields))
+    )
     return UsersRequest(
         where=where,
         selection=selection,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 REDACTED = "[REDACTED]"
 
@@ -26,9 +26,11 @@ def redact_json(value: Any, secrets: Iterable[str]) -> Any:
     if isinstance(value, str):
         return redact(value, secrets)
     if isinstance(value, dict):
-        return {redact(str(k), secrets): redact_json(v, secrets) for k, v in value.items()}
+        members = cast("dict[object, object]", value)
+        return {redact(str(k), secrets): redact_json(v, secrets) for k, v in members.items()}
     if isinstance(value, list):
-        return [redact_json(item, secrets) for item in value]
+        items = cast("list[object]", value)
+        return [redact_json(item, secrets) for item in items]
     return value
 
 

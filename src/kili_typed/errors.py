@@ -129,7 +129,7 @@ class GraphQLErrorDetail:
     message: str
     code: str | None = None
     path: Sequence[str | int] | None = None
-    extensions: Mapping[str, Any] = field(default_factory=dict)
+    extensions: Mapping[str, Any] = field(default_factory=dict[str, Any])
 
 
 class GraphQLError(KiliError):
@@ -145,9 +145,9 @@ class GraphQLError(KiliError):
     ) -> None:
         super().__init__(message, operation=operation)
         #: Every error the server listed, in order.
-        self.errors = list(errors)
+        self.errors: list[GraphQLErrorDetail] = list(errors)
         #: Any partial data the server returned beside the errors.
-        self.data = data
+        self.data: Any = data
 
     @property
     def code(self) -> str | None:

@@ -17,14 +17,14 @@ import json
 import logging
 import zlib
 from importlib import metadata
-from typing import Any
+from typing import Any, cast
 
 from graphql import (
     DocumentNode,
     GraphQLError,
     GraphQLSchema,
     GraphQLSyntaxError,
-    execute_sync,
+    execute_sync,  # pyright: ignore[reportUnknownVariableType]  (graphql-core's own)
     parse,
     specified_rules,
     validate,
@@ -244,9 +244,10 @@ class GraphQLService:
         return {"errors": [format_error(error, phase_code) for error in errors], "data": None}
 
 
-def _payload_problem(payload: object) -> str | None:
-    if not isinstance(payload, dict):
+def _payload_problem(body: object) -> str | None:
+    if not isinstance(body, dict):
         return "the request body must be a JSON object with a 'query' string"
+    payload = cast("dict[str, Any]", body)
     if not isinstance(payload.get("query"), str) or not payload["query"].strip():
         return "the request body must have a non-empty 'query' string"
     if payload.get("variables") is not None and not isinstance(payload["variables"], dict):

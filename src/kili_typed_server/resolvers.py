@@ -41,8 +41,8 @@ class RequestContext:
 
     accounts: Accounts
     caller: Caller
-    organizations: dict[str, dict[str, Any]] = field(default_factory=dict)
-    active_users_counts: dict[str, int] = field(default_factory=dict)
+    organizations: dict[str, dict[str, Any]] = field(default_factory=dict[str, dict[str, Any]])
+    active_users_counts: dict[str, int] = field(default_factory=dict[str, int])
 
     @property
     def user(self) -> UserRecord:
@@ -148,7 +148,7 @@ def user_filter(where: dict[str, Any] | None) -> UserFilter:
     """Converts a ``UserWhere`` argument into a :class:`UserFilter`."""
     if not where:
         return UserFilter()
-    organization = where.get("organization") or {}
+    organization: dict[str, Any] = where.get("organization") or {}
     id_in = where.get("idIn")
     return UserFilter(
         id=where.get("id"),

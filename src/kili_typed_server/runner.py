@@ -122,7 +122,7 @@ def options_summary(
     Returns:
         One line per option in use.
     """
-    lines = []
+    lines: list[str] = []
     if seed_users:
         lines.append(f"  seed users:   {seed_users} ({seeded} created now)")
     if rate_limit is not None:

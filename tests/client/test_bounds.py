@@ -122,8 +122,8 @@ def endless(conn: socket.socket) -> None:
 
 
 def gzip_bomb(conn: socket.socket) -> None:
-    """A small gzip body that inflates to 64 MiB."""
-    body = gzip.compress(b'{"data": {"countUsers": 1, "pad": "' + b"0" * (64 << 20) + b'"}}')
+    """A small gzip body that inflates to 8 MiB."""
+    body = gzip.compress(b'{"data": {"countUsers": 1, "pad": "' + b"0" * (8 << 20) + b'"}}')
     conn.sendall(_head(len(body), "Content-Encoding: gzip") + body)
 
 
