@@ -23,7 +23,7 @@ from __future__ import annotations
 import hmac
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -135,7 +135,7 @@ def control_app(harness: Harness, token: str) -> ASGIApp:
             raise ValueError("the body must be a JSON object") from None
         if not isinstance(payload, dict):
             raise ValueError("the body must be a JSON object")
-        return payload
+        return cast("dict[str, Any]", payload)
 
     async def reset(request: Request) -> Response:
         await run_in_threadpool(harness.reset)

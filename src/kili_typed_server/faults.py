@@ -262,7 +262,7 @@ class FaultSet:
     ``nth - 1`` and hits the next ``times``, then is spent.
     """
 
-    _armed: list[_Armed] = field(default_factory=list)
+    _armed: list[_Armed] = field(default_factory=list[_Armed])
     _lock: threading.Lock = field(default_factory=threading.Lock)
     #: Goes up each time the faults are cleared: a hanging request ends when it changes.
     generation: int = 0

@@ -20,7 +20,7 @@ import functools
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import anyio
 from graphql import FieldNode, GraphQLError, OperationDefinitionNode, parse
@@ -58,7 +58,7 @@ def _root_fields(query: str) -> tuple[tuple[str | None, str], ...]:
         document = parse(query)
     except GraphQLError:
         return ()
-    found = []
+    found: list[tuple[str | None, str]] = []
     for definition in document.definitions:
         if isinstance(definition, OperationDefinitionNode):
             for selection in definition.selection_set.selections:
@@ -81,15 +81,19 @@ def identify(body: bytes, content_encoding: str | None) -> Identified:
         server answers it with its own error).
     """
     try:
-        payload = json.loads(decode_body(body, content_encoding))
+        parsed: object = json.loads(decode_body(body, content_encoding))
     except Exception:
         return Identified()
-    if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
+    if not isinstance(parsed, dict):
         return Identified()
-    variables = payload.get("variables")
-    variables = variables if isinstance(variables, dict) else None
+    payload = cast("dict[str, object]", parsed)
+    query = payload.get("query")
+    if not isinstance(query, str):
+        return Identified()
+    found = payload.get("variables")
+    variables = cast("dict[str, Any]", found) if isinstance(found, dict) else None
     wanted = payload.get("operationName")
-    operations = _root_fields(payload["query"]) if len(payload["query"]) < 100_000 else ()
+    operations = _root_fields(query) if len(query) < 100_000 else ()
     for name, root in operations:
         if wanted is None or name == wanted:
             return Identified(root, name, variables)
@@ -101,7 +105,7 @@ class _Answer:
     """A response captured from the wrapped app."""
 
     status: int = 500
-    headers: list[tuple[bytes, bytes]] = field(default_factory=list)
+    headers: list[tuple[bytes, bytes]] = field(default_factory=list[tuple[bytes, bytes]])
     body: bytes = b""
 
 

@@ -11,7 +11,7 @@ import re
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, overload
+from typing import Any, cast, overload
 
 from kili_typed_server.faults import Fault
 
@@ -22,7 +22,7 @@ REDACTED = "<redacted>"
 SECRET_NAME = re.compile(r"password|secret|token|apikey|api_key|^key$", re.IGNORECASE)
 
 
-def redact(value: Any) -> Any:
+def redact(value: object) -> Any:
     """A copy of a JSON value with the values of secret-named members replaced.
 
     Args:
@@ -32,15 +32,16 @@ def redact(value: Any) -> Any:
         The same structure, each secret replaced by :data:`REDACTED`.
     """
     if isinstance(value, dict):
+        members = cast("dict[str, object]", value)
         # Only strings are secrets: ``withApiKeys: true`` (a field switch) stays readable.
         return {
             key: REDACTED
             if isinstance(item, str) and SECRET_NAME.search(str(key))
             else redact(item)
-            for key, item in value.items()
+            for key, item in members.items()
         }
     if isinstance(value, list):
-        return [redact(item) for item in value]
+        return [redact(item) for item in cast("list[object]", value)]
     return value
 
 
@@ -116,7 +117,7 @@ class RequestList(Sequence[RecordedRequest]):
         if isinstance(other, RequestList):
             return self._items == other._items
         if isinstance(other, (list, tuple)):
-            return list(self._items) == list(other)
+            return list(self._items) == list(cast("Sequence[object]", other))
         return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]

@@ -178,7 +178,7 @@ def serve_forever(
             organization_name=organization_name,
         )
         seeded = store.seed_users(seed_users) if seed_users else 0
-        extra_lines = []
+        extra_lines: list[str] = []
         if seed_file is not None:
             from kili_typed_server.seeding import read_seed_file, seed
 

@@ -21,7 +21,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from kili_typed_server.administration import Administration
 
@@ -101,13 +101,15 @@ def parse_seed(document: object, *, source: str = "seed") -> list[SeedUser]:
         ValueError: On anything else, naming the entry and what is accepted.
     """
     if isinstance(document, Mapping):
-        unknown = sorted(set(document) - {"users"})
+        members = cast("Mapping[str, object]", document)
+        unknown = sorted(set(members) - {"users"})
         if unknown:
             raise ValueError(f"{source}: unknown member {unknown[0]!r}; a seed file has 'users'")
-        document = document.get("users", [])
+        document = members.get("users", [])
     if not isinstance(document, list):
         raise ValueError(f"{source}: expected a list of users or an object with a 'users' list")
-    return [_seed_user(entry, f"{source}: user {n}") for n, entry in enumerate(document, 1)]
+    entries = cast("list[object]", document)
+    return [_seed_user(entry, f"{source}: user {n}") for n, entry in enumerate(entries, 1)]
 
 
 def _seed_user(entry: object, where: str) -> SeedUser:
@@ -116,7 +118,7 @@ def _seed_user(entry: object, where: str) -> SeedUser:
     if not isinstance(entry, Mapping):
         raise ValueError(f"{where}: expected an object with an 'email', got {entry!r}")
     options: dict[str, Any] = {}
-    for key, value in entry.items():
+    for key, value in cast("Mapping[str, object]", entry).items():
         if key not in _KEYS:
             raise ValueError(
                 f"{where}: unknown member {key!r}; accepted: {', '.join(sorted(_KEYS))}"
