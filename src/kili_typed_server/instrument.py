@@ -53,7 +53,7 @@ class Identified:
 
 @functools.lru_cache(maxsize=256)
 def _root_fields(query: str) -> tuple[tuple[str | None, str], ...]:
-    """Each operation of a document with its first root field: ``(name, field)`` pairs."""
+    """Each operation of a document with its root field: ``(name, field)`` pairs."""
     try:
         document = parse(query)
     except GraphQLError:
@@ -61,11 +61,17 @@ def _root_fields(query: str) -> tuple[tuple[str | None, str], ...]:
     found: list[tuple[str | None, str]] = []
     for definition in document.definitions:
         if isinstance(definition, OperationDefinitionNode):
-            for selection in definition.selection_set.selections:
-                if isinstance(selection, FieldNode):
-                    name = None if definition.name is None else definition.name.value
-                    found.append((name, selection.name.value))
-                    break
+            names = [
+                selection.name.value
+                for selection in definition.selection_set.selections
+                if isinstance(selection, FieldNode)
+            ]
+            # `__typename` beside a real field says nothing of the operation; alone (or
+            # `__schema`: introspection), it is all there is.
+            real = [name for name in names if not name.startswith("__")] or names
+            if real:
+                operation = None if definition.name is None else definition.name.value
+                found.append((operation, real[0]))
     return tuple(found)
 
 

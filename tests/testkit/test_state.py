@@ -118,3 +118,13 @@ def test_the_plugin_imports_nothing_heavy() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_yaml_without_pyyaml_says_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "users.yml"
+    path.write_text("users: []\n")
+    monkeypatch.setitem(sys.modules, "yaml", None)  # as if PyYAML were not installed
+    with pytest.raises(ValueError, match=r"needs PyYAML \(pip install pyyaml\); or write"):
+        read_seed_file(path)
