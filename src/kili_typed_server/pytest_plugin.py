@@ -83,7 +83,7 @@ def _setting(config: pytest.Config, name: str) -> Any:
     return config.getini(name) if value is None else value
 
 
-def _whole(config: pytest.Config, name: str, default: int | None) -> int | None:
+def _whole(config: pytest.Config, name: str, default: int | None, minimum: int = 0) -> int | None:
     value = _setting(config, name)
     if value in (None, ""):
         return default
@@ -91,8 +91,8 @@ def _whole(config: pytest.Config, name: str, default: int | None) -> int | None:
         number = int(value)
     except (TypeError, ValueError):
         raise pytest.UsageError(f"{name} must be a whole number, got {value!r}") from None
-    if number < 0:
-        raise pytest.UsageError(f"{name} must be 0 or more, got {number}")
+    if number < minimum:
+        raise pytest.UsageError(f"{name} must be {minimum} or more, got {number}")
     return number
 
 
@@ -119,7 +119,7 @@ def kili_server_session(
         seed_users=_whole(pytestconfig, "kili_seed_users", 0) or 0,
         seed_file=None if seed_file is None else Path(pytestconfig.rootpath, seed_file),
         latency_ms=_whole(pytestconfig, "kili_latency_ms", 0) or 0,
-        rate_limit=_whole(pytestconfig, "kili_rate_limit", None),
+        rate_limit=_whole(pytestconfig, "kili_rate_limit", None, minimum=1),
         in_process=bool(_setting(pytestconfig, "kili_in_process")),
     )
     server.start()

@@ -151,3 +151,58 @@ def test_the_plugin_is_loaded_from_its_entry_point(tmp_path: Path) -> None:
     )
     for fixture in ("kili_server", "kili ", "async_kili", "kili_env"):
         assert fixture in done.stdout, done.stdout[-3000:]
+
+
+SESSION_TESTS = """
+import pytest
+
+
+def test_the_session_options_apply(kili, kili_server) -> None:
+    assert kili.count_users() == 1 + 5
+    assert kili_server.in_process
+    assert kili_server.harness.settings.latency_ms == 3
+
+
+@pytest.mark.kili_server(in_process=False, latency_ms=0)
+def test_a_marker_overrides_them(kili, kili_server) -> None:
+    assert not kili_server.in_process
+    assert kili_server.harness.settings.latency_ms == 0
+"""
+
+
+def test_session_options_and_ini_settings(tmp_path: Path) -> None:
+    (tmp_path / "pytest.ini").write_text("[pytest]\nkili_latency_ms = 3\n", encoding="utf-8")
+    (tmp_path / "test_session.py").write_text(SESSION_TESTS, encoding="utf-8")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "--kili-seed-users",
+            "5",
+            "--kili-in-process",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-4000:]
+    assert "2 passed" in done.stdout
+
+
+def test_a_bad_session_option_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    (tmp_path / "test_it.py").write_text("def test_it(kili_server):\n    pass\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--kili-rate-limit", "0"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert "kili_rate_limit must be 1 or more, got 0" in done.stdout + done.stderr
