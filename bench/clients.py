@@ -140,7 +140,7 @@ def async_kili(endpoint: str, key: str) -> dict[str, float]:
 
 
 def official(endpoint: str, key: str) -> dict[str, float]:
-    from kili.client import Kili  # type: ignore[import-not-found]
+    from kili.client import Kili
 
     client = Kili(api_key=key, api_endpoint=endpoint)
     client.count_users()

@@ -13,28 +13,28 @@ commands, ``store`` opens a database file with all of them, ``runner`` runs the 
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from kili_typed_server.passwords import (
-    INSECURE_TEST_HASHER,
-    PRODUCTION_HASHER,
-    PasswordHasher,
-    ScryptHasher,
-)
-from kili_typed_server.records import (
-    ApiKeyFilter,
-    ApiKeyRecord,
-    Bootstrap,
-    Caller,
-    OrganizationRecord,
-    UserChanges,
-    UserFilter,
-    UserRecord,
-)
-from kili_typed_server.store import Store
-
 if TYPE_CHECKING:
+    from kili_typed_server.passwords import (
+        INSECURE_TEST_HASHER,
+        PRODUCTION_HASHER,
+        PasswordHasher,
+        ScryptHasher,
+    )
+    from kili_typed_server.records import (
+        ApiKeyFilter,
+        ApiKeyRecord,
+        Bootstrap,
+        Caller,
+        OrganizationRecord,
+        UserChanges,
+        UserFilter,
+        UserRecord,
+    )
     from kili_typed_server.runner import LocalServer, serve_forever
+    from kili_typed_server.store import Store
 
 __all__ = [
     "INSECURE_TEST_HASHER",
@@ -54,11 +54,33 @@ __all__ = [
     "serve_forever",
 ]
 
+#: Where each public name lives. Every name loads on first use: the pytest plugin
+#: (``pytest_plugin``) is imported by every pytest run where kili-typed is installed, and
+#: must cost that run nothing until a test uses a fixture.
+_HOMES = {
+    "INSECURE_TEST_HASHER": "passwords",
+    "PRODUCTION_HASHER": "passwords",
+    "PasswordHasher": "passwords",
+    "ScryptHasher": "passwords",
+    "ApiKeyFilter": "records",
+    "ApiKeyRecord": "records",
+    "Bootstrap": "records",
+    "Caller": "records",
+    "OrganizationRecord": "records",
+    "UserChanges": "records",
+    "UserFilter": "records",
+    "UserRecord": "records",
+    "Store": "store",
+    # uvicorn and starlette load only when the server itself is wanted.
+    "LocalServer": "runner",
+    "serve_forever": "runner",
+}
+
 
 def __getattr__(name: str) -> Any:
-    # uvicorn and starlette load only when the server itself is wanted.
-    if name in ("LocalServer", "serve_forever"):
-        from kili_typed_server import runner
-
-        return getattr(runner, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"kili_typed_server.{home}"), name)
+    globals()[name] = value
+    return value

@@ -113,6 +113,18 @@ def register(commands: Any) -> None:
         help="wait N ms before each GraphQL answer, as a distant server would (default 0)",
     )
     serve.add_argument(
+        "--seed-file",
+        metavar="FILE",
+        help="make sure the users of this JSON (or YAML, with PyYAML) file exist; "
+        "see docs/testing.md",
+    )
+    serve.add_argument(
+        "--control-token-file",
+        metavar="FILE",
+        help="enable the control API for tests (reset, seed, faults, request log) under "
+        "/kili-typed/control, for requests bearing the token in FILE (default: off)",
+    )
+    serve.add_argument(
         "--insecure-test-hashing",
         action="store_true",
         help="FOR TESTS ONLY: hash passwords at a trivial scrypt cost so that test suites "
@@ -203,6 +215,23 @@ def _serve(args: argparse.Namespace) -> int:
         return EXIT_MISSING_EXTRA
     import logging
 
+    control_token = None
+    if args.control_token_file is not None:
+        from kili_typed_server.control import read_control_token
+
+        try:
+            control_token = read_control_token(args.control_token_file)
+        except ValueError as error:
+            print(f"kili-typed: {error}", file=sys.stderr)
+            return 2
+    if args.seed_file is not None:
+        from kili_typed_server.seeding import read_seed_file
+
+        try:
+            read_seed_file(args.seed_file)  # a clear error now rather than a trace later
+        except (OSError, ValueError) as error:
+            print(f"kili-typed: {error}", file=sys.stderr)
+            return 2
     logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(name)s: %(message)s")
     options = (
         {} if args.organization_name is None else {"organization_name": args.organization_name}
@@ -222,6 +251,8 @@ def _serve(args: argparse.Namespace) -> int:
             latency_ms=args.latency_ms,
             hasher=INSECURE_TEST_HASHER if args.insecure_test_hashing else PRODUCTION_HASHER,
             digest_secret=secret,
+            seed_file=args.seed_file,
+            control_token=control_token,
             **options,
         )
     except OSError as error:

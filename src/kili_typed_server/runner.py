@@ -14,8 +14,10 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import uvicorn
 
@@ -147,6 +149,8 @@ def serve_forever(
     latency_ms: int = 0,
     hasher: PasswordHasher = PRODUCTION_HASHER,
     digest_secret: str | None = None,
+    seed_file: str | Path | None = None,
+    control_token: str | None = None,
 ) -> None:
     """Runs the server in the foreground until interrupted (``kili-typed serve``).
 
@@ -165,6 +169,9 @@ def serve_forever(
         hasher: How passwords are hashed; anything but the default is for tests only.
         digest_secret: The key-digest secret when kept outside the database; ``None`` keeps
             it inside (see :class:`~kili_typed_server.database.Database`).
+        seed_file: A JSON or YAML file of users to make sure exist (see ``seeding.py``).
+        control_token: Enables the control API (reset, seed, faults, request log; see
+            ``control.py``) for requests bearing this token; off when ``None``.
 
     Raises:
         kili_typed_server.database.DatabaseError: When the database cannot be used.
@@ -180,7 +187,17 @@ def serve_forever(
             organization_name=organization_name,
         )
         seeded = store.seed_users(seed_users) if seed_users else 0
-        app = create_app(store.accounts, rate_limit=rate_limit, latency_ms=latency_ms)
+        extra_lines: list[str] = []
+        if seed_file is not None:
+            from kili_typed_server.seeding import read_seed_file, seed
+
+            created = seed(store, read_seed_file(seed_file))
+            extra_lines.append(f"  seed file:    {seed_file} ({created} users created now)")
+        app: Any = create_app(store.accounts, rate_limit=rate_limit, latency_ms=latency_ms)
+        if control_token is not None:
+            from kili_typed_server.control import with_control
+
+            app = with_control(app, store, control_token, rate_limit, latency_ms)
         sock = bind_socket(host, port)
         endpoint = base_url(host, sock.getsockname()[1]) + GRAPHQL_PATH
         print(banner(bootstrap, endpoint, path), flush=True)
@@ -189,6 +206,13 @@ def serve_forever(
         if hasher != PRODUCTION_HASHER:
             print(f"  passwords:    {INSECURE_HASHING_WARNING}", flush=True)
         for line in options_summary(seed_users, seeded, rate_limit, latency_ms):
+            print(line, flush=True)
+        if control_token is not None:
+            from kili_typed_server.instrument import CONTROL_PREFIX
+
+            control_url = base_url(host, sock.getsockname()[1]) + CONTROL_PREFIX
+            extra_lines.append(f"  control API:  {control_url} (bearer token from the file)")
+        for line in extra_lines:
             print(line, flush=True)
         config = uvicorn.Config(
             app, log_level=log_level, access_log=False, lifespan="off", **uvicorn_options()
@@ -224,6 +248,9 @@ class LocalServer:
             users costs microseconds; never on a database that holds real passwords.
         digest_secret: The key-digest secret when kept outside the database; ``None`` (the
             default) keeps it inside.
+        wrap_app: Called with the app and the store once both exist; the server serves
+            what it returns (the test kit wraps the app to record requests and inject
+            faults).
 
     Examples:
         >>> with LocalServer(tmp_path / "kili.db", api_key="k" * 20) as server:  # doctest: +SKIP
@@ -247,9 +274,11 @@ class LocalServer:
         latency_ms: int = 0,
         hasher: PasswordHasher = PRODUCTION_HASHER,
         digest_secret: str | None = None,
+        wrap_app: Callable[[Any, Store], Any] | None = None,
     ) -> None:
         self.db_path = Path(db_path)
         self._digest_secret = digest_secret
+        self._wrap_app = wrap_app
         self.hasher = hasher
         self.rate_limit = rate_limit
         self.seed_users = seed_users
@@ -350,6 +379,8 @@ class LocalServer:
             )
             self.seeded = store.seed_users(self.seed_users) if self.seed_users else 0
             app = create_app(store.accounts, rate_limit=self.rate_limit, latency_ms=self.latency_ms)
+            if self._wrap_app is not None:
+                app = self._wrap_app(app, store)
             sock = bind_socket(self.host, self._requested_port)
         except BaseException:
             store.close()

@@ -20,6 +20,8 @@ HERE = Path(__file__).resolve().parent
 REQUIREMENTS = HERE / "requirements"
 VENVS = Path(os.environ.get("KILI_TYPED_COMPAT_VENVS", HERE / ".venvs"))
 DRIVER = HERE / "driver.py"
+#: The checkout, installed into user environments (``ensure_user_environment``).
+PROJECT = HERE.parent.parent
 _STAMP = ".complete"
 _INSTALL_TIMEOUT_SECONDS = 900
 
@@ -99,10 +101,45 @@ def ensure_environment(sdk: Sdk) -> Path:
     Raises:
         RuntimeError: When no suitable Python exists or the install fails.
     """
+    return _ensure(sdk, "", ["--requirement", str(sdk.requirements)])
+
+
+def ensure_user_environment(sdk: Sdk, pytest_version: str) -> Path:
+    """Builds a user's virtualenv: the SDK, ``kili-typed[server]`` and pytest, no more.
+
+    The SDK's pinned set constrains the resolution, so the SDK runs with the versions
+    it is tested with; kili-typed is installed from this checkout (editable, so the
+    environment follows the source), which registers its pytest plugin.
+
+    Args:
+        sdk: The release.
+        pytest_version: The pytest to install (the one running the suite).
+
+    Returns:
+        The path of the environment's ``python``.
+    """
+    return _ensure(
+        sdk,
+        f"with-kili-typed-pytest-{pytest_version}",
+        [
+            "--requirement",
+            str(sdk.requirements),
+            "--constraint",
+            str(sdk.requirements),
+            "--editable",
+            f"{PROJECT}[server]",
+            f"pytest=={pytest_version}",
+        ],
+    )
+
+
+def _ensure(sdk: Sdk, variant: str, install: list[str]) -> Path:
     base_python = _python_for(sdk)
     pins = sdk.requirements.read_bytes()
-    key = hashlib.sha256(pins + _version_of(base_python).encode()).hexdigest()[:12]
-    root = VENVS / f"{sdk}-{key}"
+    key = hashlib.sha256(pins + _version_of(base_python).encode() + variant.encode()).hexdigest()[
+        :12
+    ]
+    root = VENVS / "-".join(filter(None, [str(sdk), variant, key]))
     python = root / "bin" / "python"
     if (root / _STAMP).is_file() and python.is_file():
         return python
@@ -119,8 +156,7 @@ def ensure_environment(sdk: Sdk) -> Path:
             "--disable-pip-version-check",
             # Wheels wherever they exist (cuid 0.4 is published only as an sdist).
             "--prefer-binary",
-            "--requirement",
-            str(sdk.requirements),
+            *install,
         ],
         # Importing the client proves the pinned set is complete and consistent.
         [str(python), "-c", "import kili.client"],

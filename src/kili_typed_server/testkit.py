@@ -1,0 +1,266 @@
+"""The server the pytest plugin hands to tests: :class:`KiliServer`, the ``kili_server`` fixture.
+
+One server runs for the whole session, on a loopback port, with the known test
+credentials and the cheap test password hasher. Before each test,
+:meth:`KiliServer.reset` puts its database back to a snapshot (the bootstrap organization,
+admin and key, plus any session seeds), removes the faults and forgets the requests, in
+milliseconds. Clients built by :meth:`KiliServer.kili` and :meth:`KiliServer.async_kili`
+reach it over HTTP, or in-process (no socket) when the test asks for it.
+"""
+
+from __future__ import annotations
+
+import ssl
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from kili_typed_server.harness import AppSettings, Harness
+from kili_typed_server.inprocess import AppLoop, InProcessAsyncTransport, InProcessTransport
+from kili_typed_server.passwords import INSECURE_TEST_HASHER
+from kili_typed_server.recording import RequestList
+from kili_typed_server.runner import LocalServer
+from kili_typed_server.seeding import SeedUser
+from kili_typed_server.store import Store
+from kili_typed_server.testing import TEST_ADMIN_EMAIL, TEST_ADMIN_PASSWORD, TEST_API_KEY
+
+if TYPE_CHECKING:
+    from kili_typed import AsyncKili, Kili
+    from kili_typed_server.faults import FaultSet
+
+
+class KiliServer:
+    """A local Kili server for a test session, reset before each test.
+
+    Args:
+        db_path: The SQLite file (under pytest's temporary directory).
+        seed_users: Seeded users every test starts with.
+        seed_file: A JSON or YAML seed file whose users every test starts with.
+        latency_ms: Latency every test gets unless it asks for another.
+        rate_limit: Rate limit every test gets unless it asks for another.
+        in_process: Whether clients call the app directly unless a test asks otherwise.
+    """
+
+    def __init__(
+        self,
+        db_path: str | Path,
+        *,
+        seed_users: int = 0,
+        seed_file: str | Path | None = None,
+        latency_ms: int = 0,
+        rate_limit: int | None = None,
+        in_process: bool = False,
+    ) -> None:
+        self._defaults = AppSettings(rate_limit=rate_limit, latency_ms=latency_ms)
+        self._seed_file = seed_file
+        self._harness: Harness | None = None
+        self._server = LocalServer(
+            db_path,
+            api_key=TEST_API_KEY,
+            admin_email=TEST_ADMIN_EMAIL,
+            admin_password=TEST_ADMIN_PASSWORD,
+            hasher=INSECURE_TEST_HASHER,
+            seed_users=seed_users,
+            rate_limit=rate_limit,
+            latency_ms=latency_ms,
+            wrap_app=self._wrap,
+        )
+        self._default_in_process = in_process
+        #: Whether the clients made for the current test call the app in-process.
+        self.in_process = in_process
+        self._app_loop = AppLoop()
+        self._clients: list[httpx.Client] = []
+        self._ssl: ssl.SSLContext | None = None
+
+    def _wrap(self, app: Any, store: Store) -> Any:
+        self._harness = Harness(store, app, self._defaults)
+        return self._harness.app
+
+    def __repr__(self) -> str:
+        mode = "in-process" if self.in_process else "HTTP"
+        return f"KiliServer({self.endpoint!r}, {mode})"
+
+    # -- life ---------------------------------------------------------------------------
+
+    def start(self) -> KiliServer:
+        """Starts the server and takes the snapshot each reset goes back to."""
+        self._server.start()
+        if self._seed_file is not None:
+            self.harness.seed(self._seed_file)
+        self.harness.set_baseline()
+        return self
+
+    def stop(self) -> None:
+        """Ends hanging requests, stops the server and the in-process loop."""
+        self._close_clients()
+        if self._harness is not None:
+            self._harness.close()
+        self._server.stop()
+        self._app_loop.close()
+
+    def reset(
+        self,
+        *,
+        seed_users: int = 0,
+        seed_file: str | Path | None = None,
+        latency_ms: int | None = None,
+        rate_limit: int | None = None,
+        in_process: bool | None = None,
+    ) -> None:
+        """Back to the session's starting state, for the next test.
+
+        Args:
+            seed_users: Seeded users this test starts with, beyond the session's.
+            seed_file: A seed file whose users this test starts with.
+            latency_ms: This test's latency; the session's when ``None``.
+            rate_limit: This test's rate limit; the session's when ``None``.
+            in_process: Whether this test's clients call the app directly; the
+                session's choice when ``None``.
+        """
+        self._close_clients()
+        settings = AppSettings(
+            rate_limit=self._defaults.rate_limit if rate_limit is None else rate_limit,
+            latency_ms=self._defaults.latency_ms if latency_ms is None else latency_ms,
+        )
+        self.harness.reset(seed_users=seed_users, seed_file=seed_file, settings=settings)
+        self.in_process = self._default_in_process if in_process is None else in_process
+
+    def _close_clients(self) -> None:
+        clients, self._clients = self._clients, []
+        for client in clients:
+            client.close()
+
+    # -- what tests read ----------------------------------------------------------------
+
+    @property
+    def harness(self) -> Harness:
+        """The controls: reset, seeding, faults, request log."""
+        if self._harness is None:
+            raise RuntimeError("the server has not started yet")
+        return self._harness
+
+    @property
+    def endpoint(self) -> str:
+        """The GraphQL endpoint, ``http://127.0.0.1:PORT/api/label/v2/graphql``."""
+        return self._server.endpoint
+
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:PORT``."""
+        return self._server.base_url
+
+    @property
+    def api_key(self) -> str:
+        """The admin's API key."""
+        return self._server.api_key
+
+    @property
+    def admin_email(self) -> str:
+        """The admin's email."""
+        return TEST_ADMIN_EMAIL
+
+    @property
+    def admin_password(self) -> str:
+        """The admin's password."""
+        return TEST_ADMIN_PASSWORD
+
+    @property
+    def store(self) -> Store:
+        """The in-process administration API on the server's database."""
+        return self._server.store
+
+    @property
+    def faults(self) -> FaultSet:
+        """The faults to inject: ``faults.add(operation, status=..., ...)``, ``faults.clear()``."""
+        return self.harness.faults
+
+    @property
+    def requests(self) -> RequestList:
+        """The requests received in this test, in order (secrets redacted)."""
+        return self.harness.requests
+
+    def seed_users(self, count: int) -> int:
+        """Makes sure `count` seeded users ``seed-<n>@seed.kili-local.test`` exist.
+
+        Returns:
+            How many were created.
+        """
+        return self.harness.seed_users(count)
+
+    def seed_file(self, path: str | Path) -> int:
+        """Adds the users of a JSON (or YAML, with PyYAML) seed file.
+
+        Returns:
+            How many were created (users whose email exists are left as they are).
+        """
+        return self.harness.seed(path)
+
+    def seed(self, users: list[SeedUser]) -> int:
+        """Adds users already read with ``seeding.parse_seed``."""
+        return self.harness.seed(users)
+
+    def env(self) -> dict[str, str]:
+        """The environment a client needs to reach this server on its own."""
+        return {
+            "KILI_API_KEY": self.api_key,
+            "KILI_API_ENDPOINT": self.endpoint,
+            "KILI_SDK_SKIP_CHECKS": "1",
+        }
+
+    # -- clients ------------------------------------------------------------------------
+
+    def http_client(self) -> httpx.Client:
+        """An httpx client reaching the server: in-process or over loopback, as the test
+        asked. Closed when the test ends."""
+        if self.in_process:
+            client = httpx.Client(transport=InProcessTransport(self.harness.app, self._app_loop))
+        else:
+            # trust_env=False: a proxy set in the environment must not see loopback traffic.
+            client = httpx.Client(trust_env=False, verify=self._ssl_context())
+        self._clients.append(client)
+        return client
+
+    def async_http_client(self) -> httpx.AsyncClient:
+        """An async httpx client reaching the server, which needs no closing.
+
+        Over loopback it keeps no connection open between requests, and in-process it has
+        none, so a test may drop it whatever event loop it ran on.
+        """
+        if self.in_process:
+            return httpx.AsyncClient(transport=InProcessAsyncTransport(self.harness.app))
+        transport = httpx.AsyncHTTPTransport(
+            verify=self._ssl_context(), limits=httpx.Limits(max_keepalive_connections=0)
+        )
+        return httpx.AsyncClient(transport=transport, trust_env=False)
+
+    def _ssl_context(self) -> ssl.SSLContext:
+        # Loopback traffic is plain http; but httpx builds a TLS context for every new
+        # client (tens of milliseconds loading CA certificates), so one is shared.
+        if self._ssl is None:
+            self._ssl = httpx.create_ssl_context()
+        return self._ssl
+
+    def kili(self, **options: Any) -> Kili:
+        """A `Kili` bound to the server as the admin.
+
+        Args:
+            **options: More keyword arguments of `Kili` (``max_retries``, ``timeout``...).
+        """
+        from kili_typed import Kili
+
+        if "http_client" not in options:
+            options["http_client"] = self.http_client()
+        return Kili(api_key=self.api_key, api_endpoint=self.endpoint, **options)
+
+    def async_kili(self, **options: Any) -> AsyncKili:
+        """An `AsyncKili` bound to the server as the admin; it needs no closing.
+
+        Args:
+            **options: More keyword arguments of `AsyncKili`.
+        """
+        from kili_typed import AsyncKili
+
+        if "http_client" not in options:
+            options["http_client"] = self.async_http_client()
+        return AsyncKili(api_key=self.api_key, api_endpoint=self.endpoint, **options)
