@@ -151,9 +151,24 @@ class KiliServer:
         return self._server.base_url
 
     @property
+    def host(self) -> str:
+        """The loopback address the server listens on."""
+        return self._server.host
+
+    @property
+    def port(self) -> int:
+        """The port the server listens on."""
+        return self._server.port
+
+    @property
     def api_key(self) -> str:
         """The admin's API key."""
         return self._server.api_key
+
+    @property
+    def organization_id(self) -> str:
+        """The id of the bootstrap organization, which the admin and seeded users belong to."""
+        return self._server.bootstrap.organization.id
 
     @property
     def admin_email(self) -> str:

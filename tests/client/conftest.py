@@ -9,6 +9,7 @@ import pytest
 from kili_typed import Kili
 from kili_typed_server import LocalServer
 from kili_typed_server.testing import make_test_server
+from kili_typed_server.testkit import KiliServer
 
 from .facades import KINDS, RequestLog, attach_log, make_facade
 
@@ -40,8 +41,8 @@ def lister(listing_server: LocalServer, facade: str) -> Iterator[Kili]:
 
 
 @pytest.fixture
-def kili(local_server: LocalServer, facade: str) -> Iterator[Kili]:
-    options = {"api_key": local_server.api_key, "api_endpoint": local_server.endpoint}
+def kili(kili_server: KiliServer, facade: str) -> Iterator[Kili]:
+    options = {"api_key": kili_server.api_key, "api_endpoint": kili_server.endpoint}
     with make_facade(facade, **options) as client:
         yield client
 

@@ -29,6 +29,7 @@ from typing import Literal
 
 from kili_typed_server import LocalServer
 from kili_typed_server.app import GRAPHQL_PATH
+from kili_typed_server.testkit import KiliServer
 
 #: The test property under which a test records (mutation, times the real server ran it);
 #: tests/conftest.py sums them up at the end of the run, from every xdist worker too.
@@ -167,7 +168,7 @@ class FaultProxy:
         server: The running local server to forward to.
     """
 
-    def __init__(self, server: LocalServer) -> None:
+    def __init__(self, server: LocalServer | KiliServer) -> None:
         self.upstream = (server.host, server.port)
         self.port = 0
         #: Operations received from the client, in order.

@@ -28,7 +28,7 @@ from kili_typed import (
     KiliTimeoutError,
     ResponseTooLargeError,
 )
-from kili_typed_server import LocalServer
+from kili_typed_server.testkit import KiliServer
 
 from .facades import Blocking, make_facade
 
@@ -204,17 +204,17 @@ def _no_sleep(kili: object) -> Callable[[float], object]:
     return sleep if isinstance(kili, Kili) else asleep
 
 
-def test_a_404_suggests_the_graphql_path(local_server: LocalServer, facade: str) -> None:
-    wrong = local_server.endpoint.replace(GRAPHQL, "/graphql")
+def test_a_404_suggests_the_graphql_path(kili_server: KiliServer, facade: str) -> None:
+    wrong = kili_server.endpoint.replace(GRAPHQL, "/graphql")
     with (
-        make_facade(facade, api_key=local_server.api_key, api_endpoint=wrong) as kili,
+        make_facade(facade, api_key=kili_server.api_key, api_endpoint=wrong) as kili,
         pytest.raises(HTTPStatusError, match=r"HTTP 404.*ends with /api/label/v2/graphql"),
     ):
         kili.count_users()
 
 
-def test_a_closed_client_says_so(local_server: LocalServer, facade: str) -> None:
-    kili = make_facade(facade, api_key=local_server.api_key, api_endpoint=local_server.endpoint)
+def test_a_closed_client_says_so(kili_server: KiliServer, facade: str) -> None:
+    kili = make_facade(facade, api_key=kili_server.api_key, api_endpoint=kili_server.endpoint)
     assert kili.count_users() >= 1
     if isinstance(kili, Blocking):
         kili._run(kili.inner.aclose())  # close the AsyncKili, keep the test's event loop

@@ -9,7 +9,7 @@ from pathlib import Path
 from types import ModuleType
 
 from kili_typed import AsyncKili, Kili
-from kili_typed_server import LocalServer
+from kili_typed_server.testkit import KiliServer
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -23,26 +23,24 @@ def load(name: str) -> ModuleType:
     return module
 
 
-def test_typed_usage_runs(local_server: LocalServer) -> None:
+def test_typed_usage_runs(kili_server: KiliServer) -> None:
     example = load("typed_usage")
-    with Kili(api_key=local_server.api_key, api_endpoint=local_server.endpoint) as kili:
-        example.main(
-            kili, "typed@example.com", local_server.admin_email, local_server.admin_password
-        )
+    with Kili(api_key=kili_server.api_key, api_endpoint=kili_server.endpoint) as kili:
+        example.main(kili, "typed@example.com", kili_server.admin_email, kili_server.admin_password)
         assert kili.count_users(email="typed@example.com") == 1
-    assert local_server.store.check_password(local_server.admin_email, "N3w-passw0rd")
+    assert kili_server.store.check_password(kili_server.admin_email, "N3w-passw0rd")
 
 
-def test_typed_async_usage_runs(local_server: LocalServer) -> None:
+def test_typed_async_usage_runs(kili_server: KiliServer) -> None:
     example = load("typed_async_usage")
 
     async def run() -> None:
-        endpoint = local_server.endpoint
-        async with AsyncKili(api_key=local_server.api_key, api_endpoint=endpoint) as kili:
+        endpoint = kili_server.endpoint
+        async with AsyncKili(api_key=kili_server.api_key, api_endpoint=endpoint) as kili:
             await example.main(
-                kili, "async@example.com", local_server.admin_email, local_server.admin_password
+                kili, "async@example.com", kili_server.admin_email, kili_server.admin_password
             )
             assert await kili.count_users(email="async@example.com") == 1
 
     asyncio.run(run())
-    assert local_server.store.check_password(local_server.admin_email, "N3w-passw0rd")
+    assert kili_server.store.check_password(kili_server.admin_email, "N3w-passw0rd")

@@ -18,6 +18,7 @@ from kili_typed import (
     KiliConnectionError,
 )
 from kili_typed_server import LocalServer
+from kili_typed_server.testkit import KiliServer
 
 from .facades import RequestLog, record_sleeps
 
@@ -78,20 +79,20 @@ def test_update_properties_changes_only_what_is_given(kili: Kili) -> None:
     }
 
 
-def test_update_properties_organization_id(kili: Kili, local_server: LocalServer) -> None:
+def test_update_properties_organization_id(kili: Kili, kili_server: KiliServer) -> None:
     kili.create_user("mover@example.com", "Passw0rd-1", "USER")
     own = one(kili, "mover@example.com", "organizationId")["organizationId"]
     kili.update_properties_in_user(email="mover@example.com", organization_id=own)
-    other = local_server.store.create_organization("Other org")
+    other = kili_server.store.create_organization("Other org")
     with pytest.raises(GraphQLError) as info:
         kili.update_properties_in_user(email="mover@example.com", organization_id=other.id)
     assert info.value.code == "FORBIDDEN"
     assert one(kili, "mover@example.com", "organizationId") == {"organizationId": own}
 
 
-def test_update_password_then_the_old_one_is_refused(kili: Kili, local_server: LocalServer) -> None:
-    admin = local_server.admin_email
-    old = local_server.admin_password
+def test_update_password_then_the_old_one_is_refused(kili: Kili, kili_server: KiliServer) -> None:
+    admin = kili_server.admin_email
+    old = kili_server.admin_password
     assert old is not None
     result = kili.update_password(admin, old, "Brand-new-pass1", "Brand-new-pass1")
     assert result == {"id": one(kili, admin, "id")["id"]}
@@ -101,11 +102,11 @@ def test_update_password_then_the_old_one_is_refused(kili: Kili, local_server: L
     assert old not in message and "Other-pass-2" not in message
 
 
-def test_update_password_mismatch_is_refused(kili: Kili, local_server: LocalServer) -> None:
-    old = local_server.admin_password
+def test_update_password_mismatch_is_refused(kili: Kili, kili_server: KiliServer) -> None:
+    old = kili_server.admin_password
     assert old is not None
     with pytest.raises(GraphQLError):
-        kili.update_password(local_server.admin_email, old, "Brand-new-pass1", "Brand-new-pass2")
+        kili.update_password(kili_server.admin_email, old, "Brand-new-pass1", "Brand-new-pass2")
 
 
 def test_reset_password_returns_the_user(kili: Kili) -> None:
@@ -137,11 +138,11 @@ def test_missing_key_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
         Kili(api_key="  ")
 
 
-def test_environment_fallback(monkeypatch: pytest.MonkeyPatch, local_server: LocalServer) -> None:
-    monkeypatch.setenv("KILI_API_KEY", local_server.api_key)
-    monkeypatch.setenv("KILI_API_ENDPOINT", local_server.endpoint)
+def test_environment_fallback(monkeypatch: pytest.MonkeyPatch, kili_server: KiliServer) -> None:
+    monkeypatch.setenv("KILI_API_KEY", kili_server.api_key)
+    monkeypatch.setenv("KILI_API_ENDPOINT", kili_server.endpoint)
     with Kili() as kili:
-        assert kili.api_endpoint == local_server.endpoint
+        assert kili.api_endpoint == kili_server.endpoint
         assert kili.count_users() == 1
 
 
@@ -156,8 +157,8 @@ def test_bad_endpoint_is_refused() -> None:
         Kili(api_key="k", api_endpoint="localhost:4000")
 
 
-def test_wrong_key_is_an_authentication_error(local_server: LocalServer) -> None:
-    wrong = Kili(api_key="kt_wrong-key-000000000000", api_endpoint=local_server.endpoint)
+def test_wrong_key_is_an_authentication_error(kili_server: KiliServer) -> None:
+    wrong = Kili(api_key="kt_wrong-key-000000000000", api_endpoint=kili_server.endpoint)
     with wrong as kili, pytest.raises(AuthenticationError) as info:
         kili.count_users()
     assert info.value.status_code == 401
@@ -171,18 +172,18 @@ def test_unreachable_server_is_a_connection_error(refused_endpoint: str) -> None
             kili.count_users()
 
 
-def test_the_key_is_sent_as_kili_expects_and_never_shown(local_server: LocalServer) -> None:
+def test_the_key_is_sent_as_kili_expects_and_never_shown(kili_server: KiliServer) -> None:
     sent: list[httpx.Headers] = []
     hooks = {"request": [lambda request: sent.append(request.headers)]}
     with httpx.Client(event_hooks=hooks) as http:
-        endpoint = local_server.endpoint
-        with Kili(api_key=local_server.api_key, api_endpoint=endpoint, http_client=http) as kili:
+        endpoint = kili_server.endpoint
+        with Kili(api_key=kili_server.api_key, api_endpoint=endpoint, http_client=http) as kili:
             kili.count_users()
             # The generated client sends it too, over any headers of the caller's.
             kili.client.count_users(where=UserWhere(), headers={"X-Trace": "t-1"})
-            assert local_server.api_key not in repr(kili)
+            assert kili_server.api_key not in repr(kili)
         assert [headers["Authorization"] for headers in sent] == [
-            f"X-API-Key: {local_server.api_key}"
+            f"X-API-Key: {kili_server.api_key}"
         ] * 2
         assert sent[1]["X-Trace"] == "t-1"
         # The caller's client is left as it was: no key in its own headers, and still open.

@@ -11,7 +11,7 @@ import pytest
 
 from kili_typed import AsyncKili, Kili, KiliTimeoutError, ServerError
 from kili_typed._retry import DEFAULT_MAX_RETRIES
-from kili_typed_server import LocalServer
+from kili_typed_server.testkit import KiliServer
 
 from .facades import RequestLog, make_facade, record_sleeps, underlying
 from .faults import Fault, FaultProxy, answer
@@ -20,8 +20,8 @@ BAD_GATEWAY = answer("502", 502, "Bad Gateway")
 
 
 @pytest.fixture
-def proxy(local_server: LocalServer) -> Iterator[FaultProxy]:
-    faulty = FaultProxy(local_server)
+def proxy(kili_server: KiliServer) -> Iterator[FaultProxy]:
+    faulty = FaultProxy(kili_server)
     yield faulty
     faulty.close()
 
@@ -76,10 +76,10 @@ def test_a_copy_shares_the_connection_and_closing_it_keeps_the_pool(
 
 
 def test_max_retries_zero_raises_at_once(
-    local_server: LocalServer, proxy: FaultProxy, facade: str
+    kili_server: KiliServer, proxy: FaultProxy, facade: str
 ) -> None:
     proxy.inject("countUsers", BAD_GATEWAY, BAD_GATEWAY)
-    options = {"api_key": local_server.api_key, "api_endpoint": proxy.endpoint}
+    options = {"api_key": kili_server.api_key, "api_endpoint": proxy.endpoint}
     with make_facade(facade, max_retries=0, **options) as kili:
         with pytest.raises(ServerError) as info:
             kili.count_users()
@@ -91,10 +91,10 @@ def test_max_retries_zero_raises_at_once(
 
 
 def test_a_block_of_calls_with_a_short_timeout(
-    local_server: LocalServer, proxy: FaultProxy, facade: str
+    kili_server: KiliServer, proxy: FaultProxy, facade: str
 ) -> None:
     proxy.inject("countUsers", Fault("hang", "hang"))
-    options = {"api_key": local_server.api_key, "api_endpoint": proxy.endpoint}
+    options = {"api_key": kili_server.api_key, "api_endpoint": proxy.endpoint}
     with make_facade(facade, **options) as kili:
         with (
             kili.with_options(timeout=0.2, max_retries=0) as impatient,
@@ -105,25 +105,25 @@ def test_a_block_of_calls_with_a_short_timeout(
         assert kili.count_users() == 1
 
 
-def test_a_client_of_your_own_is_used_and_left_open(local_server: LocalServer) -> None:
+def test_a_client_of_your_own_is_used_and_left_open(kili_server: KiliServer) -> None:
     seen: list[str] = []
     with httpx.Client(
         event_hooks={"request": [lambda request: seen.append(request.url.path)]}
     ) as http:
         with Kili(
-            api_key=local_server.api_key, api_endpoint=local_server.endpoint, http_client=http
+            api_key=kili_server.api_key, api_endpoint=kili_server.endpoint, http_client=http
         ) as kili:
             assert kili.count_users() >= 1
         assert seen == ["/api/label/v2/graphql"]
         assert not http.is_closed
-        assert http.get(local_server.endpoint.replace("/api/label/v2/graphql", "/version"))
+        assert http.get(kili_server.endpoint.replace("/api/label/v2/graphql", "/version"))
 
 
-def test_an_async_client_of_your_own_is_used_and_left_open(local_server: LocalServer) -> None:
+def test_an_async_client_of_your_own_is_used_and_left_open(kili_server: KiliServer) -> None:
     async def scenario() -> tuple[int, bool]:
         async with httpx.AsyncClient() as http:
             async with AsyncKili(
-                api_key=local_server.api_key, api_endpoint=local_server.endpoint, http_client=http
+                api_key=kili_server.api_key, api_endpoint=kili_server.endpoint, http_client=http
             ) as kili:
                 count = await kili.count_users()
             return count, http.is_closed

@@ -9,8 +9,8 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from kili_typed import Kili, KiliError
-from kili_typed_server import LocalServer
 from kili_typed_server.testing import add_user_with_key
+from kili_typed_server.testkit import KiliServer
 
 from .facades import make_facade, record_sleeps, underlying
 from .faults import Fault, FaultProxy, answer
@@ -26,8 +26,8 @@ def echo(secret: str) -> Fault:
 
 
 @pytest.fixture
-def proxy(local_server: LocalServer) -> Iterator[FaultProxy]:
-    faulty = FaultProxy(local_server)
+def proxy(kili_server: KiliServer) -> Iterator[FaultProxy]:
+    faulty = FaultProxy(kili_server)
     yield faulty
     faulty.close()
 
@@ -53,19 +53,19 @@ def secrets_in(text: str, secrets: tuple[str, ...]) -> list[str]:
 
 
 def test_nothing_secret_is_logged_shown_or_raised(
-    local_server: LocalServer, proxy: FaultProxy, facade: str, caplog: pytest.LogCaptureFixture
+    kili_server: KiliServer, proxy: FaultProxy, facade: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
     member = "member@example.com"
-    member_key = add_user_with_key(local_server.store, member, FIRST)
-    secrets = (local_server.api_key, member_key, *PASSWORDS)
+    member_key = add_user_with_key(kili_server.store, member, FIRST)
+    secrets = (kili_server.api_key, member_key, *PASSWORDS)
     shown: list[str] = []
     # Faults on the way: retried queries, a mutation of unknown outcome, echoes.
     proxy.inject("users", answer("502", 502, "Bad Gateway"), Fault("reset", "reset"))
     proxy.inject("createUser", Fault("reset", "reset", after=True), echo(SECOND))
-    proxy.inject("countUsers", echo(member_key), echo(local_server.api_key))
+    proxy.inject("countUsers", echo(member_key), echo(kili_server.api_key))
     proxy.inject("updatePassword", echo(THIRD))
-    for key in (local_server.api_key, member_key):
+    for key in (kili_server.api_key, member_key):
         with make_facade(facade, api_key=key, api_endpoint=proxy.endpoint) as kili:
             record_sleeps(kili)
             shown += [repr(kili), repr(underlying(kili)), repr(kili.with_options(max_retries=1))]
@@ -86,11 +86,11 @@ def test_nothing_secret_is_logged_shown_or_raised(
 
 
 def test_debug_log_tells_operations_attempts_waits_and_durations(
-    local_server: LocalServer, proxy: FaultProxy, facade: str, caplog: pytest.LogCaptureFixture
+    kili_server: KiliServer, proxy: FaultProxy, facade: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="kili_typed")
     proxy.inject("countUsers", answer("503", 503, "busy", ("Retry-After", "2")))
-    with make_facade(facade, api_key=local_server.api_key, api_endpoint=proxy.endpoint) as kili:
+    with make_facade(facade, api_key=kili_server.api_key, api_endpoint=proxy.endpoint) as kili:
         record_sleeps(kili)
         kili.count_users()
     lines = [r.getMessage() for r in caplog.records if r.name == "kili_typed"]

@@ -11,7 +11,7 @@ import pytest
 
 from kili_typed import Kili
 from kili_typed._cli import main
-from kili_typed_server import LocalServer
+from kili_typed_server.testkit import KiliServer
 from tests.processes import Result
 
 
@@ -23,11 +23,11 @@ class TTYText(io.StringIO):
 
 
 @pytest.fixture
-def env(local_server: LocalServer, monkeypatch: pytest.MonkeyPatch) -> LocalServer:
+def env(kili_server: KiliServer, monkeypatch: pytest.MonkeyPatch) -> KiliServer:
     """The local server, with ``KILI_API_KEY`` and ``KILI_API_ENDPOINT`` pointing at it."""
-    monkeypatch.setenv("KILI_API_KEY", local_server.api_key)
-    monkeypatch.setenv("KILI_API_ENDPOINT", local_server.endpoint)
-    return local_server
+    monkeypatch.setenv("KILI_API_KEY", kili_server.api_key)
+    monkeypatch.setenv("KILI_API_ENDPOINT", kili_server.endpoint)
+    return kili_server
 
 
 class InProcess:

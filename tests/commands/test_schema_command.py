@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from kili_typed._retry import DEFAULT_MAX_RETRIES
-from kili_typed_server import LocalServer
+from kili_typed_server.testkit import KiliServer
 from tests.processes import run_kili_typed
 
 from .conftest import InProcess, one_line
@@ -38,7 +38,7 @@ def key(monkeypatch: pytest.MonkeyPatch) -> str:
     return KEY
 
 
-def test_the_local_server_has_not_drifted(cli: InProcess, env: LocalServer) -> None:
+def test_the_kili_server_has_not_drifted(cli: InProcess, env: KiliServer) -> None:
     result = cli("schema", "diff")
     assert result.status == 0, result.err
     assert f"against {env.endpoint}" in result.out

@@ -13,13 +13,13 @@ import pytest
 
 from kili_typed._commands import credentials
 from kili_typed._retry import DEFAULT_MAX_RETRIES
-from kili_typed_server import LocalServer
 from kili_typed_server.testing import (
     TEST_ADMIN_EMAIL,
     TEST_ADMIN_PASSWORD,
     TEST_USER_EMAIL,
     add_user_with_key,
 )
+from kili_typed_server.testkit import KiliServer
 from tests.processes import run_kili_typed
 
 from .conftest import InProcess, TTYText, one_line
@@ -27,7 +27,7 @@ from .conftest import InProcess, TTYText, one_line
 NEW_PASSWORD = "Lovelace-1815"
 
 
-def seed(server: LocalServer, count: int = 3) -> list[str]:
+def seed(server: KiliServer, count: int = 3) -> list[str]:
     emails = [f"member{i}@example.com" for i in range(count)]
     for i, email in enumerate(emails):
         server.store.create_user(email, None, firstname=f"M{i}")
@@ -38,7 +38,7 @@ def seed(server: LocalServer, count: int = 3) -> list[str]:
 
 
 def test_list_prints_the_documented_default_fields_as_a_table(
-    cli: InProcess, env: LocalServer
+    cli: InProcess, env: KiliServer
 ) -> None:
     result = cli("users", "list")
     assert result.status == 0, result.err
@@ -50,11 +50,11 @@ def test_list_prints_the_documented_default_fields_as_a_table(
 
 
 @pytest.mark.parametrize("fmt", ["table", "json", "jsonl", "csv"])
-def test_list_formats_hold_the_same_rows(cli: InProcess, env: LocalServer, fmt: str) -> None:
+def test_list_formats_hold_the_same_rows(cli: InProcess, env: KiliServer, fmt: str) -> None:
     emails = seed(env)
     result = cli("users", "list", "--fields", "email,activated,organization.id", "--format", fmt)
     assert result.status == 0, result.err
-    organization_id = env.bootstrap.organization.id
+    organization_id = env.organization_id
     expected = [
         {"email": email, "activated": True, "organization": {"id": organization_id}}
         for email in emails
@@ -76,12 +76,12 @@ def test_list_formats_hold_the_same_rows(cli: InProcess, env: LocalServer, fmt: 
             assert [line.split() for line in lines[2:]] == [list(row.values()) for row in flat]
 
 
-def test_list_json_of_no_user_is_an_empty_array(cli: InProcess, env: LocalServer) -> None:
+def test_list_json_of_no_user_is_an_empty_array(cli: InProcess, env: KiliServer) -> None:
     result = cli("users", "list", "--email", "nobody@example.com", "--format", "json")
     assert (result.status, json.loads(result.out)) == (0, [])
 
 
-def test_list_first_and_skip_page_in_creation_order(cli: InProcess, env: LocalServer) -> None:
+def test_list_first_and_skip_page_in_creation_order(cli: InProcess, env: KiliServer) -> None:
     emails = seed(env, 4)
     result = cli(
         "users", "list", "--fields", "email", "--first", "2", "--skip", "1", "--format", "jsonl"
@@ -89,14 +89,14 @@ def test_list_first_and_skip_page_in_creation_order(cli: InProcess, env: LocalSe
     assert [json.loads(line)["email"] for line in result.out.splitlines()] == emails[1:3]
 
 
-def test_list_filters(cli: InProcess, env: LocalServer) -> None:
+def test_list_filters(cli: InProcess, env: KiliServer) -> None:
     seed(env)
     member_key = add_user_with_key(env.store)
     by_email = cli(
         "users", "list", "--email", "member1@example.com", "--fields", "email", "--format", "csv"
     )
     assert by_email.out.splitlines() == ["email", "member1@example.com"]
-    organization = env.bootstrap.organization.id
+    organization = env.organization_id
     by_organization = cli("users", "count", "--organization-id", organization)
     assert by_organization.out.strip() == "5"
     by_key = cli(
@@ -107,7 +107,7 @@ def test_list_filters(cli: InProcess, env: LocalServer) -> None:
 
 
 def test_list_shows_a_progress_bar_only_on_a_terminal(
-    cli: InProcess, env: LocalServer, monkeypatch: pytest.MonkeyPatch
+    cli: InProcess, env: KiliServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seed(env)
     terminal = TTYText()
@@ -122,7 +122,7 @@ def test_list_shows_a_progress_bar_only_on_a_terminal(
 
 
 def test_list_stops_quietly_when_the_reader_goes_away(
-    cli: InProcess, env: LocalServer, monkeypatch: pytest.MonkeyPatch
+    cli: InProcess, env: KiliServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     class ClosedPipe(io.StringIO):
         def write(self, text: str) -> int:
@@ -136,7 +136,7 @@ def test_list_stops_quietly_when_the_reader_goes_away(
 # ------------------------------------------------------------------------------ count
 
 
-def test_count(cli: InProcess, env: LocalServer) -> None:
+def test_count(cli: InProcess, env: KiliServer) -> None:
     seed(env)
     assert cli("users", "count").out == "4\n"
     assert cli("users", "count", "--email", "member2@example.com").out == "1\n"
@@ -145,7 +145,7 @@ def test_count(cli: InProcess, env: LocalServer) -> None:
 # --------------------------------------------------------------------------- mutations
 
 
-def test_create_reads_the_password_from_stdin(cli: InProcess, env: LocalServer) -> None:
+def test_create_reads_the_password_from_stdin(cli: InProcess, env: KiliServer) -> None:
     result = cli(
         "users", "create", "--email", "ada@example.com", "--organization-role", "user",
         "--firstname", "Ada", "--lastname", "Lovelace", "--password-stdin",
@@ -180,7 +180,7 @@ def terminal(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def test_create_prompts_twice_without_echo(
-    cli: InProcess, env: LocalServer, terminal: None, monkeypatch: pytest.MonkeyPatch
+    cli: InProcess, env: KiliServer, terminal: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     prompts = Prompts(NEW_PASSWORD, NEW_PASSWORD)
     monkeypatch.setattr(getpass, "getpass", prompts)
@@ -191,7 +191,7 @@ def test_create_prompts_twice_without_echo(
 
 
 def test_create_refuses_two_different_passwords(
-    cli: InProcess, env: LocalServer, terminal: None, monkeypatch: pytest.MonkeyPatch
+    cli: InProcess, env: KiliServer, terminal: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(getpass, "getpass", Prompts(NEW_PASSWORD, "typo"))
     result = cli("users", "create", "--email", "ada@example.com", "--organization-role", "USER")
@@ -200,15 +200,13 @@ def test_create_refuses_two_different_passwords(
     assert cli("users", "count", "--email", "ada@example.com").out == "0\n"
 
 
-def test_create_without_a_terminal_asks_for_password_stdin(
-    cli: InProcess, env: LocalServer
-) -> None:
+def test_create_without_a_terminal_asks_for_password_stdin(cli: InProcess, env: KiliServer) -> None:
     result = cli("users", "create", "--email", "ada@example.com", "--organization-role", "USER")
     assert result.status == 2
     assert "--password-stdin" in one_line(result.err)
 
 
-def test_create_a_taken_email_is_refused_by_the_server(cli: InProcess, env: LocalServer) -> None:
+def test_create_a_taken_email_is_refused_by_the_server(cli: InProcess, env: KiliServer) -> None:
     args = ("users", "create", "--email", "ada@example.com", "--organization-role", "USER")
     assert cli(*args, "--password-stdin", stdin=NEW_PASSWORD).status == 0
     result = cli(*args, "--password-stdin", stdin=NEW_PASSWORD)
@@ -216,7 +214,7 @@ def test_create_a_taken_email_is_refused_by_the_server(cli: InProcess, env: Loca
     assert "already exists" in one_line(result.err)
 
 
-def test_update_changes_only_what_is_given(cli: InProcess, env: LocalServer) -> None:
+def test_update_changes_only_what_is_given(cli: InProcess, env: KiliServer) -> None:
     seed(env, 1)
     result = cli(
         "users", "update", "--email", "member0@example.com", "--lastname", "Zero",
@@ -245,13 +243,13 @@ def test_update_changes_only_what_is_given(cli: InProcess, env: LocalServer) -> 
     assert again.out.splitlines() == ["activated", "true"]
 
 
-def test_update_with_nothing_to_change_is_bad_usage(cli: InProcess, env: LocalServer) -> None:
+def test_update_with_nothing_to_change_is_bad_usage(cli: InProcess, env: KiliServer) -> None:
     result = cli("users", "update", "--email", "member0@example.com")
     assert result.status == 2
     assert "nothing to update" in one_line(result.err)
 
 
-def test_update_password_from_stdin(cli: InProcess, env: LocalServer) -> None:
+def test_update_password_from_stdin(cli: InProcess, env: KiliServer) -> None:
     result = cli(
         "users", "update-password", "--email", TEST_ADMIN_EMAIL, "--password-stdin",
         stdin=f"{TEST_ADMIN_PASSWORD}\n{NEW_PASSWORD}\n",
@@ -268,7 +266,7 @@ def test_update_password_from_stdin(cli: InProcess, env: LocalServer) -> None:
 
 
 def test_update_password_prompts(
-    cli: InProcess, env: LocalServer, terminal: None, monkeypatch: pytest.MonkeyPatch
+    cli: InProcess, env: KiliServer, terminal: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     prompts = Prompts(TEST_ADMIN_PASSWORD, NEW_PASSWORD, NEW_PASSWORD)
     monkeypatch.setattr(getpass, "getpass", prompts)
@@ -282,7 +280,7 @@ def test_update_password_prompts(
     assert env.store.check_password(TEST_ADMIN_EMAIL, NEW_PASSWORD)
 
 
-def test_reset_password(cli: InProcess, env: LocalServer) -> None:
+def test_reset_password(cli: InProcess, env: KiliServer) -> None:
     seed(env, 1)
     result = cli("users", "reset-password", "--email", "member0@example.com")
     assert result.status == 0, result.err
@@ -314,7 +312,7 @@ def test_unknown_field_is_refused_before_anything_is_sent(
     ],
 )
 def test_bad_values_are_usage_errors(
-    cli: InProcess, env: LocalServer, argv: tuple[str, ...]
+    cli: InProcess, env: KiliServer, argv: tuple[str, ...]
 ) -> None:
     result = cli(*argv)
     assert result.status == 2
@@ -322,7 +320,7 @@ def test_bad_values_are_usage_errors(
 
 
 def test_a_refused_key_exits_with_the_authentication_status(
-    cli: InProcess, env: LocalServer, monkeypatch: pytest.MonkeyPatch
+    cli: InProcess, env: KiliServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("KILI_API_KEY", "kt_not-a-known-key-0123456789")
     result = cli("users", "count")
@@ -350,7 +348,7 @@ def test_no_api_key_says_where_to_put_one(cli: InProcess, monkeypatch: pytest.Mo
 
 
 def test_the_api_key_can_come_from_stdin(
-    cli: InProcess, env: LocalServer, monkeypatch: pytest.MonkeyPatch
+    cli: InProcess, env: KiliServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("KILI_API_KEY")
     member_key = add_user_with_key(env.store)
@@ -413,8 +411,8 @@ def test_help_at_every_level(cli: InProcess, path: tuple[str, ...]) -> None:
 # ------------------------------------------------------------------- a real process
 
 
-def test_as_a_process(local_server: LocalServer) -> None:
-    env = {"KILI_API_KEY": local_server.api_key, "KILI_API_ENDPOINT": local_server.endpoint}
+def test_as_a_process(kili_server: KiliServer) -> None:
+    env = {"KILI_API_KEY": kili_server.api_key, "KILI_API_ENDPOINT": kili_server.endpoint}
     created = run_kili_typed(
         ["users", "create", "--email", "Ada@Example.com", "--organization-role", "USER",
          "--password-stdin"],
