@@ -126,7 +126,9 @@ def test_reset_password_command(tmp_path: Path, capsys: pytest.CaptureFixture[st
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(sys, "stdin", stdin)
         assert (
-            main(["reset-password", "--db", str(db), "--token", tokens[0], "--password-stdin"]) == 0
+            # `--token=...`: a token may start with "-", which argparse would take for an option.
+            main(["reset-password", "--db", str(db), f"--token={tokens[0]}", "--password-stdin"])
+            == 0
         )
     assert "password changed for admin@example.com" in capsys.readouterr().out
     with Store(db) as store:
