@@ -96,6 +96,8 @@ DOCUMENTED_USERS_RETURN = "Iterable[Dict]"
 Role = Literal["ADMIN", "USER"]
 STRICTER: dict[tuple[str, str], Any] = {
     ("users", "fields"): list[str] | tuple[str, ...],
+    # Wider, not stricter: `None` as the current SDK accepts it ("decide from the environment").
+    ("users", "disable_tqdm"): bool | None,
     ("create_user", "organization_role"): Role,
     ("update_properties_in_user", "organization_role"): Role | None,
 }

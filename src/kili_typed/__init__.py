@@ -25,6 +25,7 @@ from ._types import (
 from ._version import __version__
 from .errors import (
     AuthenticationError,
+    ConfigFileWarning,
     ConfigurationError,
     GraphQLError,
     GraphQLErrorDetail,
@@ -43,6 +44,7 @@ __all__ = [
     "ApiKeyDict",
     "AsyncKili",
     "AuthenticationError",
+    "ConfigFileWarning",
     "ConfigurationError",
     "FieldList",
     "FieldSelection",

@@ -32,6 +32,7 @@ from kili_typed_generated_async.users import Users
 from . import _operations as ops
 from ._answers import Answer, read_answer
 from ._concurrency import AsyncPageRunner, alist
+from ._config import resolve_settings, show_progress, stderr_is_terminal
 from ._constants import DEFAULT_MAX_CONCURRENT_PAGES, DEFAULT_READ_TIMEOUT, DEFAULT_USER_FIELDS
 from ._listing import Listing
 from ._pagination import Page
@@ -43,8 +44,6 @@ from ._settings import (
     check_http_client,
     make_timeout,
     request_headers,
-    resolve_api_key,
-    resolve_endpoint,
 )
 from ._types import FieldList, MutationResult, OrganizationRole, UserDict
 
@@ -111,13 +110,21 @@ class AsyncKili:
     Every method is awaitable and takes the same arguments as its `Kili` twin;
     ``users(as_generator=True)`` returns an async iterator instead of a generator.
 
+    Each of `api_key`, `api_endpoint`, `verify` and `disable_tqdm` is, as in the
+    official SDK, the argument, else its environment variable, else its key in the
+    first ``kili-sdk-config.json`` found in the working directory, then the home
+    directory, else its default.
+
     Args:
-        api_key: Your Kili API key. Defaults to the ``KILI_API_KEY`` environment variable.
+        api_key: Your Kili API key. Defaults to ``KILI_API_KEY``, else ``api_key`` in
+            ``kili-sdk-config.json``.
         api_endpoint: The GraphQL endpoint. Defaults to ``KILI_API_ENDPOINT``, else
-            Kili's cloud (``https://cloud.kili-technology.com/api/label/v2/graphql``).
-        verify: Verify the server's TLS certificate (or a CA bundle path). Applies to
-            the connection pool the client creates; with `http_client`, configure
-            verification on that client instead.
+            ``api_endpoint`` in the file, else Kili's cloud
+            (``https://cloud.kili-technology.com/api/label/v2/graphql``).
+        verify: Verify the server's TLS certificate (or a CA bundle path). Defaults to
+            ``KILI_VERIFY`` (``true``, ``1`` or ``yes`` mean true), else ``verify_ssl``
+            in the file, else `True`. Applies to the connection pool the client
+            creates; with `http_client`, configure verification on that client instead.
         timeout: Seconds to wait for each read of an answer (connecting gets
             10 seconds), or an `httpx.Timeout`. Default: 60.
         max_concurrent_pages: How many pages of a `users` listing are requested
@@ -131,9 +138,17 @@ class AsyncKili:
             (proxies, client certificates, custom transports). You own it: closing
             this client leaves it open. The key's headers and the timeout are sent
             with each request.
+        disable_tqdm: The default of every method's `disable_tqdm`: `True` hides the
+            progress bar. Defaults to ``KILI_DISABLE_TQDM``, else ``disable_tqdm`` in the
+            file, else `None`: a bar is drawn only when standard error is a terminal.
 
     Raises:
-        ConfigurationError: No API key was given or found, or the endpoint is not a URL.
+        ConfigurationError: No API key was given or found, the endpoint is not a URL,
+            or a key of ``kili-sdk-config.json`` has the wrong type.
+
+    Warns:
+        ConfigFileWarning: A ``kili-sdk-config.json`` is not valid JSON (it is
+            skipped), or holds an API key that other users may read.
         TypeError: `http_client` is not an `httpx.AsyncClient`.
         ValueError: Both `verify` and `http_client` were given.
 
@@ -149,22 +164,28 @@ class AsyncKili:
         self,
         api_key: str | None = None,
         api_endpoint: str | None = None,
-        verify: bool | str = True,
+        verify: bool | str | None = None,
         *,
         timeout: float | httpx.Timeout = DEFAULT_READ_TIMEOUT,
         max_concurrent_pages: int = DEFAULT_MAX_CONCURRENT_PAGES,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
+        disable_tqdm: bool | None = None,
     ) -> None:
-        key = resolve_api_key(api_key)
-        self.api_endpoint = resolve_endpoint(api_endpoint)
+        settings = resolve_settings(api_key, api_endpoint, verify, disable_tqdm)
+        key = settings.api_key
+        self.api_endpoint = settings.api_endpoint
+        #: TLS verification of the pool this client created (see `verify`).
+        self.verify = settings.verify
+        #: The default of every method's `disable_tqdm`.
+        self.disable_tqdm = settings.disable_tqdm
         self.max_concurrent_pages = check_concurrency(max_concurrent_pages)
         self._policy = RetryPolicy(max_retries=check_max_retries(max_retries))
         self._timeout = make_timeout(timeout)
         self._secrets = Secrets((key,))
         self._headers = request_headers(key)
         if http_client is None:
-            self._http = httpx.AsyncClient(timeout=self._timeout, verify=verify)
+            self._http = httpx.AsyncClient(timeout=self._timeout, verify=settings.verify)
             self._owns_http = True
         else:
             self._http = check_http_client(http_client, httpx.AsyncClient, verify=verify)
@@ -293,7 +314,7 @@ class AsyncKili:
         fields: FieldList = DEFAULT_USER_FIELDS,
         first: int | None = None,
         skip: int = 0,
-        disable_tqdm: bool = False,
+        disable_tqdm: bool | None = False,
         as_generator: Literal[False] = False,
     ) -> Coroutine[Any, Any, list[UserDict]]: ...
 
@@ -306,7 +327,7 @@ class AsyncKili:
         fields: FieldList,
         first: int | None,
         skip: int,
-        disable_tqdm: bool,
+        disable_tqdm: bool | None,
         as_generator: Literal[True],
     ) -> AsyncGenerator[UserDict, None]: ...
 
@@ -319,7 +340,7 @@ class AsyncKili:
         fields: FieldList = DEFAULT_USER_FIELDS,
         first: int | None = None,
         skip: int = 0,
-        disable_tqdm: bool = False,
+        disable_tqdm: bool | None = False,
         *,
         as_generator: Literal[True],
     ) -> AsyncGenerator[UserDict, None]: ...
@@ -333,7 +354,7 @@ class AsyncKili:
         fields: FieldList = DEFAULT_USER_FIELDS,
         first: int | None = None,
         skip: int = 0,
-        disable_tqdm: bool = False,
+        disable_tqdm: bool | None = False,
         as_generator: bool = False,
     ) -> Coroutine[Any, Any, list[UserDict]] | AsyncGenerator[UserDict, None]: ...
 
@@ -345,7 +366,7 @@ class AsyncKili:
         fields: FieldList = DEFAULT_USER_FIELDS,
         first: int | None = None,
         skip: int = 0,
-        disable_tqdm: bool = False,
+        disable_tqdm: bool | None = False,
         as_generator: bool = False,
     ) -> Coroutine[Any, Any, list[UserDict]] | AsyncGenerator[UserDict, None]:
         """Get an async iterator or a list of users given a set of criteria.
@@ -358,7 +379,9 @@ class AsyncKili:
                 `User` type; nested fields as ``"organization.id"``.
             first: Maximum number of users to return.
             skip: Number of skipped users (they are ordered by creation date).
-            disable_tqdm: If `True`, the progress bar is disabled.
+            disable_tqdm: If `True`, the progress bar is disabled. With `False` or
+                `None`, the client's `disable_tqdm` decides, and a bar is drawn only
+                when standard error is a terminal.
             as_generator: If `True`, an async iterator on the users is returned. It
                 sends nothing until iterated and holds at most
                 `max_concurrent_pages` pages at a time.
@@ -400,7 +423,8 @@ class AsyncKili:
             return
         where = UserWhere.model_validate(request.where)
         pages = listing.pages(await self._count(where))
-        with progress_bar(listing.expected, disable=request.disable_tqdm) as bar:
+        show = show_progress(request.disable_tqdm, self.disable_tqdm, terminal=stderr_is_terminal())
+        with progress_bar(listing.expected, disable=not show) as bar:
             async for answer in self._fetch_pages(listing, where, pages):
                 rows = listing.rows(answer)
                 bar.update(len(rows))

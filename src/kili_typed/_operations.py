@@ -53,7 +53,7 @@ class UsersRequest:
     selection: FieldSelection
     first: int | None
     skip: int
-    disable_tqdm: bool
+    disable_tqdm: bool | None
     as_generator: bool
 
 
@@ -77,7 +77,7 @@ def users_request(
         selection=selection,
         first=a.check_optional_count(method, "first", first),
         skip=a.check_count(method, "skip", skip),
-        disable_tqdm=a.check_bool(method, "disable_tqdm", disable_tqdm),
+        disable_tqdm=a.check_optional_bool(method, "disable_tqdm", disable_tqdm),
         as_generator=a.check_bool(method, "as_generator", as_generator),
     )
 
