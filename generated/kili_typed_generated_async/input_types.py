@@ -10,6 +10,8 @@ class OrganizationWhere(BaseModel):
     """Selects organizations."""
 
     id: Optional[str] = None
+    user: Optional["UserWhere"] = None
+    "Only the organization of the user this selects (the official SDK sends an email here)."
 
 
 class UserWhere(BaseModel):
@@ -69,5 +71,6 @@ class UserData(BaseModel):
     )
 
 
+OrganizationWhere.model_rebuild()
 UserWhere.model_rebuild()
 ApiKeyWhere.model_rebuild()
