@@ -23,6 +23,7 @@ from kili_typed_generated_async.async_base_client import HttpClient
 from kili_typed_generated_async.client import Client as GeneratedAsyncClient
 from kili_typed_generated_async.input_types import (
     CreateUserData,
+    OrganizationWhere,
     UpdatePasswordData,
     UserData,
     UserWhere,
@@ -30,12 +31,19 @@ from kili_typed_generated_async.input_types import (
 from kili_typed_generated_async.users import Users
 
 from . import _operations as ops
+from . import _organizations as orgs
 from ._answers import Answer, read_answer
 from ._concurrency import AsyncPageRunner, alist
 from ._config import resolve_settings, show_progress, stderr_is_terminal
-from ._constants import DEFAULT_MAX_CONCURRENT_PAGES, DEFAULT_READ_TIMEOUT, DEFAULT_USER_FIELDS
+from ._constants import (
+    DEFAULT_CURRENT_USER_FIELDS,
+    DEFAULT_MAX_CONCURRENT_PAGES,
+    DEFAULT_ORGANIZATION_FIELDS,
+    DEFAULT_READ_TIMEOUT,
+    DEFAULT_USER_FIELDS,
+)
 from ._listing import Listing
-from ._pagination import Page
+from ._pagination import Page, plan_pages, rows_to_fetch
 from ._progress import progress_bar
 from ._redaction import Secrets
 from ._retry import DEFAULT_MAX_RETRIES, Attempts, RetryPolicy, check_max_retries
@@ -45,7 +53,7 @@ from ._settings import (
     make_timeout,
     request_headers,
 )
-from ._types import FieldList, MutationResult, OrganizationRole, UserDict
+from ._types import FieldList, MutationResult, OrganizationDict, OrganizationRole, UserDict
 
 logger = logging.getLogger("kili_typed")
 
@@ -478,6 +486,179 @@ class AsyncKili:
             "count_users", api_key=api_key, email=email, organization_id=organization_id
         )
         return await self._count(UserWhere.model_validate(where))
+
+    async def get_current_user(self, fields: FieldList = DEFAULT_CURRENT_USER_FIELDS) -> UserDict:
+        """Get the current user: the owner of the API key.
+
+        Args:
+            fields: The fields to return, among those of the `User` type; nested
+                fields as ``"organization.id"``, as for `users`.
+
+        Returns:
+            The user, as a dict holding exactly `fields`.
+
+        Raises:
+            TypeError: `fields` is not a list or tuple of str. Nothing is sent.
+            ValueError: An unknown field (the message names the closest valid ones).
+                Nothing is sent.
+            KiliError: The request failed.
+
+        Examples:
+            ```
+            >>> await kili.get_current_user(fields=["email", "organizationRole"])
+            ```
+        """
+        selection = ops.current_user_selection(fields)
+        answer = await self._call("viewer", lambda: self._api.viewer(**selection.flags))
+        dumped = answer.model_dump(by_alias=True, exclude_unset=True)["viewer"]
+        return cast(UserDict, ops.current_user_row(dumped, selection))
+
+    @overload
+    def organizations(
+        self,
+        email: str | None = None,
+        organization_id: str | None = None,
+        fields: FieldList = DEFAULT_ORGANIZATION_FIELDS,
+        first: int | None = None,
+        skip: int = 0,
+        disable_tqdm: bool | None = None,
+        *,
+        as_generator: Literal[False] = False,
+    ) -> Coroutine[Any, Any, list[OrganizationDict]]: ...
+
+    @overload
+    def organizations(
+        self,
+        email: str | None = None,
+        organization_id: str | None = None,
+        fields: FieldList = DEFAULT_ORGANIZATION_FIELDS,
+        first: int | None = None,
+        skip: int = 0,
+        disable_tqdm: bool | None = None,
+        *,
+        as_generator: Literal[True],
+    ) -> AsyncGenerator[OrganizationDict, None]: ...
+
+    @overload
+    def organizations(
+        self,
+        email: str | None = None,
+        organization_id: str | None = None,
+        fields: FieldList = DEFAULT_ORGANIZATION_FIELDS,
+        first: int | None = None,
+        skip: int = 0,
+        disable_tqdm: bool | None = None,
+        *,
+        as_generator: bool = False,
+    ) -> Coroutine[Any, Any, list[OrganizationDict]] | AsyncGenerator[OrganizationDict, None]: ...
+
+    def organizations(
+        self,
+        email: str | None = None,
+        organization_id: str | None = None,
+        fields: FieldList = DEFAULT_ORGANIZATION_FIELDS,
+        first: int | None = None,
+        skip: int = 0,
+        disable_tqdm: bool | None = None,
+        *,
+        as_generator: bool = False,
+    ) -> Coroutine[Any, Any, list[OrganizationDict]] | AsyncGenerator[OrganizationDict, None]:
+        """Get an async iterator or a list of organizations that match a set of criteria.
+
+        Kili answers with the caller's own organization only.
+
+        Args:
+            email: Email of a user of the organization.
+            organization_id: Identifier of the organization.
+            fields: The fields to return for each organization, among ``id``,
+                ``name``, ``activeUsersCount``, ``isAllowedToSubmitNewLabels``,
+                ``matchingDomain`` and ``createdAt``.
+            first: Maximum number of organizations to return.
+            skip: Number of skipped organizations.
+            disable_tqdm: Accepted as the official SDK does; no progress bar is drawn
+                for so few rows.
+            as_generator: If `True`, an async iterator on the organizations is returned.
+
+        Returns:
+            The organizations as dicts holding exactly `fields`:
+            awaited, a list; with ``as_generator=True``, an async
+            iterator to use with ``async for``.
+
+        Raises:
+            TypeError: An argument has the wrong type. Nothing is sent.
+            ValueError: An argument has a wrong value, e.g. an unknown field. Nothing is sent.
+            KiliError: The request failed.
+
+        Examples:
+            ```
+            >>> organization_id = (await kili.organizations())[0]["id"]
+            ```
+        """
+        request = orgs.organizations_request(
+            email=email,
+            organization_id=organization_id,
+            fields=fields,
+            first=first,
+            skip=skip,
+            disable_tqdm=disable_tqdm,
+            as_generator=as_generator,
+        )
+        rows = self._iter_organizations(request)
+        return rows if request.as_generator else alist(rows)
+
+    async def _iter_organizations(
+        self, request: orgs.OrganizationsRequest
+    ) -> AsyncGenerator[OrganizationDict, None]:
+        if request.first == 0:
+            return
+        where = OrganizationWhere.model_validate(request.where)
+        total = rows_to_fetch(await self._count_organizations(where), request.skip, request.first)
+        for page in plan_pages(total, request.skip):
+            rows = await self._fetch_organizations(request, where, page)
+            for row in rows:
+                yield row
+            if len(rows) < page.first:
+                return
+
+    async def _fetch_organizations(
+        self, request: orgs.OrganizationsRequest, where: OrganizationWhere, page: Page
+    ) -> list[OrganizationDict]:
+        answer = await self._call(
+            "organizations",
+            lambda: self._api.organizations(
+                where=where, first=page.first, skip=page.skip, **request.flags
+            ),
+        )
+        dumped = answer.model_dump(by_alias=True, exclude_unset=True)["organizations"]
+        return orgs.organization_rows(dumped)
+
+    async def _count_organizations(self, where: OrganizationWhere) -> int:
+        answer = await self._call(
+            "countOrganizations", lambda: self._api.count_organizations(where=where)
+        )
+        return answer.count_organizations
+
+    async def count_organizations(
+        self, email: str | None = None, organization_id: str | None = None
+    ) -> int:
+        """Count organizations that match a set of criteria (the caller's own, at most).
+
+        Args:
+            email: Email of a user of the organization.
+            organization_id: Identifier of the organization.
+
+        Returns:
+            The number of organizations matching the constraints: 0 or 1.
+
+        Raises:
+            TypeError: An argument has the wrong type. Nothing is sent.
+            ValueError: An argument has a wrong value. Nothing is sent.
+            KiliError: The request failed.
+        """
+        where = orgs.organization_where(
+            "count_organizations", email=email, organization_id=organization_id
+        )
+        return await self._count_organizations(OrganizationWhere.model_validate(where))
 
     # --------------------------------------------------------------- mutations
 

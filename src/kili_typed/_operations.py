@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import _arguments as a
-from ._fields import FieldSelection, select_fields
+from ._fields import FieldSelection, keys_to_convert, plain, select_fields
 from ._redaction import Secrets
 
 #: GraphQL variables of one input object, e.g. a `UserWhere`.
@@ -162,3 +162,18 @@ def secrets_of(*variables: Variables) -> Secrets:
     """The secret values among some variables (passwords, API keys), to redact."""
     names = ("password", "oldPassword", "newPassword1", "newPassword2", "apiKey")
     return Secrets(v[name] for v in variables for name in names if isinstance(v.get(name), str))
+
+
+def current_user_selection(fields: object) -> FieldSelection:
+    """Check the `fields` of `get_current_user`: the same names as `users` accepts."""
+    return select_fields(a.check_fields("get_current_user", "fields", fields))
+
+
+def current_user_row(dumped: dict[str, Any], selection: FieldSelection) -> dict[str, Any]:
+    """A ``viewer`` answer (``model_dump(by_alias=True, exclude_unset=True)``) as a row
+    holding exactly the selected fields, as `users` returns them."""
+    row = dict(dumped)
+    for key in keys_to_convert(selection.fields):
+        if key in row:
+            row[key] = plain(row[key])
+    return row

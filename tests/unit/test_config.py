@@ -64,9 +64,19 @@ NO_FILE = ConfigFile()
         ({}, {"KILI_API_KEY": " ", "KILI_VERIFY": ""}, FILE, ("file-key", FILE_URL, False, True)),
         ({"api_key": " k \n"}, {}, NO_FILE, ("k", DEFAULT_API_ENDPOINT, True, None)),
         # The official SDK's words for true, in any case; anything else is false.
-        ({"api_key": "k"}, {"KILI_VERIFY": "TRUE"}, NO_FILE, ("k", DEFAULT_API_ENDPOINT, True, None)),
+        (
+            {"api_key": "k"},
+            {"KILI_VERIFY": "TRUE"},
+            NO_FILE,
+            ("k", DEFAULT_API_ENDPOINT, True, None),
+        ),
         ({"api_key": "k"}, {"KILI_VERIFY": "1"}, NO_FILE, ("k", DEFAULT_API_ENDPOINT, True, None)),
-        ({"api_key": "k"}, {"KILI_VERIFY": "off"}, NO_FILE, ("k", DEFAULT_API_ENDPOINT, False, None)),
+        (
+            {"api_key": "k"},
+            {"KILI_VERIFY": "off"},
+            NO_FILE,
+            ("k", DEFAULT_API_ENDPOINT, False, None),
+        ),
         (
             {"api_key": "k"},
             {"KILI_DISABLE_TQDM": "Yes"},
