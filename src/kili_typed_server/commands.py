@@ -1,4 +1,9 @@
-"""The server's commands of ``kili-typed``: ``serve``, ``keys`` and ``reset-password``.
+"""``kili-typed server``: the commands that administer a local kili-typed server.
+
+``kili-typed server serve`` runs it; ``kili-typed server keys`` and ``kili-typed server
+reset-password`` act directly on its SQLite database, not through any API, and never on
+Kili's cloud. The old spellings (``kili-typed serve``, ``keys``, ``reset-password``) are
+hidden aliases for one release.
 
 ``kili-typed`` loads this module only when one of these commands is run. The web stack is
 imported only by ``serve``; the other commands act on a database file with the standard
@@ -13,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kili_typed._cli import SERVER_COMMANDS
+from kili_typed._cli import LEGACY_SERVER_COMMANDS, SERVER_COMMAND, SERVER_SUMMARY
 from kili_typed_server.errors import ApiError
 from kili_typed_server.store import Store
 
@@ -39,14 +44,29 @@ def _non_negative_int(text: str) -> int:
     return value
 
 
-def register(commands: Any) -> None:
-    """Adds ``serve``, ``keys`` and ``reset-password`` to the ``kili-typed`` parser.
+class _RefuseToken(argparse.Action):
+    """``--token``: refused, without echoing it (a secret in the process list and history)."""
 
-    Args:
-        commands: The subparsers object of the ``kili-typed`` parser.
-    """
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs="?", help=argparse.SUPPRESS, **kwargs)
 
-    serve = commands.add_parser("serve", help=SERVER_COMMANDS["serve"])
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any) -> None:
+        parser.error(
+            "--token is not accepted: a secret on the command line is visible to other users "
+            "of this machine and stays in your shell history; type it at the prompt, or use "
+            "--token-stdin or --token-file PATH"
+        )
+
+
+SUMMARIES = {
+    "serve": "run the local Kili-compatible GraphQL server on a SQLite database",
+    "keys": "create, revoke or list the API keys stored in a local server's database",
+    "reset-password": "set a user's new password in a local server's database, "
+    "with the reset token from the server's log",
+}
+
+
+def _add_serve(serve: argparse.ArgumentParser) -> None:
     serve.add_argument("--db", default=DEFAULT_DB, help=f"SQLite file (default {DEFAULT_DB})")
     serve.add_argument("--host", default=DEFAULT_HOST, help=f"interface (default {DEFAULT_HOST})")
     serve.add_argument(
@@ -87,7 +107,8 @@ def register(commands: Any) -> None:
         help="server log level (default info)",
     )
 
-    keys = commands.add_parser("keys", help=SERVER_COMMANDS["keys"])
+
+def _add_keys(keys: argparse.ArgumentParser) -> None:
     key_commands = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
     create = key_commands.add_parser("create", help="print a new API key for a user")
     create.add_argument("--db", required=True, help="SQLite file of the server")
@@ -107,12 +128,51 @@ def register(commands: Any) -> None:
     listing.add_argument("--db", required=True, help="SQLite file of the server")
     listing.add_argument("--email", help="only this user's keys")
 
-    reset = commands.add_parser("reset-password", help=SERVER_COMMANDS["reset-password"])
+
+def _add_reset_password(reset: argparse.ArgumentParser) -> None:
     reset.add_argument("--db", required=True, help="SQLite file of the server")
-    reset.add_argument("--token", required=True, help="the reset token from the log line")
-    reset.add_argument(
-        "--password-stdin", action="store_true", help="read the new password from standard input"
+    token = reset.add_mutually_exclusive_group()
+    token.add_argument(
+        "--token-stdin",
+        action="store_true",
+        help="read the reset token from the first line of standard input",
     )
+    token.add_argument(
+        "--token-file", metavar="PATH", help="read the reset token from this file's first line"
+    )
+    reset.add_argument("--token", action=_RefuseToken)
+    reset.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the new password from standard input (after the token, with --token-stdin)",
+    )
+
+
+ADDERS = {"serve": _add_serve, "keys": _add_keys, "reset-password": _add_reset_password}
+
+
+def register(commands: Any) -> None:
+    """Adds ``server serve|keys|reset-password``, and the old spellings as hidden aliases,
+    to the ``kili-typed`` parser.
+
+    Args:
+        commands: The subparsers object of the ``kili-typed`` parser.
+    """
+    server = commands.add_parser(
+        SERVER_COMMAND,
+        help=SERVER_SUMMARY,
+        description="Administer a local kili-typed server: run it (serve), and act directly "
+        "on its SQLite database (keys, reset-password). None of these talk to Kili's cloud; "
+        "for users on any Kili server, see `kili-typed users`.",
+    )
+    actions = server.add_subparsers(dest="server_command", required=True, metavar="ACTION")
+    for name, add in ADDERS.items():
+        add(actions.add_parser(name, help=SUMMARIES[name], description=SUMMARIES[name] + "."))
+    # No help: argparse leaves them out of `kili-typed --help`.
+    for name in LEGACY_SERVER_COMMANDS:
+        legacy = commands.add_parser(name, description=SUMMARIES[name] + ".")
+        legacy.set_defaults(server_command=name, legacy=True)
+        ADDERS[name](legacy)
 
 
 def _existing_store(db: str) -> Store:
@@ -178,7 +238,35 @@ def _keys(args: argparse.Namespace) -> int:
     return 0
 
 
+def _first_line(text: str, what: str) -> str:
+    value = text.splitlines()[0].strip() if text.strip() else ""
+    if not value:
+        raise SystemExit(f"kili-typed: no {what} found")
+    return value
+
+
+def _reset_token(args: argparse.Namespace) -> str:
+    """The reset token: from standard input, a file, or a prompt, never an argument."""
+    if args.token_stdin:
+        return _first_line(sys.stdin.readline(), "reset token on standard input")
+    if args.token_file is not None:
+        try:
+            text = Path(args.token_file).read_text(encoding="utf-8")
+        except OSError as error:
+            raise SystemExit(
+                f"kili-typed: cannot read {args.token_file}: {error.strerror}"
+            ) from None
+        return _first_line(text, f"reset token in {args.token_file}")
+    if not sys.stdin.isatty():
+        raise SystemExit(
+            "kili-typed: no terminal to ask for the reset token on: "
+            "use --token-stdin or --token-file PATH"
+        )
+    return _first_line(getpass.getpass("reset token (from the server's log): "), "reset token")
+
+
 def _reset_password(args: argparse.Namespace) -> int:
+    token = _reset_token(args)
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
@@ -187,7 +275,7 @@ def _reset_password(args: argparse.Namespace) -> int:
             print("kili-typed: the passwords differ", file=sys.stderr)
             return 1
     with _existing_store(args.db) as store:
-        user = store.complete_password_reset(args.token, password)
+        user = store.complete_password_reset(token, password)
     print(f"password changed for {user.email}")
     return 0
 
@@ -201,10 +289,17 @@ def run(args: argparse.Namespace) -> int:
     Returns:
         The exit status.
     """
+    command = args.server_command
+    if getattr(args, "legacy", False):
+        print(
+            f"kili-typed: '{command}' is now 'kili-typed {SERVER_COMMAND} {command}'; "
+            "the old spelling goes away in the next release",
+            file=sys.stderr,
+        )
     try:
-        if args.command == "serve":
+        if command == "serve":
             return _serve(args)
-        if args.command == "keys":
+        if command == "keys":
             return _keys(args)
         return _reset_password(args)
     except ApiError as error:

@@ -158,12 +158,12 @@ def test_reset_password_command(tmp_path: Path, capsys: pytest.CaptureFixture[st
         assert admin is not None
         with capture_reset_token() as tokens:
             server.store.request_password_reset(admin, UserFilter(email=TEST_ADMIN_EMAIL))
-    stdin = io.StringIO("after-reset-99\n")
+    # The token, then the password, on standard input: never on the command line.
+    stdin = io.StringIO(f"{tokens[0]}\nafter-reset-99\n")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(sys, "stdin", stdin)
-        assert (
-            main(["reset-password", "--db", str(db), "--token", tokens[0], "--password-stdin"]) == 0
-        )
+        command = ["server", "reset-password", "--db", str(db), "--token-stdin", "--password-stdin"]
+        assert main(command) == 0
     assert "password changed for admin@example.com" in capsys.readouterr().out
     with Store(db) as store:
         assert store.check_password(TEST_ADMIN_EMAIL, "after-reset-99")
