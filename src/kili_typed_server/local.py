@@ -91,7 +91,8 @@ def banner(bootstrap: Bootstrap, endpoint: str, db_path: Path) -> str:
         lines.append("  api key:      the key given with --api-key (already registered)")
     else:
         lines.append(
-            "  api key:      the keys already in the database (kili-typed keys create makes one)"
+            "  api key:      the keys already in the database "
+            "(kili-typed server keys create makes one)"
         )
     if bootstrap.created and bootstrap.api_key is not None:
         lines += [

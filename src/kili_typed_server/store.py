@@ -979,7 +979,7 @@ class Store:
             )
         logger.warning(
             "password reset for %s requested by %s; single-use token %s valid until %s; "
-            "complete it with: kili-typed reset-password --db %s --token <token>",
+            "complete it with: kili-typed server reset-password --db %s --token-stdin",
             target.email,
             caller.email,
             token,
@@ -1220,7 +1220,7 @@ class Store:
                     if problem is not None:
                         raise BadUserInput(
                             f"the API key given {problem}; give another one or create one "
-                            "with: kili-typed keys create"
+                            "with: kili-typed server keys create"
                         )
                 else:
                     self._insert_key(
