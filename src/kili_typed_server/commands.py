@@ -75,9 +75,23 @@ def _add_serve(serve: argparse.ArgumentParser) -> None:
         default=DEFAULT_PORT,
         help=f"port, 0 for any free one (default {DEFAULT_PORT})",
     )
-    serve.add_argument("--api-key", help="a fixed admin API key (registered when unknown)")
+    key = serve.add_mutually_exclusive_group()
+    key.add_argument(
+        "--api-key-file",
+        metavar="PATH",
+        help="a fixed admin API key, the first line of this file (registered when unknown)",
+    )
+    # A secret on the command line is readable by other users and kept in shell history:
+    # accepted, hidden and with a warning, for one release.
+    key.add_argument("--api-key", help=argparse.SUPPRESS)
     serve.add_argument("--admin-email", help="the admin's email on first start")
-    serve.add_argument("--admin-password", help="the admin's password on first start")
+    password = serve.add_mutually_exclusive_group()
+    password.add_argument(
+        "--admin-password-file",
+        metavar="PATH",
+        help="the admin's password on first start, the first line of this file",
+    )
+    password.add_argument("--admin-password", help=argparse.SUPPRESS)
     serve.add_argument("--organization-name", help="the organization's name on first start")
     serve.add_argument(
         "--rate-limit",
@@ -183,7 +197,38 @@ def _existing_store(db: str) -> Store:
     return Store(db)
 
 
+def _secret_from_file(path: str, what: str) -> str:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise SystemExit(f"kili-typed: cannot read {path}: {error.strerror}") from None
+    return _first_line(text, f"{what} in {path}")
+
+
+def _serve_secrets(args: argparse.Namespace) -> tuple[str | None, str | None]:
+    """The fixed API key and admin password, from their files (or, deprecated, arguments)."""
+    for option, alternative in (
+        ("api_key", "--api-key-file"),
+        ("admin_password", "--admin-password-file"),
+    ):
+        if getattr(args, option) is not None:
+            print(
+                f"kili-typed: --{option.replace('_', '-')} on the command line is visible to "
+                f"other users of this machine and stays in your shell history; use "
+                f"{alternative} PATH (the argument is accepted for this release only)",
+                file=sys.stderr,
+            )
+    api_key = args.api_key
+    if args.api_key_file is not None:
+        api_key = _secret_from_file(args.api_key_file, "API key")
+    password = args.admin_password
+    if args.admin_password_file is not None:
+        password = _secret_from_file(args.admin_password_file, "password")
+    return api_key, password
+
+
 def _serve(args: argparse.Namespace) -> int:
+    api_key, admin_password = _serve_secrets(args)
     try:
         from kili_typed_server.local import serve_forever
     except ImportError as error:
@@ -202,9 +247,9 @@ def _serve(args: argparse.Namespace) -> int:
         args.db,
         host=args.host,
         port=args.port,
-        api_key=args.api_key,
+        api_key=api_key,
         admin_email=args.admin_email,
-        admin_password=args.admin_password,
+        admin_password=admin_password,
         log_level=args.log_level,
         rate_limit=args.rate_limit,
         seed_users=args.seed_users,

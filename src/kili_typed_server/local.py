@@ -88,7 +88,7 @@ def banner(bootstrap: Bootstrap, endpoint: str, db_path: Path) -> str:
             + bootstrap.admin_email
         )
     elif bootstrap.api_key is not None:
-        lines.append("  api key:      the key given with --api-key (already registered)")
+        lines.append("  api key:      the key given (already registered)")
     else:
         lines.append(
             "  api key:      the keys already in the database "
@@ -171,7 +171,7 @@ def serve_forever(
         endpoint = base_url(host, sock.getsockname()[1]) + GRAPHQL_PATH
         print(banner(bootstrap, endpoint, path), flush=True)
         if not bootstrap.created and admin_password is not None:
-            print("  (--admin-password applies only to a new database: ignored)", flush=True)
+            print("  (an admin password applies only to a new database: ignored)", flush=True)
         for line in options_summary(seed_users, seeded, rate_limit, latency_ms):
             print(line, flush=True)
         config = uvicorn.Config(app, log_level=log_level, access_log=False, lifespan="off")
