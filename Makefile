@@ -71,7 +71,7 @@ compat: $(STAMP)
 	KILI_TYPED_COMPAT=1 $(BIN)/pytest tests/compat
 
 serve: $(STAMP)
-	$(BIN)/kili-typed serve
+	$(BIN)/kili-typed server serve
 
 clean:
 	rm -rf $(VENV) $(DEMO_VENV) .mypy_cache .pytest_cache .ruff_cache
