@@ -147,8 +147,8 @@ def load_config_file(search_paths: Sequence[Path] | None = None) -> ConfigFile:
 
 
 def _warn(message: str) -> None:
-    # stacklevel: point past this module and the facade's constructor, at the caller.
-    warnings.warn(message, ConfigFileWarning, stacklevel=4)
+    # stacklevel: past this module (3 frames) and the facade's constructor, at its caller.
+    warnings.warn(message, ConfigFileWarning, stacklevel=5)
 
 
 def env_flag(value: str) -> bool:

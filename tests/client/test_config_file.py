@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
 from pathlib import Path
 
 import pytest
 
-from kili_typed import AsyncKili, Kili
+from kili_typed import AsyncKili, ConfigFileWarning, Kili
 from kili_typed._cli import main
 from kili_typed_server import LocalServer
 
@@ -71,10 +72,8 @@ def test_file_settings_show_on_the_client(
 
 
 def test_the_home_directory_is_read_when_the_working_one_has_none(
-    local_server: LocalServer, workdir: Path, monkeypatch: pytest.MonkeyPatch
+    local_server: LocalServer, workdir: Path
 ) -> None:
-    import os
-
     write_config(Path(os.environ["HOME"]), local_server)
     with Kili() as kili:
         assert kili.count_users() == 1
@@ -132,3 +131,14 @@ def test_kili_disable_tqdm_turns_bars_off(
     with Kili() as kili:
         kili.users()
     assert terminal.getvalue() == ""
+
+
+@pytest.mark.parametrize("kind", [Kili, AsyncKili])
+def test_a_broken_file_warns_at_the_callers_line(
+    local_server: LocalServer, workdir: Path, kind: type[Kili] | type[AsyncKili]
+) -> None:
+    (workdir / "kili-sdk-config.json").write_text('{"api_key": ', encoding="utf-8")
+    with pytest.warns(ConfigFileWarning, match="is not valid JSON") as caught:
+        client = kind(api_key=local_server.api_key, api_endpoint=local_server.endpoint)
+    assert caught[0].filename == __file__
+    assert client.api_endpoint == local_server.endpoint
