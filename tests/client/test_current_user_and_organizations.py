@@ -3,11 +3,13 @@ facades, and the documented example of `users` run as written."""
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from typing import Any
 
 import pytest
+from typing_extensions import assert_type
 
-from kili_typed import Kili
+from kili_typed import Kili, OrganizationDict, UserDict
 from kili_typed_server import LocalServer
 
 from .facades import RequestLog
@@ -24,6 +26,7 @@ def test_get_current_user_defaults_to_the_documented_fields(
     kili: Kili, local_server: LocalServer
 ) -> None:
     me = kili.get_current_user()
+    assert_type(me, UserDict)
     assert set(me) == {"email", "id", "firstname", "lastname"}
     assert me["email"] == local_server.admin_email
 
@@ -69,6 +72,9 @@ def test_the_documented_users_example_runs_as_written(
 
 def test_organizations_is_the_callers_own(kili: Kili, local_server: LocalServer) -> None:
     own = own_organization(local_server)
+    assert_type(kili.organizations(), list[OrganizationDict])
+    assert_type(kili.organizations(as_generator=True), Generator[OrganizationDict, None, None])
+    assert_type(kili.count_organizations(), int)
     assert kili.organizations() == [own]
     assert kili.organizations(organization_id=own["id"]) == [own]
     assert kili.organizations(email=local_server.admin_email) == [own]
