@@ -55,8 +55,12 @@ FILE_KEYS: Mapping[str, tuple[type, ...]] = {
 
 
 def default_search_paths() -> list[Path]:
-    """The directories searched for ``kili-sdk-config.json``: working directory, then home."""
-    return [Path.cwd(), Path.home()]
+    """The directories searched for ``kili-sdk-config.json``: working directory, then home
+    (when there is one: a service account may have none)."""
+    try:
+        return [Path.cwd(), Path.home()]
+    except RuntimeError:
+        return [Path.cwd()]
 
 
 @dataclass(frozen=True)

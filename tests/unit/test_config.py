@@ -256,3 +256,17 @@ def test_when_a_progress_bar_is_drawn(
     call: bool | None, client: bool | None, terminal: bool, shown: bool
 ) -> None:
     assert show_progress(call, client, terminal=terminal) is shown
+
+
+def test_no_home_directory_is_no_error(
+    dirs: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    work, _ = dirs
+    monkeypatch.chdir(work)
+
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    write(work, json.dumps({"api_key": "work"}))
+    assert load_config_file().get("api_key") == "work"
