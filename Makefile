@@ -7,12 +7,13 @@ STAMP := $(VENV)/.installed
 DEMO_VENV := .venv-demo
 DEMO_STAMP := $(DEMO_VENV)/.installed
 
-.PHONY: help venv demo test generate check-generated lint typecheck pytest serve clean bench
+.PHONY: help venv demo test generate check-generated lint typecheck typecheck-wheel pytest serve clean bench
 
 help:
 	@echo "make demo      install kili-typed[server] into .venv-demo and run the demo against a local server"
 	@echo "make test      lint, type-check, codegen staleness check and the test suite"
-	@echo "make generate  regenerate generated/ from schema.graphql and queries/"
+	@echo "make typecheck-wheel  type-check examples and docs against the built wheel (both checkers)"
+	@echo "make generate  regenerate generated/ and src/kili_typed/_user_fields.py from schema.graphql and queries/"
 	@echo "make docs      build the documentation site into site/"
 	@echo "make compat    run the official Kili SDKs (2022 and current) against the local server"
 
@@ -39,6 +40,7 @@ demo: $(DEMO_STAMP)
 generate: $(STAMP)
 	PYTHONPATH=tools $(BIN)/ariadne-codegen --config pyproject.toml
 	PYTHONPATH=tools $(BIN)/ariadne-codegen --config tools/codegen-async.toml
+	$(BIN)/python tools/gen_selection.py
 	$(BIN)/python tools/unasync.py
 
 # Regenerates into a scratch copy and compares, so a stale generated/ fails the build;
@@ -53,6 +55,13 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+	$(BIN)/pyright
+
+# What a user of the wheel sees: builds it, installs it into a clean virtualenv outside the
+# repository, and checks examples/, the docs' Python blocks and tests/typing/ with mypy
+# --strict and pyright strict (negative examples must be reported by both, line by line).
+typecheck-wheel: $(STAMP)
+	$(BIN)/python tools/check_wheel_types.py
 
 pytest: $(STAMP)
 	$(BIN)/pytest

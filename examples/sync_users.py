@@ -57,8 +57,8 @@ class Change:
 class Plan:
     """What the sync will do."""
 
-    create: list[Person] = field(default_factory=list)
-    change: list[Change] = field(default_factory=list)
+    create: list[Person] = field(default_factory=list[Person])
+    change: list[Change] = field(default_factory=list[Change])
 
     @property
     def deactivate(self) -> list[str]:
@@ -100,7 +100,7 @@ def read_roster(lines: Iterable[str]) -> list[Person]:
     Raises:
         ValueError: A line lacks an email or has an unknown role.
     """
-    people = []
+    people: list[Person] = []
     for number, row in enumerate(csv.DictReader(lines), start=2):
         email = (row.get("email") or "").strip().lower()
         if not email:
@@ -135,7 +135,7 @@ def plan(current: Iterable[UserDict], roster: Iterable[Person], keep: Collection
     wanted = {person.email: person for person in roster}
     keep = {email.lower() for email in keep}
     result = Plan()
-    seen = set()
+    seen: set[str] = set()
     for user in current:
         email = user.get("email", "").lower()
         seen.add(email)

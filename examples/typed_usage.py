@@ -15,7 +15,7 @@ from collections.abc import Generator
 from kili_typed_generated import Users, UserWhere
 from typing_extensions import assert_type
 
-from kili_typed import Kili, MutationResult, UserDict, select_fields
+from kili_typed import DefaultUserField, Kili, MutationResult, UserDict, UserRow, select_fields
 
 
 def main(kili: Kili, email: str, own_email: str, own_password: str) -> None:
@@ -31,8 +31,9 @@ def main(kili: Kili, email: str, own_email: str, own_password: str) -> None:
         if organization is not None:
             print(row.get("email"), organization.get("id"))
 
+    # Without `fields`, the four default keys are known to be there.
     stream = kili.users(email=email, as_generator=True)
-    assert_type(stream, Generator[UserDict, None, None])
+    assert_type(stream, Generator[UserRow[DefaultUserField], None, None])
     positional = kili.users(None, email, None, ["id"], 1, 0, True, True)
     assert_type(positional, Generator[UserDict, None, None])
     assert [row.get("id") for row in positional] == [user_id]

@@ -27,7 +27,7 @@ import pytest
 from typing_extensions import get_overloads
 
 import kili_typed
-from kili_typed import Kili, MutationResult, UserDict
+from kili_typed import Kili, MutationResult
 
 
 class _Required:
@@ -103,13 +103,16 @@ STRICTER: dict[tuple[str, str], Any] = {
 }
 
 #: What each facade's methods return (the documentation says only `Iterable[Dict]`).
+#: The implementations' annotations. Which rows `users` gives (`UserDict`, or `UserRow`
+#: narrowed to a typed selection) is said by its overloads, which tests/typing checks
+#: from the wheel with both type checkers.
 RETURNS: dict[str, dict[str, Any]] = {
     "Kili": {
-        "users": list[UserDict] | Generator[UserDict, None, None],
+        "users": list[Any] | Generator[Any, None, None],
         "count_users": int,
     },
     "AsyncKili": {
-        "users": Coroutine[Any, Any, list[UserDict]] | AsyncGenerator[UserDict, None],
+        "users": Coroutine[Any, Any, list[Any]] | AsyncGenerator[Any, None],
         "count_users": int,
     },
 }
@@ -234,10 +237,15 @@ def test_every_overload_of_users_keeps_the_documented_names(facade: Any) -> None
     overloads = get_overloads(facade.users)
     assert overloads, "users has overloads for as_generator"
     names = [p.name for p in DOCUMENTED["users"]]
+    without_fields = [name for name in names if name != "fields"]
     for variant in overloads:
         parameters = list(inspect.signature(variant).parameters.values())[1:]
-        assert [p.name for p in parameters] == names
-        for have, want in zip(parameters, DOCUMENTED["users"], strict=True):
+        # The overloads for a call that names no `fields` (its rows have the
+        # documented default keys) leave the parameter out; every other keeps all.
+        assert [p.name for p in parameters] in (names, without_fields)
+        documented = {p.name: p for p in DOCUMENTED["users"]}
+        for have in parameters:
+            want = documented[have.name]
             if have.default is not inspect.Parameter.empty and have.name != "fields":
                 assert have.default == want.default, have.name
 

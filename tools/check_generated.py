@@ -1,7 +1,8 @@
 """Fail when generated/ is not exactly what `make generate` would write.
 
 Regenerates from schema.graphql, queries/ and the codegen settings into a
-scratch directory, then compares every file byte for byte with generated/.
+scratch directory, then compares every file byte for byte with generated/;
+likewise src/kili_typed/_user_fields.py, written by tools/gen_selection.py.
 """
 
 from __future__ import annotations
@@ -35,6 +36,22 @@ def tree(root: Path) -> dict[str, Path]:
     }
 
 
+#: Written by tools/gen_selection.py (typed selections), from schema.graphql and queries/.
+SELECTION = ROOT / "src" / "kili_typed" / "_user_fields.py"
+
+
+def stale_selection() -> list[str]:
+    with tempfile.TemporaryDirectory() as scratch:
+        fresh = Path(scratch) / SELECTION.name
+        subprocess.run(
+            [sys.executable, str(ROOT / "tools" / "gen_selection.py"), "--output", str(fresh)],
+            check=True,
+        )
+        if SELECTION.exists() and filecmp.cmp(fresh, SELECTION, shallow=False):
+            return []
+    return [f"differs from tools/gen_selection.py output: {SELECTION.relative_to(ROOT)}"]
+
+
 def main() -> int:
     codegen = Path(sys.executable).with_name("ariadne-codegen")
     with tempfile.TemporaryDirectory() as scratch:
@@ -65,8 +82,11 @@ def main() -> int:
             for n in sorted(fresh.keys() & committed.keys())
             if not filecmp.cmp(fresh[n], committed[n], shallow=False)
         ]
+    problems += stale_selection()
     if problems:
-        print("generated/ is stale; run 'make generate' and commit the result:", file=sys.stderr)
+        print(
+            "generated code is stale; run 'make generate' and commit the result:", file=sys.stderr
+        )
         for problem in problems:
             print(f"  {problem}", file=sys.stderr)
         return 1

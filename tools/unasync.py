@@ -45,6 +45,8 @@ class Rule:
         return text.replace(self.pattern, self.replacement), text.count(self.pattern)
 
 
+_TYPE_ARGUMENT = r"(?:[^\[\]]|\[[^\[\]]*\])+"
+
 #: In order: the prose that says "async" first, then names, then the keywords.
 RULES = (
     # The module docstring.
@@ -93,8 +95,9 @@ RULES = (
         "from ._concurrency import PageRunner\n",
     ),
     # Types.
-    Rule(r"AsyncGenerator\[([^\]]+), None\]", r"Generator[\1, None, None]", regex=True),
-    Rule(r"Coroutine\[Any, Any, (list\[\w+\])\]", r"\1", regex=True),
+    # A type argument: a name with at most one level of brackets, e.g. UserRow[_F].
+    Rule(rf"AsyncGenerator\[({_TYPE_ARGUMENT}), None\]", r"Generator[\1, None, None]", regex=True),
+    Rule(rf"Coroutine\[Any, Any, (list\[{_TYPE_ARGUMENT}\])\]", r"\1", regex=True),
     Rule(r"Awaitable\[(\w+)\]", r"\1", regex=True),
     # Names.
     Rule("GeneratedAsyncClient", "GeneratedClient"),
@@ -108,6 +111,7 @@ RULES = (
     Rule("__aenter__", "__enter__"),
     Rule("__aexit__", "__exit__"),
     Rule("aclose", "close"),
+    Rule("aiter_bytes", "iter_bytes"),
     # Sync generators delegate: `async for` cannot.
     Rule(r"for row in rows:\n\s+yield row\n", "yield from rows\n", regex=True),
     # Keywords.

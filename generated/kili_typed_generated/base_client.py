@@ -46,7 +46,9 @@ class BaseClient:
         self.url = url
         self.headers = headers
 
-        self.http_client = http_client if http_client else httpx.Client(headers=headers)
+        self.http_client: httpx.Client = (
+            http_client if http_client else httpx.Client(headers=headers)
+        )
 
     def __enter__(self: Self) -> Self:
         return self

@@ -1,4 +1,5 @@
 from io import IOBase
+from typing import ClassVar
 
 from pydantic import BaseModel as PydanticBaseModel
 from pydantic import ConfigDict
@@ -13,7 +14,7 @@ UNSET = UnsetType()
 
 
 class BaseModel(PydanticBaseModel):
-    model_config = ConfigDict(
+    model_config: ClassVar[ConfigDict] = ConfigDict(
         populate_by_name=True,
         validate_assignment=True,
         arbitrary_types_allowed=True,

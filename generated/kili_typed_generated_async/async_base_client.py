@@ -2,7 +2,7 @@ import asyncio
 import enum
 import json
 from collections.abc import AsyncIterator
-from typing import IO, Any, Optional, Protocol, TypeVar, cast
+from typing import IO, Any, Dict, Optional, Protocol, TypeVar, cast
 from uuid import uuid4
 
 import httpx
@@ -95,13 +95,13 @@ class AsyncBaseClient:
     ) -> None:
         self.url = url
         self.headers = headers
-        self.http_client = (
+        self.http_client: httpx.AsyncClient = (
             http_client if http_client else httpx.AsyncClient(headers=headers)
         )
 
         self.ws_url = ws_url
-        self.ws_headers = ws_headers or {}
-        self.ws_origin = Origin(ws_origin) if ws_origin else None
+        self.ws_headers: Dict[str, Any] = ws_headers or {}
+        self.ws_origin: Optional[str] = Origin(ws_origin) if ws_origin else None
         self.ws_connection_init_payload = ws_connection_init_payload
 
     async def __aenter__(self: Self) -> Self:

@@ -9,12 +9,14 @@ Examples:
     ```
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ._client import Kili
-from ._fields import FieldSelection, select_fields
+from ._fields import FieldSelection, Selection, select_fields
+from ._rows import wrap_rows
 from ._types import (
     ApiKeyDict,
+    DefaultOrganizationDict,
     FieldList,
     HubspotSubscriptionStatus,
     MutationResult,
@@ -22,14 +24,25 @@ from ._types import (
     OrganizationRole,
     UserDict,
 )
+from ._user_fields import (
+    DefaultUserField,
+    UserApiKeysRow,
+    UserField,
+    UserOrganizationRow,
+    UserOrganizationsRow,
+    UserRow,
+    user_fields,
+)
 from ._version import __version__
 from .errors import (
     AuthenticationError,
+    ClientClosedError,
     ConfigFileWarning,
     ConfigurationError,
     GraphQLError,
     GraphQLErrorDetail,
     HTTPStatusError,
+    InsecureEndpointWarning,
     KiliConnectionError,
     KiliError,
     KiliTimeoutError,
@@ -37,6 +50,7 @@ from .errors import (
     OutcomeUnknownError,
     PermissionDeniedError,
     RateLimitError,
+    ResponseTooLargeError,
     ServerError,
 )
 
@@ -44,14 +58,18 @@ __all__ = [
     "ApiKeyDict",
     "AsyncKili",
     "AuthenticationError",
+    "ClientClosedError",
     "ConfigFileWarning",
     "ConfigurationError",
+    "DefaultOrganizationDict",
+    "DefaultUserField",
     "FieldList",
     "FieldSelection",
     "GraphQLError",
     "GraphQLErrorDetail",
     "HTTPStatusError",
     "HubspotSubscriptionStatus",
+    "InsecureEndpointWarning",
     "Kili",
     "KiliConnectionError",
     "KiliError",
@@ -63,21 +81,32 @@ __all__ = [
     "OutcomeUnknownError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
+    "Selection",
     "ServerError",
+    "UserApiKeysRow",
     "UserDict",
+    "UserField",
+    "UserOrganizationRow",
+    "UserOrganizationsRow",
+    "UserRow",
     "__version__",
     "select_fields",
+    "user_fields",
+    "wrap_rows",
 ]
 
 if TYPE_CHECKING:
     from ._async_client import AsyncKili
+else:
+    # Defined for the interpreter only: type checkers see `AsyncKili` above, and any
+    # other name imported from kili_typed is an error for them, as it is at run time.
 
+    def __getattr__(name: str) -> object:
+        # AsyncKili loads the async generated client: only on first use, so that
+        # `import kili_typed` stays fast for sync code.
+        if name == "AsyncKili":
+            from ._async_client import AsyncKili
 
-def __getattr__(name: str) -> Any:
-    # AsyncKili loads the async generated client: only on first use, so that
-    # `import kili_typed` stays fast for sync code.
-    if name == "AsyncKili":
-        from ._async_client import AsyncKili
-
-        return AsyncKili
-    raise AttributeError(f"module 'kili_typed' has no attribute {name!r}")
+            return AsyncKili
+        raise AttributeError(f"module 'kili_typed' has no attribute {name!r}")

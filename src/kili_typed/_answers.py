@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 
 # Not frozen: the generated client's `Response` protocol declares a settable status_code.
@@ -89,14 +89,19 @@ def parse_answer(
     return Answer(status_code, content, content_type, retry_after, body, is_json)
 
 
+def json_object(value: object) -> dict[str, Any] | None:
+    """`value` when it is a JSON object (a dict), else None."""
+    return cast("dict[str, Any]", value) if isinstance(value, dict) else None
+
+
 def is_usable(answer: Answer) -> bool:
     """Whether the generated client can read `answer`: 2xx, ``{"data": {...}}``, no errors."""
-    body = answer.body
+    body = json_object(answer.body)
     return (
         answer.is_success
         and answer.is_json
-        and isinstance(body, dict)
-        and isinstance(body.get("data"), dict)
+        and body is not None
+        and json_object(body.get("data")) is not None
         and not body.get("errors")
     )
 

@@ -9,7 +9,7 @@ name the method and the argument, never a secret's value.
 from __future__ import annotations
 
 import re
-from typing import Any, get_args
+from typing import Any, cast, get_args
 
 from ._types import OrganizationRole
 
@@ -101,7 +101,8 @@ def check_role(method: str, name: str, value: object, *, optional: bool = False)
     if not isinstance(value, str):
         allowed = "str or None" if optional else "str"
         raise TypeError(f"{method}() argument {name!r} must be {allowed}, not {_type_name(value)}")
-    role = str(value.value) if hasattr(value, "value") else value
+    # A str-valued enum member (e.g. the generated OrganizationRole) reads as its value.
+    role = str(getattr(value, "value", value))
     if role not in ORGANIZATION_ROLES:
         raise ValueError(
             f"{method}() argument {name!r} must be one of "
@@ -116,9 +117,11 @@ def check_fields(method: str, name: str, value: Any) -> tuple[str, ...]:
         raise TypeError(
             f"{method}() argument {name!r} must be a list of str, not {_type_name(value)}"
         )
-    for item in value:
+    names: list[str] = []
+    for item in cast("list[object] | tuple[object, ...]", value):
         if not isinstance(item, str):
             raise TypeError(
                 f"{method}() argument {name!r} must hold only str, found {_type_name(item)}"
             )
-    return tuple(value)
+        names.append(item)
+    return tuple(names)

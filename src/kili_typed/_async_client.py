@@ -33,15 +33,18 @@ from kili_typed_generated_async.users import Users
 from . import _operations as ops
 from . import _organizations as orgs
 from ._answers import Answer, read_answer
+from ._bounds import AnswerLimits, client_closed, read_response
 from ._concurrency import AsyncPageRunner, alist
 from ._config import resolve_settings, show_progress, stderr_is_terminal
 from ._constants import (
     DEFAULT_CURRENT_USER_FIELDS,
+    DEFAULT_MAX_ANSWER_BYTES,
     DEFAULT_MAX_CONCURRENT_PAGES,
     DEFAULT_ORGANIZATION_FIELDS,
     DEFAULT_READ_TIMEOUT,
     DEFAULT_USER_FIELDS,
 )
+from ._fields import Selection
 from ._listing import Listing
 from ._pagination import Page, plan_pages, rows_to_fetch
 from ._progress import progress_bar
@@ -50,27 +53,60 @@ from ._retry import DEFAULT_MAX_RETRIES, Attempts, RetryPolicy, check_max_retrie
 from ._settings import (
     check_concurrency,
     check_http_client,
+    check_max_answer_bytes,
     make_timeout,
     request_headers,
 )
-from ._types import FieldList, MutationResult, OrganizationDict, OrganizationRole, UserDict
+from ._types import (
+    DefaultOrganizationDict,
+    FieldList,
+    MutationResult,
+    OrganizationDict,
+    OrganizationRole,
+    UserDict,
+)
+from ._user_fields import DefaultUserField, UserField, UserRow
 
 logger = logging.getLogger("kili_typed")
 
 T = TypeVar("T")
+_F = TypeVar("_F", bound=UserField)
 
 
 class _AsyncTransport:
-    """What the facade's generated client posts through: the shared pool, the key's
-    headers, this client's timeout, and each answer parsed once and checked
-    (`read_answer`)."""
+    """What the facade's generated clients post through: the shared pool, the key's
+    headers, and this client's bounds on each answer (its size, and the time an
+    attempt may take as a whole)."""
 
     def __init__(
-        self, http: httpx.AsyncClient, headers: dict[str, str], timeout: httpx.Timeout
+        self,
+        http: httpx.AsyncClient,
+        headers: dict[str, str],
+        timeout: httpx.Timeout,
+        max_answer_bytes: int,
     ) -> None:
         self._http = http
         self._headers = headers
         self._timeout = timeout
+        self._limits = AnswerLimits(timeout, max_answer_bytes)
+
+    async def exchange(self, url: str, json: Any) -> tuple[httpx.Response, bytes]:
+        """Post `json` and read the answer within the bounds.
+
+        Raises:
+            AnswerTooLarge: The answer, inflated, is larger than allowed.
+            httpx.ReadTimeout: The attempt took longer than the timeout, as a whole.
+        """
+        if self._http.is_closed:
+            raise client_closed()
+        reading = self._limits.start()
+        async with self._http.stream(
+            "POST", url, json=json, headers=self._headers, timeout=self._timeout
+        ) as response:
+            reading.check_length(response.headers.get("content-length"))
+            async for chunk in response.aiter_bytes():
+                reading.add(chunk)
+        return response, reading.body()
 
     async def post(
         self,
@@ -81,13 +117,12 @@ class _AsyncTransport:
         headers: Any | None = None,
         **kwargs: Any,
     ) -> Answer:
+        """Post for the six methods: the answer parsed once and checked (`read_answer`)."""
         # Only JSON is posted: the user operations upload no files.
-        response = await self._http.post(
-            url, json=json, headers=self._headers, timeout=self._timeout
-        )
+        response, body = await self.exchange(str(url), json)
         return read_answer(
             response.status_code,
-            response.content,
+            body,
             content_type=response.headers.get("content-type"),
             retry_after=response.headers.get("retry-after"),
         )
@@ -97,16 +132,15 @@ class _AsyncTransport:
 
 
 class _AsyncAuthenticated:
-    """The pool as `AsyncKili.client` posts through it: with the key's headers, and
-    never closing a pool it does not own."""
+    """The transport as `AsyncKili.client` posts through it: an httpx response, read
+    within the same bounds, and no closing of a pool it does not own."""
 
-    def __init__(self, http: httpx.AsyncClient, headers: dict[str, str]) -> None:
-        self._http = http
-        self._headers = headers
+    def __init__(self, transport: _AsyncTransport) -> None:
+        self._transport = transport
 
-    async def post(self, url: str, **kwargs: Any) -> httpx.Response:
-        kwargs["headers"] = {**(kwargs.get("headers") or {}), **self._headers}
-        return await self._http.post(url, **kwargs)
+    async def post(self, url: str, json: Any = None, **kwargs: Any) -> httpx.Response:
+        response, body = await self._transport.exchange(url, json)
+        return read_response(response, body)
 
     async def aclose(self) -> None:
         """Nothing to do: the facade closes the pool."""
@@ -133,8 +167,9 @@ class AsyncKili:
             ``KILI_VERIFY`` (``true``, ``1`` or ``yes`` mean true), else ``verify_ssl``
             in the file, else `True`. Applies to the connection pool the client
             creates; with `http_client`, configure verification on that client instead.
-        timeout: Seconds to wait for each read of an answer (connecting gets
-            10 seconds), or an `httpx.Timeout`. Default: 60.
+        timeout: Seconds one attempt may take, from sending the request to the
+            last byte of the answer (connecting gets 10 seconds of it), or an
+            `httpx.Timeout` whose ``read`` is that bound. Default: 60.
         max_concurrent_pages: How many pages of a `users` listing are requested
             at once. Rows still come out in order; an iterator holds at most
             this many pages. Default: 10.
@@ -146,6 +181,9 @@ class AsyncKili:
             (proxies, client certificates, custom transports). You own it: closing
             this client leaves it open. The key's headers and the timeout are sent
             with each request.
+        max_answer_bytes: The largest answer accepted, counted once inflated; a
+            larger one raises `ResponseTooLargeError` as soon as it is crossed.
+            Default: 64 MiB.
         disable_tqdm: The default of every method's `disable_tqdm`: `True` hides the
             progress bar. Defaults to ``KILI_DISABLE_TQDM``, else ``disable_tqdm`` in the
             file, else `None`: a bar is drawn only when standard error is a terminal.
@@ -153,12 +191,13 @@ class AsyncKili:
     Raises:
         ConfigurationError: No API key was given or found, the endpoint is not a URL,
             or a key of ``kili-sdk-config.json`` has the wrong type.
+        TypeError: `http_client` is not an `httpx.AsyncClient`.
+        ValueError: Both `verify` and `http_client` were given.
 
     Warns:
         ConfigFileWarning: A ``kili-sdk-config.json`` is not valid JSON (it is
             skipped), or holds an API key that other users may read.
-        TypeError: `http_client` is not an `httpx.AsyncClient`.
-        ValueError: Both `verify` and `http_client` were given.
+        InsecureEndpointWarning: The endpoint is plain ``http://`` on another machine.
 
     Examples:
         ```
@@ -167,6 +206,13 @@ class AsyncKili:
         ...         print(user["email"])
         ```
     """
+
+    #: The GraphQL endpoint the requests go to.
+    api_endpoint: str
+    #: How many pages of a `users` listing are requested at once.
+    max_concurrent_pages: int
+    #: The generated typed async client: pydantic models instead of dicts.
+    client: GeneratedAsyncClient
 
     def __init__(
         self,
@@ -178,6 +224,7 @@ class AsyncKili:
         max_concurrent_pages: int = DEFAULT_MAX_CONCURRENT_PAGES,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
+        max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
         disable_tqdm: bool | None = None,
     ) -> None:
         settings = resolve_settings(api_key, api_endpoint, verify, disable_tqdm)
@@ -192,6 +239,7 @@ class AsyncKili:
         self._timeout = make_timeout(timeout)
         self._secrets = Secrets((key,))
         self._headers = request_headers(key)
+        self._max_answer_bytes = check_max_answer_bytes(max_answer_bytes)
         if http_client is None:
             self._http = httpx.AsyncClient(timeout=self._timeout, verify=settings.verify)
             self._owns_http = True
@@ -199,22 +247,22 @@ class AsyncKili:
             self._http = check_http_client(http_client, httpx.AsyncClient, verify=verify)
             self._owns_http = False
         self._pages = AsyncPageRunner(self.max_concurrent_pages)
+        self._closed = False
         # Seams for tests: the jitter's source and the sleep between attempts.
         self._rng: random.Random = random.Random()
         self._sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
-        #: The generated typed async client: pydantic models instead of dicts.
         self.client = GeneratedAsyncClient(
             url=self.api_endpoint,
-            http_client=cast(HttpClient, _AsyncAuthenticated(self._http, self._headers)),
+            http_client=cast(HttpClient, _AsyncAuthenticated(self._transport(self._timeout))),
         )
         self._api = self._generated(self._timeout)
 
+    def _transport(self, timeout: httpx.Timeout) -> _AsyncTransport:
+        return _AsyncTransport(self._http, self._headers, timeout, self._max_answer_bytes)
+
     def _generated(self, timeout: httpx.Timeout) -> GeneratedAsyncClient:
         """The generated client the six methods call, over the shared pool."""
-        return GeneratedAsyncClient(
-            url=self.api_endpoint,
-            http_client=_AsyncTransport(self._http, self._headers, timeout),
-        )
+        return GeneratedAsyncClient(url=self.api_endpoint, http_client=self._transport(timeout))
 
     def with_options(
         self,
@@ -251,6 +299,7 @@ class AsyncKili:
         if max_retries is not None:
             clone._policy = replace(self._policy, max_retries=check_max_retries(max_retries))
         clone._owns_http = False
+        clone._closed = False
         clone._pages = AsyncPageRunner(self.max_concurrent_pages)
         clone._api = clone._generated(clone._timeout)
         return clone
@@ -259,7 +308,11 @@ class AsyncKili:
         return f"AsyncKili(api_endpoint={self.api_endpoint!r}, api_key=<redacted>)"
 
     async def aclose(self) -> None:
-        """Close the connection pool, unless it is borrowed (`with_options`, `http_client`)."""
+        """Close the connection pool, unless it is borrowed (`with_options`, `http_client`).
+
+        Calls made afterwards raise `ClientClosedError`.
+        """
+        self._closed = True
         await self._pages.aclose()
         if self._owns_http:
             await self._http.aclose()
@@ -279,12 +332,15 @@ class AsyncKili:
         self, operation: str, send: Callable[[], Awaitable[T]], secrets: tuple[str, ...] = ()
     ) -> T:
         """Run one generated-client call under the retry policy; failures raise a `KiliError`."""
+        if self._closed:
+            raise client_closed()
         attempts = Attempts(
             operation,
             mutation=operation in ops.MUTATIONS,
             policy=self._policy,
             secrets=(*self._secrets, *secrets),
             rng=self._rng,
+            endpoint=self.api_endpoint,
         )
         while True:
             started = time.perf_counter()
@@ -312,6 +368,100 @@ class AsyncKili:
         return await self._call(operation, send)
 
     # ----------------------------------------------------------------- queries
+
+    @overload
+    def users(  # type: ignore[overload-overlap]  # pyright: ignore[reportOverlappingOverload]
+        self,
+        api_key: str | None = None,
+        email: str | None = None,
+        organization_id: str | None = None,
+        *,
+        fields: Selection[_F],
+        first: int | None = None,
+        skip: int = 0,
+        disable_tqdm: bool | None = False,
+        as_generator: Literal[False] = False,
+    ) -> Coroutine[Any, Any, list[UserRow[_F]]]: ...
+
+    @overload
+    def users(  # type: ignore[overload-overlap]  # pyright: ignore[reportOverlappingOverload]
+        self,
+        api_key: str | None = None,
+        email: str | None = None,
+        organization_id: str | None = None,
+        *,
+        fields: Selection[_F],
+        first: int | None = None,
+        skip: int = 0,
+        disable_tqdm: bool | None = False,
+        as_generator: Literal[True],
+    ) -> AsyncGenerator[UserRow[_F], None]: ...
+
+    @overload
+    def users(  # type: ignore[overload-overlap]  # pyright: ignore[reportOverlappingOverload]
+        self,
+        api_key: str | None,
+        email: str | None,
+        organization_id: str | None,
+        fields: Selection[_F],
+        first: int | None = None,
+        skip: int = 0,
+        disable_tqdm: bool | None = False,
+        as_generator: Literal[False] = False,
+    ) -> Coroutine[Any, Any, list[UserRow[_F]]]: ...
+
+    @overload
+    def users(  # type: ignore[overload-overlap]  # pyright: ignore[reportOverlappingOverload]
+        self,
+        api_key: str | None,
+        email: str | None,
+        organization_id: str | None,
+        fields: Selection[_F],
+        first: int | None,
+        skip: int,
+        disable_tqdm: bool | None,
+        as_generator: Literal[True],
+    ) -> AsyncGenerator[UserRow[_F], None]: ...
+
+    @overload
+    def users(  # type: ignore[overload-overlap]  # pyright: ignore[reportOverlappingOverload]
+        self,
+        api_key: str | None,
+        email: str | None,
+        organization_id: str | None,
+        fields: Selection[_F],
+        first: int | None = None,
+        skip: int = 0,
+        disable_tqdm: bool | None = False,
+        *,
+        as_generator: Literal[True],
+    ) -> AsyncGenerator[UserRow[_F], None]: ...
+
+    @overload
+    def users(
+        self,
+        api_key: str | None = None,
+        email: str | None = None,
+        organization_id: str | None = None,
+        *,
+        first: int | None = None,
+        skip: int = 0,
+        disable_tqdm: bool | None = False,
+        as_generator: Literal[False] = False,
+    ) -> Coroutine[Any, Any, list[UserRow[DefaultUserField]]]: ...
+
+    @overload
+    def users(
+        self,
+        api_key: str | None = None,
+        email: str | None = None,
+        organization_id: str | None = None,
+        *,
+        first: int | None = None,
+        skip: int = 0,
+        disable_tqdm: bool | None = False,
+        as_generator: Literal[True],
+    ) -> AsyncGenerator[UserRow[DefaultUserField], None]: ...
 
     @overload
     def users(
@@ -364,7 +514,12 @@ class AsyncKili:
         skip: int = 0,
         disable_tqdm: bool | None = False,
         as_generator: bool = False,
-    ) -> Coroutine[Any, Any, list[UserDict]] | AsyncGenerator[UserDict, None]: ...
+    ) -> (
+        Coroutine[Any, Any, list[UserDict]]
+        | AsyncGenerator[UserDict, None]
+        | Coroutine[Any, Any, list[UserRow[Any]]]
+        | AsyncGenerator[UserRow[Any], None]
+    ): ...
 
     def users(
         self,
@@ -376,7 +531,7 @@ class AsyncKili:
         skip: int = 0,
         disable_tqdm: bool | None = False,
         as_generator: bool = False,
-    ) -> Coroutine[Any, Any, list[UserDict]] | AsyncGenerator[UserDict, None]:
+    ) -> Coroutine[Any, Any, list[Any]] | AsyncGenerator[Any, None]:
         """Get an async iterator or a list of users given a set of criteria.
 
         Args:
@@ -518,7 +673,31 @@ class AsyncKili:
         self,
         email: str | None = None,
         organization_id: str | None = None,
-        fields: FieldList = DEFAULT_ORGANIZATION_FIELDS,
+        *,
+        first: int | None = None,
+        skip: int = 0,
+        disable_tqdm: bool | None = None,
+        as_generator: Literal[False] = False,
+    ) -> Coroutine[Any, Any, list[DefaultOrganizationDict]]: ...
+
+    @overload
+    def organizations(
+        self,
+        email: str | None = None,
+        organization_id: str | None = None,
+        *,
+        first: int | None = None,
+        skip: int = 0,
+        disable_tqdm: bool | None = None,
+        as_generator: Literal[True],
+    ) -> AsyncGenerator[DefaultOrganizationDict, None]: ...
+
+    @overload
+    def organizations(
+        self,
+        email: str | None,
+        organization_id: str | None,
+        fields: FieldList,
         first: int | None = None,
         skip: int = 0,
         disable_tqdm: bool | None = None,
@@ -531,11 +710,37 @@ class AsyncKili:
         self,
         email: str | None = None,
         organization_id: str | None = None,
-        fields: FieldList = DEFAULT_ORGANIZATION_FIELDS,
+        *,
+        fields: FieldList,
+        first: int | None = None,
+        skip: int = 0,
+        disable_tqdm: bool | None = None,
+        as_generator: Literal[False] = False,
+    ) -> Coroutine[Any, Any, list[OrganizationDict]]: ...
+
+    @overload
+    def organizations(
+        self,
+        email: str | None,
+        organization_id: str | None,
+        fields: FieldList,
         first: int | None = None,
         skip: int = 0,
         disable_tqdm: bool | None = None,
         *,
+        as_generator: Literal[True],
+    ) -> AsyncGenerator[OrganizationDict, None]: ...
+
+    @overload
+    def organizations(
+        self,
+        email: str | None = None,
+        organization_id: str | None = None,
+        *,
+        fields: FieldList,
+        first: int | None = None,
+        skip: int = 0,
+        disable_tqdm: bool | None = None,
         as_generator: Literal[True],
     ) -> AsyncGenerator[OrganizationDict, None]: ...
 
@@ -550,7 +755,12 @@ class AsyncKili:
         disable_tqdm: bool | None = None,
         *,
         as_generator: bool = False,
-    ) -> Coroutine[Any, Any, list[OrganizationDict]] | AsyncGenerator[OrganizationDict, None]: ...
+    ) -> (
+        Coroutine[Any, Any, list[OrganizationDict]]
+        | Coroutine[Any, Any, list[DefaultOrganizationDict]]
+        | AsyncGenerator[OrganizationDict, None]
+        | AsyncGenerator[DefaultOrganizationDict, None]
+    ): ...
 
     def organizations(
         self,
@@ -562,7 +772,7 @@ class AsyncKili:
         disable_tqdm: bool | None = None,
         *,
         as_generator: bool = False,
-    ) -> Coroutine[Any, Any, list[OrganizationDict]] | AsyncGenerator[OrganizationDict, None]:
+    ) -> Coroutine[Any, Any, list[Any]] | AsyncGenerator[Any, None]:
         """Get an async iterator or a list of organizations that match a set of criteria.
 
         Kili answers with the caller's own organization only.

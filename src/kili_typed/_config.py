@@ -21,6 +21,7 @@ environment and the search path can be given, so the rules are tested table-driv
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import stat
@@ -29,10 +30,12 @@ import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
+
+import httpx
 
 from ._constants import API_ENDPOINT_ENV, API_KEY_ENV, DEFAULT_API_ENDPOINT
-from .errors import ConfigFileWarning, ConfigurationError
+from .errors import ConfigFileWarning, ConfigurationError, InsecureEndpointWarning
 
 #: The file the official SDK reads its settings from, in these directories, in order.
 CONFIG_FILE_NAME = "kili-sdk-config.json"
@@ -73,7 +76,7 @@ class ConfigFile:
     """
 
     path: Path | None = None
-    values: Mapping[str, Any] = field(default_factory=dict)
+    values: Mapping[str, Any] = field(default_factory=dict[str, Any])
 
     def get(self, key: str) -> Any:
         """A key's value, checked against the types the key may hold; `None` when absent."""
@@ -94,7 +97,13 @@ class ConfigFile:
 
 
 def _json_type(value: object) -> str:
-    names = {bool: "boolean", int: "number", float: "number", str: "string", list: "list"}
+    names: dict[type, str] = {
+        bool: "boolean",
+        int: "number",
+        float: "number",
+        str: "string",
+        list: "list",
+    }
     return names.get(type(value), "object")
 
 
@@ -126,7 +135,7 @@ def load_config_file(search_paths: Sequence[Path] | None = None) -> ConfigFile:
             continue
         try:
             text = path.read_text(encoding="utf-8")
-            values = json.loads(text)
+            values: object = json.loads(text)
         except json.JSONDecodeError as error:
             # `error.msg` and the position only: the text may hold a key.
             _warn(
@@ -141,12 +150,13 @@ def load_config_file(search_paths: Sequence[Path] | None = None) -> ConfigFile:
         if not isinstance(values, dict):
             _warn(f"{path} holds a JSON {_json_type(values)}, not an object; skipping it")
             continue
-        if values.get("api_key") and readable_by_others(path):
+        settings = cast("dict[str, Any]", values)
+        if settings.get("api_key") and readable_by_others(path):
             _warn(
                 f"{path} holds an API key and other users of this machine may read it; "
                 f"make it private: chmod 600 {path}"
             )
-        return ConfigFile(path, values)
+        return ConfigFile(path, settings)
     return ConfigFile()
 
 
@@ -238,6 +248,14 @@ def resolve_settings(
         raise ConfigurationError(
             f"Kili API endpoint must be an http:// or https:// URL, got {endpoint!r}"
         )
+    if endpoint.startswith("http://") and not _is_loopback(httpx.URL(endpoint).host):
+        warnings.warn(
+            f"the Kili endpoint {endpoint!r} is plain http:// on another machine: the API "
+            "key will cross the network unencrypted; use https://",
+            InsecureEndpointWarning,
+            # Past this function and the facade's constructor, at its caller.
+            stacklevel=3,
+        )
 
     if verify is None:
         verify_env = _env(env, VERIFY_ENV)
@@ -260,6 +278,16 @@ def resolve_settings(
         disable_tqdm=disable_tqdm,
         config_path=file.path,
     )
+
+
+def _is_loopback(host: str) -> bool:
+    """Whether `host` names this machine (localhost, 127.0.0.0/8, ::1)."""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def show_progress(call: bool | None, client: bool | None, *, terminal: bool) -> bool:

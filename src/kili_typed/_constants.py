@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-DEFAULT_API_ENDPOINT = "https://cloud.kili-technology.com/api/label/v2/graphql"
+#: The path of Kili's GraphQL endpoint on every server.
+GRAPHQL_PATH = "/api/label/v2/graphql"
+DEFAULT_API_ENDPOINT = "https://cloud.kili-technology.com" + GRAPHQL_PATH
 API_KEY_ENV = "KILI_API_KEY"
 API_ENDPOINT_ENV = "KILI_API_ENDPOINT"
 
@@ -30,3 +32,6 @@ DEFAULT_ORGANIZATION_FIELDS: tuple[str, ...] = ("id", "name")
 
 #: Pages of a `users` listing requested at once, by default.
 DEFAULT_MAX_CONCURRENT_PAGES = 10
+
+#: The largest answer body a client accepts, once inflated.
+DEFAULT_MAX_ANSWER_BYTES = 64 * 1024 * 1024

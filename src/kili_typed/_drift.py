@@ -238,7 +238,7 @@ def check_operations(
         for definition in document.definitions
         if isinstance(definition, FragmentDefinitionNode)
     }
-    checks = []
+    checks: list[OperationCheck] = []
     for file_name, document in documents.items():
         for operation in document.definitions:
             if not isinstance(operation, OperationDefinitionNode):

@@ -17,13 +17,15 @@ import re
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pydantic
 
-from ._answers import Answer, UnusableAnswer
-from ._redaction import redact
+from ._answers import Answer, UnusableAnswer, json_object
+from ._bounds import AnswerTooLarge
+from ._constants import GRAPHQL_PATH
+from ._redaction import redact, redact_json
 from .errors import (
     AuthenticationError,
     GraphQLError,
@@ -35,6 +37,7 @@ from .errors import (
     MalformedResponseError,
     PermissionDeniedError,
     RateLimitError,
+    ResponseTooLargeError,
     ServerError,
 )
 
@@ -75,10 +78,15 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
 
 
 def _json_kind(value: Any) -> str:
-    kinds = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
+    kinds: dict[type, str] = {
+        dict: "an object",
+        list: "an array",
+        str: "a string",
+        bool: "a boolean",
+    }
     if value is None:
         return "null"
-    return kinds.get(type(value), "a number")
+    return kinds.get(type(cast(object, value)), "a number")
 
 
 def _looks_like_html(answer: Answer) -> bool:
@@ -104,10 +112,13 @@ def describe_body(answer: Answer) -> str:
 
 def _error_entries(body: Any) -> list[dict[str, Any]] | None:
     """The ``errors`` list of a GraphQL body when it is a non-empty list of objects."""
-    errors = body.get("errors") if isinstance(body, dict) else None
-    if isinstance(errors, list) and errors and all(isinstance(e, dict) for e in errors):
-        return errors
-    return None
+    errors: object = (json_object(body) or {}).get("errors")
+    if not isinstance(errors, list) or not errors:
+        return None
+    entries = [json_object(entry) for entry in cast("list[object]", errors)]
+    if any(entry is None for entry in entries):
+        return None
+    return [entry for entry in entries if entry is not None]
 
 
 def error_detail(entry: dict[str, Any], secrets: Iterable[str] = ()) -> GraphQLErrorDetail:
@@ -117,15 +128,15 @@ def error_detail(entry: dict[str, Any], secrets: Iterable[str] = ()) -> GraphQLE
     are optional, and an official client crashes on an error without them.
     """
     message = entry.get("message")
-    extensions = entry.get("extensions")
-    extensions = dict(extensions) if isinstance(extensions, dict) else {}
+    extensions: dict[str, Any] = redact_json(json_object(entry.get("extensions")) or {}, secrets)
     code = extensions.get("code")
-    path = entry.get("path")
-    good_path = isinstance(path, list) and all(isinstance(p, (str, int)) for p in path)
+    path: object = entry.get("path")
+    steps = cast("list[object]", path) if isinstance(path, list) else []
+    good_path = [step for step in steps if isinstance(step, (str, int))]
     return GraphQLErrorDetail(
         message=redact(message, secrets) if isinstance(message, str) and message else NO_MESSAGE,
         code=str(code) if code is not None else None,
-        path=list(path) if good_path and path else None,
+        path=good_path if good_path and len(good_path) == len(steps) else None,
         extensions=extensions,
     )
 
@@ -145,7 +156,7 @@ def shape_problem(answer: Answer) -> str:
         return f"the answer is not JSON but {describe_body(answer)}"
     if not isinstance(body, dict):
         return f"the answer is {_json_kind(body)}, not a GraphQL object"
-    errors = body.get("errors")
+    errors: object = cast("dict[str, Any]", body).get("errors")
     if isinstance(errors, list) and errors:
         return "the answer's 'errors' holds something other than objects"
     if errors:
@@ -173,7 +184,7 @@ def answer_error(answer: Answer, operation: str, secrets: Iterable[str] = ()) ->
     secrets = tuple(secrets)
     status = answer.status_code
     errors = _error_entries(answer.body) if answer.is_json else None
-    data = answer.body.get("data") if isinstance(answer.body, dict) else None
+    data = (json_object(answer.body) or {}).get("data")
     if answer.is_success:
         if errors is not None:
             return _graphql_error(errors, data, operation, secrets)
@@ -190,6 +201,8 @@ def answer_error(answer: Answer, operation: str, secrets: Iterable[str] = ()) ->
             describe_body(answer) if not answer.is_json else _snippet(answer.text), secrets
         )
     message = f"{operation}: HTTP {status}: {said}"
+    if status == 404:
+        message += f"; is the endpoint Kili's GraphQL path (it ends with {GRAPHQL_PATH})?"
     wait = parse_retry_after(answer.retry_after)
     if status == 401:
         return AuthenticationError(message, status_code=status, operation=operation)
@@ -211,6 +224,12 @@ def _validation_summary(exc: pydantic.ValidationError) -> str:
     return f"{where}: {first['msg']}{more}"
 
 
+def _kind_and_detail(exc: BaseException, secrets: Iterable[str]) -> str:
+    """``ReadTimeout: what it said``, or the kind alone when it said nothing."""
+    detail = redact(str(exc), secrets)
+    return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+
+
 def map_exception(exc: BaseException, operation: str, secrets: Iterable[str]) -> KiliError | None:
     """The `KiliError` that stands for `exc`, raised while running `operation`.
 
@@ -228,9 +247,14 @@ def map_exception(exc: BaseException, operation: str, secrets: Iterable[str]) ->
         return exc
     if isinstance(exc, UnusableAnswer):
         return answer_error(exc.answer, operation, secrets)
+    if isinstance(exc, AnswerTooLarge):
+        return ResponseTooLargeError(
+            f"{operation}: {exc}; reading stopped there (see max_answer_bytes)",
+            operation=operation,
+        )
     if isinstance(exc, httpx.TimeoutException):
         return KiliTimeoutError(
-            f"{operation}: timed out ({type(exc).__name__})",
+            f"{operation}: timed out ({_kind_and_detail(exc, secrets)})",
             request_sent=not isinstance(exc, _NOT_SENT),
             operation=operation,
         )

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import Enum
-from typing import Any, TypedDict, cast
+from typing import Any, Generic, TypedDict, TypeVar, cast
 
 #: Scalar fields of `User`, each with the flag of `queries/users.graphql` that asks for it.
 USER_SCALARS: Mapping[str, str] = {
@@ -45,7 +44,7 @@ _API_KEY_SCALARS = ("id", "name", "key", "createdAt", "expiryDate", "revoked", "
 
 
 def _snake(name: str) -> str:
-    out = []
+    out: list[str] = []
     for char in name:
         if char.isupper():
             out.append("_" + char.lower())
@@ -118,17 +117,57 @@ class UserSelection(TypedDict):
     with_api_keys_user_id: bool
 
 
-@dataclass(frozen=True)
-class FieldSelection:
-    """A validated `fields` list.
+_F_co = TypeVar("_F_co", bound=str, covariant=True)
+
+
+class Selection(tuple[str, ...], Generic[_F_co]):
+    """A validated selection of `User` fields: a tuple of their names.
+
+    `kili_typed.user_fields` builds one whose static type records the names
+    (``Selection[Literal["email", "id"]]``), so that `users` returns rows typed
+    with exactly them; `select_fields` builds one from names known only at run
+    time (``Selection[str]``, rows typed `UserDict`). Being a tuple of str, it
+    is accepted wherever `fields` is, by the official SDK too.
+
+    Args:
+        fields: Field names of `User`; nested fields as ``"organization.id"``.
+
+    Raises:
+        ValueError: A name is not a field of `User` (the message names it and
+            the closest valid names), names an object without its fields, or
+            no name is given.
 
     Attributes:
-        fields: The requested names, deduplicated, in the caller's order.
-        flags: The ``@include`` flags that ask for exactly those fields.
+        fields: The names, deduplicated, in the caller's order (the tuple itself).
+        flags: The ``@include`` flags of the generated ``Client.users`` that ask
+            for exactly these fields, for model-style calls:
+            ``kili.client.users(where=..., **selection.flags)``.
     """
 
-    fields: tuple[str, ...]
-    flags: UserSelection
+    _flags: UserSelection
+
+    def __new__(cls, fields: Iterable[_F_co]) -> Selection[_F_co]:
+        names, flags = _validate(fields)
+        self = super().__new__(cls, names)
+        self._flags = flags
+        return self
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return tuple(self)
+
+    @property
+    def flags(self) -> UserSelection:
+        # A copy: callers may add keys (``{**flags, "with_id": True}``) or change them.
+        return {**self._flags}
+
+    def __getnewargs__(self) -> tuple[tuple[str, ...]]:
+        # Copies and pickles are rebuilt (and revalidated) from the names.
+        return (tuple(self),)
+
+
+#: The former name of `Selection`, kept for code written against it.
+FieldSelection = Selection
 
 
 def _unknown_field_message(name: str) -> str:
@@ -137,23 +176,15 @@ def _unknown_field_message(name: str) -> str:
     return f"unknown field {name!r} for User{hint} valid fields: {', '.join(VALID_FIELDS)}"
 
 
-def select_fields(fields: Iterable[str]) -> FieldSelection:
-    """Validate `fields` and compute the flags that ask for exactly them.
-
-    Args:
-        fields: Field names of `User`; nested fields as ``"organization.id"``.
-
-    Returns:
-        The validated selection.
-
-    Raises:
-        ValueError: A name is not a field of `User` (the message names it and
-            the closest valid names), names an object without its fields, or
-            the list is empty.
-    """
+def _validate(fields: Iterable[str]) -> tuple[tuple[str, ...], UserSelection]:
     flags = dict.fromkeys(ALL_FLAGS, False)
     seen: dict[str, None] = {}
+    if isinstance(fields, str):
+        # A lone string is an iterable of characters: name the likely mistake.
+        raise TypeError(f"fields must be a list of field names, not the string {fields!r}")
     for name in fields:
+        if not isinstance(name, str):
+            raise TypeError(f"field names must be str, got {name!r}")
         if name in USER_SCALARS:
             flags[USER_SCALARS[name]] = True
         elif name in USER_OBJECTS:
@@ -171,7 +202,27 @@ def select_fields(fields: Iterable[str]) -> FieldSelection:
         seen[name] = None
     if not seen:
         raise ValueError("fields is empty: name at least one field of User, e.g. ['id']")
-    return FieldSelection(fields=tuple(seen), flags=cast(UserSelection, flags))
+    return tuple(seen), cast(UserSelection, flags)
+
+
+def select_fields(fields: Iterable[str]) -> Selection[str]:
+    """Validate `fields` and compute the flags that ask for exactly them.
+
+    For names known only at run time; `kili_typed.user_fields` gives the same
+    selection with the names in its static type.
+
+    Args:
+        fields: Field names of `User`; nested fields as ``"organization.id"``.
+
+    Returns:
+        The validated selection (`Selection.flags` holds the ``@include`` flags).
+
+    Raises:
+        ValueError: A name is not a field of `User` (the message names it and
+            the closest valid names), names an object without its fields, or
+            the list is empty.
+    """
+    return Selection(fields)
 
 
 #: Top-level keys of a row whose values may hold date-times or enum members.
@@ -204,9 +255,9 @@ def plain(value: Any) -> Any:
     so rows look exactly like the official SDK's.
     """
     if isinstance(value, dict):
-        return {key: plain(item) for key, item in value.items()}
+        return {key: plain(item) for key, item in cast("dict[str, Any]", value).items()}
     if isinstance(value, list):
-        return [plain(item) for item in value]
+        return [plain(item) for item in cast("list[object]", value)]
     if isinstance(value, datetime):
         return format_datetime(value)
     if isinstance(value, Enum):

@@ -16,6 +16,7 @@ from typing import Any, Protocol, cast
 from ._fields import UserSelection, keys_to_convert, plain
 from ._operations import UsersRequest
 from ._pagination import Page, plan_pages, rows_to_fetch
+from ._rows import row_wrapper
 from ._types import UserDict
 
 logger = logging.getLogger("kili_typed")
@@ -40,6 +41,7 @@ class Listing:
         self.flags: UserSelection = {**request.selection.flags, "with_id": True}
         self._hide_id = "id" not in request.selection.fields
         self._convert = keys_to_convert(request.selection.fields)
+        self._wrap = row_wrapper(request.selection.fields)
         self._seen: set[str] = set()
         self.expected = 0
         self.returned = 0
@@ -65,7 +67,8 @@ class Listing:
             for key in self._convert:
                 if key in row:
                     row[key] = plain(row[key])
-            rows.append(cast(UserDict, row))
+            # A UserRow is the dict that UserDict describes (and what UserRow[...] names).
+            rows.append(cast(UserDict, self._wrap(row)))
         self.returned += len(rows)
         return rows
 

@@ -11,10 +11,10 @@ those keys.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from . import _arguments as a
-from ._fields import FieldSelection, keys_to_convert, plain, select_fields
+from ._fields import Selection, keys_to_convert, plain, select_fields
 from ._redaction import Secrets
 
 #: GraphQL variables of one input object, e.g. a `UserWhere`.
@@ -50,7 +50,7 @@ class UsersRequest:
     """A checked `users` call: filter, field selection and window."""
 
     where: Variables
-    selection: FieldSelection
+    selection: Selection[str]
     first: int | None
     skip: int
     disable_tqdm: bool | None
@@ -71,7 +71,12 @@ def users_request(
     """Check every argument of `users` and build its request."""
     method = "users"
     where = user_where(method, api_key=api_key, email=email, organization_id=organization_id)
-    selection = select_fields(a.check_fields(method, "fields", fields))
+    # A Selection was validated when built (user_fields, select_fields).
+    selection = (
+        cast("Selection[str]", fields)
+        if isinstance(fields, Selection)
+        else select_fields(a.check_fields(method, "fields", fields))
+    )
     return UsersRequest(
         where=where,
         selection=selection,
@@ -164,12 +169,14 @@ def secrets_of(*variables: Variables) -> Secrets:
     return Secrets(v[name] for v in variables for name in names if isinstance(v.get(name), str))
 
 
-def current_user_selection(fields: object) -> FieldSelection:
+def current_user_selection(fields: object) -> Selection[str]:
     """Check the `fields` of `get_current_user`: the same names as `users` accepts."""
+    if isinstance(fields, Selection):
+        return cast("Selection[str]", fields)
     return select_fields(a.check_fields("get_current_user", "fields", fields))
 
 
-def current_user_row(dumped: dict[str, Any], selection: FieldSelection) -> dict[str, Any]:
+def current_user_row(dumped: dict[str, Any], selection: Selection[str]) -> dict[str, Any]:
     """A ``viewer`` answer (``model_dump(by_alias=True, exclude_unset=True)``) as a row
     holding exactly the selected fields, as `users` returns them."""
     row = dict(dumped)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any, cast
 
 REDACTED = "[REDACTED]"
 
@@ -17,6 +18,20 @@ def redact(text: str, secrets: Iterable[str]) -> str:
         if secret:
             text = text.replace(secret, REDACTED)
     return text
+
+
+def redact_json(value: Any, secrets: Iterable[str]) -> Any:
+    """`value` (JSON: dicts, lists, strings...) with every secret redacted from its strings."""
+    secrets = tuple(secrets)
+    if isinstance(value, str):
+        return redact(value, secrets)
+    if isinstance(value, dict):
+        members = cast("dict[object, object]", value)
+        return {redact(str(k), secrets): redact_json(v, secrets) for k, v in members.items()}
+    if isinstance(value, list):
+        items = cast("list[object]", value)
+        return [redact_json(item, secrets) for item in items]
+    return value
 
 
 class Secrets(tuple[str, ...]):

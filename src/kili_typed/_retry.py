@@ -246,6 +246,7 @@ class Attempts:
         policy: The retry numbers.
         secrets: Values to keep out of messages.
         rng: The jitter's source.
+        endpoint: Where the requests go, named in connection errors.
     """
 
     def __init__(
@@ -256,8 +257,10 @@ class Attempts:
         policy: RetryPolicy,
         secrets: Iterable[str],
         rng: RandomSource,
+        endpoint: str | None = None,
     ) -> None:
         self.operation = operation
+        self.endpoint = endpoint
         self.mutation = mutation
         self.policy = policy
         self.secrets = Secrets(secrets)
@@ -319,5 +322,10 @@ class Attempts:
 
     def _give_up(self, error: KiliError, note: str) -> Step:
         error.attempts = self.number
+        if isinstance(error, KiliConnectionError):
+            tries = f"{self.number} attempt" + ("s" if self.number > 1 else "")
+            where = f"{self.endpoint}, " if self.endpoint else ""
+            error.message = f"{error.message} ({where}{tries})"
+            error.args = (error.message,)
         logger.debug("%s: %s", self.operation, note)
         return Step(error=error)

@@ -58,3 +58,10 @@ def check_concurrency(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f"max_concurrent_pages must be an int of 1 or more, got {value!r}")
     return value
+
+
+def check_max_answer_bytes(value: object) -> int:
+    """Require a positive number of bytes."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"max_answer_bytes must be an int of 1 or more, got {value!r}")
+    return value

@@ -15,9 +15,14 @@ wrong once a request is under way raises a `KiliError`:
     │   └── ServerError (5xx)
     ├── GraphQLError: the server answered with GraphQL errors
     ├── MalformedResponseError: the answer is not the expected GraphQL JSON
+    │   └── ResponseTooLargeError: larger than the client's ``max_answer_bytes``
+    ├── ClientClosedError: the client was used after `close()`
     └── OutcomeUnknownError: a mutation may or may not have been applied
 
-Each is raised once the retry policy (`kili_typed._retry`) has given up; its
+A client made for a plain ``http://`` endpoint on another machine than this one
+warns with `InsecureEndpointWarning`: the API key would cross the network in clear.
+
+Each is raised once the retry policy has given up; its
 `attempts` says how many requests were tried. Messages carry the server's
 message and the operation; they never carry the API key or a password.
 Nothing raised by httpx, pydantic or the generated packages gets past the
@@ -29,6 +34,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+
+class InsecureEndpointWarning(UserWarning):
+    """The endpoint is plain ``http://`` on a host other than this machine: the API key
+    would be sent in clear. Use ``https://``, or silence this warning knowingly."""
 
 
 class KiliError(Exception):
@@ -124,7 +134,7 @@ class GraphQLErrorDetail:
     message: str
     code: str | None = None
     path: Sequence[str | int] | None = None
-    extensions: Mapping[str, Any] = field(default_factory=dict)
+    extensions: Mapping[str, Any] = field(default_factory=dict[str, Any])
 
 
 class GraphQLError(KiliError):
@@ -140,9 +150,9 @@ class GraphQLError(KiliError):
     ) -> None:
         super().__init__(message, operation=operation)
         #: Every error the server listed, in order.
-        self.errors = list(errors)
+        self.errors: list[GraphQLErrorDetail] = list(errors)
         #: Any partial data the server returned beside the errors.
-        self.data = data
+        self.data: Any = data
 
     @property
     def code(self) -> str | None:
@@ -152,6 +162,14 @@ class GraphQLError(KiliError):
 
 class MalformedResponseError(KiliError):
     """The answer is not GraphQL JSON of the expected shape."""
+
+
+class ResponseTooLargeError(MalformedResponseError):
+    """The answer was larger than the client's ``max_answer_bytes``; reading stopped there."""
+
+
+class ClientClosedError(KiliError):
+    """The client was used after `close()` (or its `http_client` was closed)."""
 
 
 class OutcomeUnknownError(KiliError):

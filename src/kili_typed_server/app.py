@@ -17,14 +17,14 @@ import json
 import logging
 import zlib
 from importlib import metadata
-from typing import Any
+from typing import Any, cast
 
 from graphql import (
     DocumentNode,
     GraphQLError,
     GraphQLSchema,
     GraphQLSyntaxError,
-    execute_sync,
+    execute_sync,  # pyright: ignore[reportUnknownVariableType]  (graphql-core's own)
     parse,
     specified_rules,
     validate,
@@ -36,6 +36,8 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from kili_typed_server import limits
+from kili_typed_server.accounts import Accounts
+from kili_typed_server.error_formatting import format_error
 from kili_typed_server.errors import (
     BAD_REQUEST,
     BAD_USER_INPUT,
@@ -49,12 +51,10 @@ from kili_typed_server.errors import (
     UNSUPPORTED_MEDIA_TYPE,
     error_body,
 )
-from kili_typed_server.formatting import format_error
-from kili_typed_server.query_limits import QueryCostRule
+from kili_typed_server.query_cost import QueryCostRule
 from kili_typed_server.rate_limit import RateLimiter
 from kili_typed_server.resolvers import RequestContext
 from kili_typed_server.schema import build_schema
-from kili_typed_server.store import Store
 
 GRAPHQL_PATH = "/api/label/v2/graphql"
 VERSION_PATH = "/api/label/v2/version"
@@ -167,15 +167,15 @@ def _response(body: dict[str, Any], status: int) -> JSONResponse:
 
 
 class GraphQLService:
-    """Executes GraphQL requests against a store.
+    """Executes GraphQL requests against the accounts service.
 
     Args:
-        store: Where the data lives.
+        accounts: The service the resolvers call, which authenticates keys too.
         schema: The executable schema; built from ``schema.graphql`` by default.
     """
 
-    def __init__(self, store: Store, schema: GraphQLSchema | None = None) -> None:
-        self.store = store
+    def __init__(self, accounts: Accounts, schema: GraphQLSchema | None = None) -> None:
+        self.accounts = accounts
         self.schema = schema or build_schema()
         # Clients send the same few documents again and again (a listing sends one per
         # page); parsing and validating a document costs more than running it, so the
@@ -209,7 +209,7 @@ class GraphQLService:
         Returns:
             The JSON body and the HTTP status of the response.
         """
-        caller = None if api_key is None else self.store.authenticate(api_key)
+        caller = None if api_key is None else self.accounts.authenticate(api_key)
         if caller is None:
             return error_body(UNAUTHENTICATED_MESSAGE, UNAUTHENTICATED), 401
         try:
@@ -226,7 +226,7 @@ class GraphQLService:
         result = execute_sync(
             self.schema,
             document,
-            context_value=RequestContext(store=self.store, caller=caller),
+            context_value=RequestContext(accounts=self.accounts, caller=caller),
             variable_values=payload.get("variables"),
             operation_name=payload.get("operationName"),
         )
@@ -244,9 +244,10 @@ class GraphQLService:
         return {"errors": [format_error(error, phase_code) for error in errors], "data": None}
 
 
-def _payload_problem(payload: object) -> str | None:
-    if not isinstance(payload, dict):
+def _payload_problem(body: object) -> str | None:
+    if not isinstance(body, dict):
         return "the request body must be a JSON object with a 'query' string"
+    payload = cast("dict[str, Any]", body)
     if not isinstance(payload.get("query"), str) or not payload["query"].strip():
         return "the request body must have a non-empty 'query' string"
     if payload.get("variables") is not None and not isinstance(payload["variables"], dict):
@@ -275,7 +276,7 @@ def throttled(limiter: RateLimiter, retry_after: int) -> Response:
 
 
 def create_app(
-    store: Store,
+    accounts: Accounts,
     schema: GraphQLSchema | None = None,
     *,
     rate_limit: int | None = None,
@@ -284,7 +285,7 @@ def create_app(
     """Builds the ASGI application.
 
     Args:
-        store: Where the data lives.
+        accounts: The service the API runs on (``Store(path).accounts``).
         schema: The executable schema; built from ``schema.graphql`` by default.
         rate_limit: GraphQL requests allowed a minute per API key (bursts up to as many);
             ``None`` for no limit.
@@ -300,7 +301,7 @@ def create_app(
     """
     if latency_ms < 0:
         raise ValueError(f"latency_ms must be 0 or more, got {latency_ms}")
-    service = GraphQLService(store, schema)
+    service = GraphQLService(accounts, schema)
     limiter = None if rate_limit is None else RateLimiter(rate_limit)
     version = server_version()
 
@@ -325,7 +326,7 @@ def create_app(
         try:
             result, status = await run_in_threadpool(service.handle, api_key, body)
         except Exception:
-            # Resolver errors are handled by GraphQL execution; this is the store failing
+            # Resolver errors are handled by GraphQL execution; this is the database failing
             # outside it (e.g. the database locked past the busy timeout while
             # authenticating). The operator gets the trace, the client a generic error.
             logger.exception("unexpected error while handling a GraphQL request")

@@ -20,6 +20,7 @@ from typing import Any
 
 from kili_typed._cli import LEGACY_SERVER_COMMANDS, SERVER_COMMAND, SERVER_SUMMARY
 from kili_typed_server.errors import ApiError
+from kili_typed_server.passwords import INSECURE_TEST_HASHER, PRODUCTION_HASHER
 from kili_typed_server.store import Store
 
 DEFAULT_DB = "kili-local.db"
@@ -115,6 +116,13 @@ def _add_serve(serve: argparse.ArgumentParser) -> None:
         help="wait N ms before each GraphQL answer, as a distant server would (default 0)",
     )
     serve.add_argument(
+        "--insecure-test-hashing",
+        action="store_true",
+        help="FOR TESTS ONLY: hash passwords at a trivial scrypt cost so that test suites "
+        "creating many users run fast; passwords set meanwhile are easy to crack, so never "
+        "use it on a database that holds real passwords",
+    )
+    serve.add_argument(
         "--log-level",
         default="info",
         choices=["critical", "error", "warning", "info", "debug"],
@@ -192,7 +200,7 @@ def register(commands: Any) -> None:
 def _existing_store(db: str) -> Store:
     if not Path(db).is_file():
         raise SystemExit(
-            f"kili-typed: no database at {db}; start `kili-typed serve --db {db}` once"
+            f"kili-typed: no database at {db}; start `kili-typed server serve --db {db}` once"
         )
     return Store(db)
 
@@ -230,7 +238,7 @@ def _serve_secrets(args: argparse.Namespace) -> tuple[str | None, str | None]:
 def _serve(args: argparse.Namespace) -> int:
     api_key, admin_password = _serve_secrets(args)
     try:
-        from kili_typed_server.local import serve_forever
+        from kili_typed_server.runner import serve_forever
     except ImportError as error:
         print(
             f"kili-typed: the server needs its extra: pip install 'kili-typed[server]' ({error})",
@@ -254,6 +262,7 @@ def _serve(args: argparse.Namespace) -> int:
         rate_limit=args.rate_limit,
         seed_users=args.seed_users,
         latency_ms=args.latency_ms,
+        hasher=INSECURE_TEST_HASHER if args.insecure_test_hashing else PRODUCTION_HASHER,
         **options,
     )
     return 0

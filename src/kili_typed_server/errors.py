@@ -1,8 +1,9 @@
 """Errors the local server reports to clients, and their ``extensions.code`` values.
 
-The store and the resolvers raise :class:`ApiError` subclasses; ``formatting.py`` turns
-them into the wire shape. This module uses only the standard library, so the operator's
-commands (``kili-typed keys ...``) work without the server's dependencies.
+The accounts service and the operator's commands raise :class:`ApiError` subclasses;
+``error_formatting.py`` turns them into the wire shape. This module uses only the standard
+library, so the operator's commands (``kili-typed keys ...``) work without the server's
+dependencies.
 """
 
 from __future__ import annotations

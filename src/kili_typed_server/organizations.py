@@ -28,7 +28,7 @@ def visible_organizations(
     if wanted_id is not None and wanted_id != own:
         return []
     user_where = where.get("user")
-    if user_where and ctx.store.count_users(own, user_filter(user_where)) == 0:
+    if user_where and ctx.accounts.count_users(ctx.user, user_filter(user_where)) == 0:
         return []
     organization = ctx.organization(own)
     return [] if organization is None else [organization]

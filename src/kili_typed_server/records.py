@@ -1,4 +1,5 @@
-"""What the store returns: immutable records of organizations, users and API keys.
+"""What the store returns and takes: immutable records of organizations, users, API keys
+and changes.
 
 Timestamps are kept as strings in the wire format (``YYYY-MM-DDTHH:MM:SS.fffZ``), which
 is also how the store saves them.
@@ -6,7 +7,12 @@ is also how the store saves them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+
+ADMIN = "ADMIN"
+USER = "USER"
+ORGANIZATION_ROLES = (ADMIN, USER)
+HUBSPOT_STATUSES = ("SUBSCRIBED", "UNSUBSCRIBED")
 
 
 @dataclass(frozen=True)
@@ -99,3 +105,33 @@ class Bootstrap:
     admin_password: str | None
     api_key: str | None
     key_registered: bool
+
+
+@dataclass(frozen=True)
+class UserChanges:
+    """The properties ``updatePropertiesInUser`` may change; ``None`` leaves one as it is."""
+
+    email: str | None = None
+    firstname: str | None = None
+    lastname: str | None = None
+    activated: bool | None = None
+    organization_id: str | None = None
+    organization_role: str | None = None
+    has_completed_labeling_tour: bool | None = None
+    hubspot_subscription_status: str | None = None
+
+    def differing_from(self, user: UserRecord) -> dict[str, object]:
+        """Lists the given properties whose value differs from the user's.
+
+        Args:
+            user: The user as stored.
+
+        Returns:
+            A mapping from field name to new value, only for real changes.
+        """
+        changed: dict[str, object] = {}
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if value is not None and value != getattr(user, field.name):
+                changed[field.name] = value
+        return changed

@@ -1,4 +1,7 @@
-"""GraphQL resolvers: translate between the wire (camelCase dicts) and the store.
+"""GraphQL resolvers: translate between the wire (camelCase dicts) and the accounts service.
+
+Resolvers decide nothing: every permission and policy check lives in
+`kili_typed_server.accounts`, which they call with the authenticated caller.
 
 Every resolver is synchronous; the HTTP layer runs a whole request in a worker thread.
 Related objects are loaded per page, not per row: the users of a page share a
@@ -16,17 +19,17 @@ from typing import Any
 from ariadne import MutationType, ObjectType, QueryType
 from graphql import GraphQLResolveInfo
 
-from kili_typed_server import policy, security
-from kili_typed_server.policy import UserChanges
+from kili_typed_server import tokens
+from kili_typed_server.accounts import Accounts
 from kili_typed_server.records import (
     ApiKeyFilter,
     ApiKeyRecord,
     Caller,
     OrganizationRecord,
+    UserChanges,
     UserFilter,
     UserRecord,
 )
-from kili_typed_server.store import Store
 
 #: ``User.highestRoleInProject``: this server has no projects, so no project role.
 HIGHEST_ROLE_IN_PROJECT = ""
@@ -34,12 +37,12 @@ HIGHEST_ROLE_IN_PROJECT = ""
 
 @dataclass
 class RequestContext:
-    """What resolvers of one request share: the store, the caller and caches."""
+    """What resolvers of one request share: the service, the caller and caches."""
 
-    store: Store
+    accounts: Accounts
     caller: Caller
-    organizations: dict[str, dict[str, Any]] = field(default_factory=dict)
-    active_users_counts: dict[str, int] = field(default_factory=dict)
+    organizations: dict[str, dict[str, Any]] = field(default_factory=dict[str, dict[str, Any]])
+    active_users_counts: dict[str, int] = field(default_factory=dict[str, int])
 
     @property
     def user(self) -> UserRecord:
@@ -49,47 +52,41 @@ class RequestContext:
     def organization(self, organization_id: str) -> dict[str, Any] | None:
         """Returns an organization's wire dict, fetching it once per request."""
         if organization_id not in self.organizations:
-            found = self.store.organizations_by_ids([organization_id])
+            found = self.accounts.organizations_by_ids([organization_id])
             if organization_id not in found:
                 return None
             self.organizations[organization_id] = organization_view(found[organization_id])
         return self.organizations[organization_id]
 
-    def may_see_keys_of(self, user_id: str) -> bool:
-        """Tells whether the caller may see a user's API keys (their own, or as ADMIN)."""
-        return self.user.organization_role == policy.ADMIN or self.user.id == user_id
-
 
 class UserBatch:
     """Users answered together (one page), whose API keys are fetched together."""
 
-    def __init__(self, store: Store, user_ids: Sequence[str]) -> None:
-        self._store = store
+    def __init__(self, ctx: RequestContext, user_ids: Sequence[str]) -> None:
+        self._ctx = ctx
         self._user_ids = list(user_ids)
         self._keys: dict[str, list[ApiKeyRecord]] | None = None
 
     def api_keys(self, user_id: str) -> list[ApiKeyRecord]:
-        """Returns a user's keys, fetching those of the whole batch on first use."""
+        """Returns the user's keys the caller may see, fetching the batch's on first use."""
         if self._keys is None:
-            self._keys = self._store.api_keys_by_user(self._user_ids)
+            self._keys = self._ctx.accounts.api_keys_of(self._ctx.user, self._user_ids)
         return self._keys.get(user_id, [])
 
 
 class KeyBatch:
     """API keys answered together, whose owners are fetched together."""
 
-    def __init__(self, store: Store, user_ids: Sequence[str]) -> None:
-        self._store = store
+    def __init__(self, ctx: RequestContext, user_ids: Sequence[str]) -> None:
+        self._ctx = ctx
         self._user_ids = sorted(set(user_ids))
         self._users: dict[str, dict[str, Any]] | None = None
 
     def user(self, user_id: str) -> dict[str, Any] | None:
         """Returns a key owner's wire dict, fetching all owners on first use."""
         if self._users is None:
-            found = self._store.users_by_ids(self._user_ids)
-            self._users = dict(
-                zip(found, users_view(self._store, list(found.values())), strict=True)
-            )
+            found = self._ctx.accounts.users_by_ids(self._user_ids)
+            self._users = dict(zip(found, users_view(self._ctx, list(found.values())), strict=True))
         return self._users.get(user_id)
 
 
@@ -104,9 +101,9 @@ def organization_view(organization: OrganizationRecord) -> dict[str, Any]:
     }
 
 
-def users_view(store: Store, users: Sequence[UserRecord]) -> list[dict[str, Any]]:
+def users_view(ctx: RequestContext, users: Sequence[UserRecord]) -> list[dict[str, Any]]:
     """Builds the wire dicts of users answered together."""
-    batch = UserBatch(store, [user.id for user in users])
+    batch = UserBatch(ctx, [user.id for user in users])
     return [
         {
             "id": user.id,
@@ -129,14 +126,14 @@ def users_view(store: Store, users: Sequence[UserRecord]) -> list[dict[str, Any]
     ]
 
 
-def keys_view(store: Store, keys: Sequence[ApiKeyRecord]) -> list[dict[str, Any]]:
+def keys_view(ctx: RequestContext, keys: Sequence[ApiKeyRecord]) -> list[dict[str, Any]]:
     """Builds the wire dicts of API keys answered together; ``key`` is masked."""
-    batch = KeyBatch(store, [key.user_id for key in keys])
+    batch = KeyBatch(ctx, [key.user_id for key in keys])
     return [
         {
             "id": key.id,
             "name": key.name,
-            "key": security.mask_key(key.last4),
+            "key": tokens.mask_key(key.last4),
             "createdAt": key.created_at,
             "expiryDate": key.expiry_date,
             "revoked": key.revoked,
@@ -151,7 +148,7 @@ def user_filter(where: dict[str, Any] | None) -> UserFilter:
     """Converts a ``UserWhere`` argument into a :class:`UserFilter`."""
     if not where:
         return UserFilter()
-    organization = where.get("organization") or {}
+    organization: dict[str, Any] = where.get("organization") or {}
     id_in = where.get("idIn")
     return UserFilter(
         id=where.get("id"),
@@ -181,11 +178,7 @@ def _ctx(info: GraphQLResolveInfo) -> RequestContext:
 
 
 def _one(ctx: RequestContext, user: UserRecord) -> dict[str, Any]:
-    return users_view(ctx.store, [user])[0]
-
-
-def _visible_key_owner(ctx: RequestContext) -> str | None:
-    return None if ctx.user.organization_role == policy.ADMIN else ctx.user.id
+    return users_view(ctx, [user])[0]
 
 
 query = QueryType()
@@ -204,14 +197,13 @@ def resolve_users(
     skip: int | None = None,
 ) -> list[dict[str, Any]]:
     ctx = _ctx(info)
-    found = ctx.store.find_users(ctx.user.organization_id, user_filter(where), first, skip)
-    return users_view(ctx.store, found)
+    return users_view(ctx, ctx.accounts.find_users(ctx.user, user_filter(where), first, skip))
 
 
 @query.field("countUsers")
 def resolve_count_users(_: None, info: GraphQLResolveInfo, where: dict[str, Any]) -> int:
     ctx = _ctx(info)
-    return ctx.store.count_users(ctx.user.organization_id, user_filter(where))
+    return ctx.accounts.count_users(ctx.user, user_filter(where))
 
 
 @query.field("viewer")
@@ -230,33 +222,24 @@ def resolve_api_keys(
     skip: int | None = None,
 ) -> list[dict[str, Any]]:
     ctx = _ctx(info)
-    found = ctx.store.find_api_keys(
-        ctx.user.organization_id,
-        api_key_filter(where),
-        first,
-        skip,
-        visible_user_id=_visible_key_owner(ctx),
-    )
-    return keys_view(ctx.store, found)
+    found = ctx.accounts.find_api_keys(ctx.user, api_key_filter(where), first, skip)
+    return keys_view(ctx, found)
 
 
 @query.field("countApiKeys")
 def resolve_count_api_keys(_: None, info: GraphQLResolveInfo, where: dict[str, Any]) -> int:
     ctx = _ctx(info)
-    return ctx.store.count_api_keys(
-        ctx.user.organization_id, api_key_filter(where), visible_user_id=_visible_key_owner(ctx)
-    )
+    return ctx.accounts.count_api_keys(ctx.user, api_key_filter(where))
 
 
 @mutation.field("createUser")
 def resolve_create_user(_: None, info: GraphQLResolveInfo, data: dict[str, Any]) -> dict[str, Any]:
     ctx = _ctx(info)
-    policy.require_admin(ctx.user, "create users")
-    created = ctx.store.create_user(
+    created = ctx.accounts.create_user(
+        ctx.user,
         data["email"],
         data["password"],
         organization_role=data["organizationRole"],
-        organization_id=ctx.user.organization_id,
         firstname=data.get("firstname"),
         lastname=data.get("lastname"),
     )
@@ -268,7 +251,7 @@ def resolve_update_password(
     _: None, info: GraphQLResolveInfo, data: dict[str, Any], where: dict[str, Any]
 ) -> dict[str, Any]:
     ctx = _ctx(info)
-    updated = ctx.store.update_password(
+    updated = ctx.accounts.update_password(
         ctx.user,
         user_filter(where),
         data["oldPassword"],
@@ -283,7 +266,7 @@ def resolve_reset_password(
     _: None, info: GraphQLResolveInfo, where: dict[str, Any]
 ) -> dict[str, Any]:
     ctx = _ctx(info)
-    return _one(ctx, ctx.store.request_password_reset(ctx.user, user_filter(where)))
+    return _one(ctx, ctx.accounts.request_password_reset(ctx.user, user_filter(where)))
 
 
 @mutation.field("updatePropertiesInUser")
@@ -301,7 +284,7 @@ def resolve_update_properties_in_user(
         has_completed_labeling_tour=data.get("hasCompletedLabelingTour"),
         hubspot_subscription_status=data.get("hubspotSubscriptionStatus"),
     )
-    return _one(ctx, ctx.store.update_user(ctx.user, user_filter(where), changes))
+    return _one(ctx, ctx.accounts.update_user(ctx.user, user_filter(where), changes))
 
 
 @user_type.field("organization")
@@ -321,11 +304,8 @@ def resolve_user_organizations(
 
 @user_type.field("apiKeys")
 def resolve_user_api_keys(user: dict[str, Any], info: GraphQLResolveInfo) -> list[dict[str, Any]]:
-    ctx = _ctx(info)
-    if not ctx.may_see_keys_of(user["id"]):
-        return []
     batch: UserBatch = user["_batch"]
-    return keys_view(ctx.store, batch.api_keys(user["id"]))
+    return keys_view(_ctx(info), batch.api_keys(user["id"]))
 
 
 @organization_type.field("activeUsersCount")
@@ -333,7 +313,7 @@ def resolve_active_users_count(organization: dict[str, Any], info: GraphQLResolv
     ctx = _ctx(info)
     org_id: str = organization["id"]
     if org_id not in ctx.active_users_counts:
-        ctx.active_users_counts.update(ctx.store.active_users_counts([org_id]))
+        ctx.active_users_counts.update(ctx.accounts.active_users_counts([org_id]))
     return ctx.active_users_counts[org_id]
 
 
@@ -342,9 +322,7 @@ def resolve_organization_users(
     organization: dict[str, Any], info: GraphQLResolveInfo
 ) -> list[dict[str, Any]]:
     ctx = _ctx(info)
-    if organization["id"] != ctx.user.organization_id:
-        return []
-    return users_view(ctx.store, ctx.store.organization_users(organization["id"]))
+    return users_view(ctx, ctx.accounts.organization_users(ctx.user, organization["id"]))
 
 
 @api_key_type.field("user")

@@ -8,7 +8,8 @@ from typing import Any
 
 import httpx
 
-from kili_typed_server.local import LocalServer
+from kili_typed_server.passwords import INSECURE_TEST_HASHER, PasswordHasher
+from kili_typed_server.runner import LocalServer
 from kili_typed_server.store import Store
 
 
@@ -32,14 +33,20 @@ def make_test_server(
     rate_limit: int | None = None,
     seed_users: int = 0,
     latency_ms: int = 0,
+    hasher: PasswordHasher = INSECURE_TEST_HASHER,
 ) -> LocalServer:
     """Makes a (not yet started) server on ``db_path`` with the known test credentials.
+
+    Passwords are hashed at :data:`~kili_typed_server.passwords.INSECURE_TEST_HASHER`'s
+    trivial cost unless told otherwise: tests create many users, and production-strength
+    scrypt would make hashing most of a suite's run time.
 
     Args:
         db_path: The SQLite file, usually under pytest's ``tmp_path``.
         rate_limit: As for :class:`LocalServer`.
         seed_users: As for :class:`LocalServer`.
         latency_ms: As for :class:`LocalServer`.
+        hasher: As for :class:`LocalServer`; the test cost by default.
 
     Returns:
         The server; use it as a context manager.
@@ -52,6 +59,7 @@ def make_test_server(
         rate_limit=rate_limit,
         seed_users=seed_users,
         latency_ms=latency_ms,
+        hasher=hasher,
     )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from typing_extensions import assert_type
 
-from kili_typed import Kili, OrganizationDict, UserDict
+from kili_typed import DefaultOrganizationDict, Kili, OrganizationDict, UserDict
 from kili_typed_server import LocalServer
 
 from .facades import RequestLog
@@ -18,7 +18,7 @@ from .facades import RequestLog
 def own_organization(local_server: LocalServer) -> dict[str, Any]:
     admin = local_server.store.get_user(local_server.admin_email)
     assert admin is not None
-    organization = local_server.store.organizations_by_ids([admin.organization_id])
+    organization = local_server.store.accounts.organizations_by_ids([admin.organization_id])
     return {"id": admin.organization_id, "name": organization[admin.organization_id].name}
 
 
@@ -72,8 +72,13 @@ def test_the_documented_users_example_runs_as_written(
 
 def test_organizations_is_the_callers_own(kili: Kili, local_server: LocalServer) -> None:
     own = own_organization(local_server)
-    assert_type(kili.organizations(), list[OrganizationDict])
-    assert_type(kili.organizations(as_generator=True), Generator[OrganizationDict, None, None])
+    # Without fields, the documented ("id", "name"), both typed as always there.
+    assert_type(kili.organizations(), list[DefaultOrganizationDict])
+    assert_type(
+        kili.organizations(as_generator=True), Generator[DefaultOrganizationDict, None, None]
+    )
+    assert_type(kili.organizations(fields=["name"]), list[OrganizationDict])
+    assert_type(kili.organizations(None, None, ("id",)), list[OrganizationDict])
     assert_type(kili.count_organizations(), int)
     assert kili.organizations() == [own]
     assert kili.organizations(organization_id=own["id"]) == [own]

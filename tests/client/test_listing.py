@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import io
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import pytest
 
-from kili_typed import Kili, UserDict
+from kili_typed import Kili
 from kili_typed_server import LocalServer
 
 from .conftest import SEEDED
@@ -17,7 +18,7 @@ from .facades import RequestLog, attach_log, make_facade
 TOTAL = SEEDED + 1  # the admin, then the seeded members, in creation order
 
 
-def emails(rows: Sequence[UserDict]) -> list[str | None]:
+def emails(rows: Sequence[Mapping[str, Any]]) -> list[str | None]:
     return [row.get("email") for row in rows]
 
 
@@ -208,3 +209,24 @@ def test_progress_bar_counts_the_listing(
     assert "150/150" in drawn
     lister.users(fields=["id"], first=150, disable_tqdm=True)
     assert terminal.getvalue() == drawn
+
+
+def test_rows_are_the_row_classes_their_types_name(lister: Kili) -> None:
+    from kili_typed._user_fields import (
+        UserApiKeysRow,
+        UserOrganizationRow,
+        UserOrganizationsRow,
+        UserRow,
+        user_fields,
+    )
+
+    selection = user_fields("email", "organization.id", "organizations.id", "apiKeys.id")
+    # Given as a plain tuple too: what the facade is typed to return may differ, the rows do not.
+    for fields in (selection, tuple(selection)):
+        rows = lister.users(fields=fields, first=2, disable_tqdm=True)
+        for row in rows:
+            assert type(row) is UserRow
+            assert type(row["organization"]) is UserOrganizationRow
+            assert {type(o) for o in row["organizations"] or []} <= {UserOrganizationsRow}
+            assert {type(k) for k in row["apiKeys"] or []} <= {UserApiKeysRow}
+    assert all(type(row) is UserRow for row in lister.users(first=2, disable_tqdm=True))

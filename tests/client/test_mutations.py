@@ -198,7 +198,9 @@ def test_data_survives_a_restart(local_server: LocalServer) -> None:
     with Kili(api_key=local_server.api_key, api_endpoint=local_server.endpoint) as kili:
         kili.create_user("durable@example.com", "Passw0rd-1", "USER", firstname="Dora")
     local_server.stop()
-    again = LocalServer(local_server.db_path, api_key=local_server.api_key)
+    again = LocalServer(
+        local_server.db_path, api_key=local_server.api_key, hasher=local_server.hasher
+    )
     with again, Kili(api_key=again.api_key, api_endpoint=again.endpoint) as kili:
         assert one(kili, "durable@example.com", "firstname") == {"firstname": "Dora"}
     with sqlite3.connect(local_server.db_path) as db:

@@ -183,7 +183,7 @@ def test_a_failing_store_gives_a_generic_500(
     def locked(_key: str) -> None:
         raise sqlite3.OperationalError("database is locked")
 
-    monkeypatch.setattr(local_server.store, "authenticate", locked)
+    monkeypatch.setattr(local_server.store.accounts, "authenticate", locked)
     with caplog.at_level(logging.ERROR, logger="kili_typed_server"):
         answer = gql("{ viewer { id } }")
     assert answer.status == 500
@@ -199,7 +199,7 @@ def test_a_failing_resolver_gives_a_generic_error(
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(local_server.store, "count_users", broken)
+    monkeypatch.setattr(local_server.store.accounts, "count_users", broken)
     answer = gql("{ countUsers(where: {}) }")
     assert answer.status == 200
     assert_error_shape(answer.body, "INTERNAL_SERVER_ERROR")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import logging
 import os
 import re
@@ -17,13 +18,23 @@ import httpx
 import pytest
 
 from kili_typed._cli import main
-from kili_typed_server import Store, UserFilter
+from kili_typed_server import LocalServer, Store, UserFilter
 from kili_typed_server.testing import TEST_ADMIN_EMAIL, GraphQLCaller, make_test_server
 
 
 def start_serve(*args: str) -> tuple[subprocess.Popen[str], list[str]]:
+    """Starts ``kili-typed serve`` at the test hashing cost and reads its banner."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "kili_typed", "serve", "--port", "0", *args],
+        [
+            sys.executable,
+            "-m",
+            "kili_typed",
+            "serve",
+            "--port",
+            "0",
+            "--insecure-test-hashing",
+            *args,
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -165,7 +176,7 @@ def test_reset_password_command(tmp_path: Path, capsys: pytest.CaptureFixture[st
         admin = server.store.get_user(TEST_ADMIN_EMAIL)
         assert admin is not None
         with capture_reset_token() as tokens:
-            server.store.request_password_reset(admin, UserFilter(email=TEST_ADMIN_EMAIL))
+            server.store.accounts.request_password_reset(admin, UserFilter(email=TEST_ADMIN_EMAIL))
     # The token, then the password, on standard input: never on the command line.
     stdin = io.StringIO(f"{tokens[0]}\nafter-reset-99\n")
     with pytest.MonkeyPatch.context() as patch:
@@ -196,12 +207,77 @@ def capture_reset_token() -> Iterator[list[str]]:
         logger.removeHandler(handler)
 
 
-def test_the_client_and_the_cli_do_not_load_the_web_stack() -> None:
-    code = (
-        "import sys, kili_typed, kili_typed._cli; "
-        "print(sorted(m for m in ('ariadne', 'uvicorn', 'starlette') if m in sys.modules))"
+#: What the client must never load: the server's package and its web stack.
+SERVER_SIDE = ("kili_typed_server", "ariadne", "uvicorn", "starlette")
+
+# Imports kili_typed, or runs `kili-typed ARGS...` as `python -m kili_typed` does; then,
+# however it exits (--help exits early), writes the server-side modules it loaded to a file.
+_PROBE = f"""
+import atexit, json, runpy, sys
+
+report = sys.argv.pop(1)
+
+
+def write_report():
+    loaded = sorted(n for n in sys.modules if n.partition(".")[0] in {SERVER_SIDE!r})
+    with open(report, "w") as out:
+        json.dump(loaded, out)
+
+
+atexit.register(write_report)
+if sys.argv[1:]:
+    runpy.run_module("kili_typed", run_name="__main__", alter_sys=True)
+else:
+    import kili_typed
+"""
+
+_CLIENT_COMMANDS = [
+    (),  # only `import kili_typed`
+    ("--help",),
+    ("users", "--help"),
+    *[
+        ("users", action, "--help")
+        for action in ("list", "count", "create", "update", "update-password", "reset-password")
+    ],
+    ("schema", "--help"),
+    ("schema", "diff", "--help"),
+    ("users", "count"),
+    ("users", "list", "--first", "2", "--format", "json"),
+    ("schema", "diff"),
+]
+
+
+def server_side_modules_loaded(
+    tmp_path: Path, argv: tuple[str, ...], env: dict[str, str]
+) -> list[str]:
+    """Runs the probe in a fresh interpreter; the server-side modules it loaded."""
+    report = tmp_path / "modules.json"
+    completed = subprocess.run(
+        [sys.executable, "-c", _PROBE, str(report), *argv],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **env},
+        check=False,
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == "[]"
+    assert completed.returncode == 0, (argv, completed.stderr)
+    loaded: list[str] = json.loads(report.read_text())
+    return loaded
+
+
+@pytest.mark.parametrize(
+    "argv", _CLIENT_COMMANDS, ids=lambda argv: " ".join(argv) or "import kili_typed"
+)
+def test_the_client_never_loads_the_server(
+    argv: tuple[str, ...], local_server: LocalServer, tmp_path: Path
+) -> None:
+    # The boundary of the two packages: importing kili_typed, and any client command
+    # (help or a real run against a live server), loads nothing of the server's side.
+    env = {"KILI_API_KEY": local_server.api_key, "KILI_API_ENDPOINT": local_server.endpoint}
+    assert server_side_modules_loaded(tmp_path, argv, env) == []
+
+
+def test_the_boundary_probe_sees_server_modules(tmp_path: Path) -> None:
+    # The probe itself works: a server command does load the server.
+    loaded = server_side_modules_loaded(tmp_path, ("serve", "--help"), {})
+    assert "kili_typed_server.commands" in loaded

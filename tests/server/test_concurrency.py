@@ -8,7 +8,7 @@ import threading
 import httpx
 import pytest
 
-from kili_typed_server import LocalServer, limits, security
+from kili_typed_server import LocalServer, limits
 from kili_typed_server.testing import TEST_API_KEY, GraphQLCaller
 
 CREATE = "mutation($d: CreateUserData!) { createUser(data: $d) { email } }"
@@ -17,17 +17,23 @@ CREATE = "mutation($d: CreateUserData!) { createUser(data: $d) { email } }"
 def test_password_hashing_does_not_block_other_requests(
     local_server: LocalServer, http: httpx.Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # createUser costs a scrypt hash (tens of ms of CPU). Park one inside the hash and check
-    # that the server keeps answering: hashing runs in a worker thread, not the event loop.
+    # createUser costs a scrypt hash (tens of ms of CPU in production). Park one inside the
+    # hash and check that the server keeps answering: hashing runs in a worker thread, not
+    # the event loop.
     hashing, release = threading.Event(), threading.Event()
-    real_hash = security.hash_password
+    accounts = local_server.store.accounts
+    real = accounts.hasher
 
-    def parked_hash(password: str) -> str:
-        hashing.set()
-        assert release.wait(30)
-        return real_hash(password)
+    class ParkedHasher:
+        def hash(self, password: str) -> str:
+            hashing.set()
+            assert release.wait(30)
+            return real.hash(password)
 
-    monkeypatch.setattr(security, "hash_password", parked_hash)
+        def verify(self, password: str, stored: str | None) -> bool:
+            return real.verify(password, stored)
+
+    monkeypatch.setattr(accounts, "hasher", ParkedHasher())
     created: list[object] = []
 
     def create() -> None:
@@ -63,5 +69,5 @@ def test_the_database_runs_in_wal_mode_with_a_busy_timeout(local_server: LocalSe
     # Readers never wait for writers, and a writer waits for the lock instead of failing.
     with sqlite3.connect(local_server.db_path) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
-    store_conn = local_server.store._conn()
+    store_conn = local_server.store.database.connection()
     assert store_conn.execute("PRAGMA busy_timeout").fetchone() == (limits.SQLITE_BUSY_TIMEOUT_MS,)

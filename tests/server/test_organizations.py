@@ -23,7 +23,7 @@ COUNT = """query countOrganizations($where: OrganizationWhere!) {
 def own_organization(local_server: LocalServer) -> tuple[str, str]:
     admin = local_server.store.get_user(local_server.admin_email)
     assert admin is not None
-    organization = local_server.store.organizations_by_ids([admin.organization_id])
+    organization = local_server.store.accounts.organizations_by_ids([admin.organization_id])
     return admin.organization_id, organization[admin.organization_id].name
 
 

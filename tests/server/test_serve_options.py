@@ -13,18 +13,28 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kili_typed_server import LocalServer, Store
+from kili_typed_server import INSECURE_TEST_HASHER, LocalServer, Store
+from kili_typed_server.administration import seed_email
 from kili_typed_server.errors import BadUserInput
-from kili_typed_server.store import seed_email
 from kili_typed_server.testing import TEST_API_KEY, GraphQLCaller, make_test_server
 
 COUNT = "{ countUsers(where: {}) }"
 
 
 def serve_until(last_line: str, *args: str) -> tuple[subprocess.Popen[str], dict[str, str]]:
-    """Starts ``kili-typed serve`` and reads its banner up to the line named ``last_line``."""
+    """Starts ``kili-typed serve`` at the test hashing cost and reads its banner up to the
+    line named ``last_line``."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "kili_typed", "serve", "--port", "0", *args],
+        [
+            sys.executable,
+            "-m",
+            "kili_typed",
+            "serve",
+            "--port",
+            "0",
+            "--insecure-test-hashing",
+            *args,
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -77,7 +87,7 @@ def test_seed_users_then_list_them(tmp_path: Path, http: httpx.Client) -> None:
 
 
 def test_seeding_is_bulk_and_idempotent(tmp_path: Path) -> None:
-    with Store(tmp_path / "kili.db") as store:
+    with Store(tmp_path / "kili.db", hasher=INSECURE_TEST_HASHER) as store:
         store.bootstrap()
         assert store.seed_users(10_000) == 10_000
         assert store.seed_users(10_000) == 0
@@ -113,7 +123,7 @@ def test_latency_delays_answers_without_blocking_the_server(
 
 def test_negative_latency_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="latency_ms"):
-        LocalServer(tmp_path / "kili.db", latency_ms=-1).start()
+        LocalServer(tmp_path / "kili.db", latency_ms=-1, hasher=INSECURE_TEST_HASHER).start()
 
 
 def test_serve_command_takes_the_options(tmp_path: Path) -> None:
@@ -132,6 +142,7 @@ def test_serve_command_takes_the_options(tmp_path: Path) -> None:
         assert fields["seed users"] == "20 (20 created now)"
         assert fields["rate limit"] == "1000 requests a minute per API key"
         assert fields["latency"] == "5 ms added to each GraphQL answer"
+        assert fields["passwords"].startswith("INSECURE test-only hashing cost")
         with httpx.Client(timeout=30) as http:
             gql = GraphQLCaller(fields["endpoint"], fields["api key"], http)
             assert gql(COUNT).data == {"countUsers": 21}

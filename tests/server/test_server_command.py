@@ -57,7 +57,7 @@ def reset_token(db: Path) -> str:
         admin = server.store.get_user(TEST_ADMIN_EMAIL)
         assert admin is not None
         with capture_reset_token() as tokens:
-            server.store.request_password_reset(admin, UserFilter(email=TEST_ADMIN_EMAIL))
+            server.store.accounts.request_password_reset(admin, UserFilter(email=TEST_ADMIN_EMAIL))
     return tokens[0]
 
 

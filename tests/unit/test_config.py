@@ -21,9 +21,9 @@ from kili_typed._config import (
 )
 from kili_typed._constants import DEFAULT_API_ENDPOINT
 
-ARG_URL = "http://arg.test/graphql"
-ENV_URL = "http://env.test/graphql"
-FILE_URL = "http://file.test/graphql"
+ARG_URL = "https://arg.test/graphql"
+ENV_URL = "https://env.test/graphql"
+FILE_URL = "https://file.test/graphql"
 FILE = ConfigFile(
     Path("/cfg") / CONFIG_FILE_NAME,
     {"api_key": "file-key", "api_endpoint": FILE_URL, "verify_ssl": False, "disable_tqdm": True},

@@ -145,7 +145,7 @@ CASES: list[tuple[str, BaseException, type[errors.KiliError], str]] = [
         "read timeout",
         httpx.ReadTimeout("slow"),
         errors.KiliTimeoutError,
-        "users: timed out (ReadTimeout)",
+        "users: timed out (ReadTimeout: slow)",
     ),
     (
         "reset",

@@ -15,7 +15,7 @@ import argparse
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from kili_typed._version import __version__
 
@@ -34,14 +34,22 @@ class Option:
     is_path: bool = False
 
 
+def _no_commands() -> dict[str, Command]:
+    return {}
+
+
+def _no_options() -> list[Option]:
+    return []
+
+
 @dataclass
 class Command:
     """A command (or the program) at `path`: its subcommands and options."""
 
     path: tuple[str, ...]
     help: str = ""
-    commands: dict[str, Command] = field(default_factory=dict)
-    options: list[Option] = field(default_factory=list)
+    commands: dict[str, Command] = field(default_factory=_no_commands)
+    options: list[Option] = field(default_factory=_no_options)
     #: Values of a positional argument with fixed choices (``completion SHELL``).
     words: tuple[str, ...] = ()
 
@@ -59,9 +67,14 @@ def command_tree(
     """The commands and options of `parser`, recursively, without hidden ones."""
     node = Command(path, help_text)
     for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            listed = {choice.dest: choice.help or "" for choice in action._choices_actions}
-            for name, sub in action._name_parser_map.items():
+        # argparse keeps a subcommand's parser, and whether it is listed, in private fields.
+        parsers = cast(
+            "dict[str, argparse.ArgumentParser] | None", getattr(action, "_name_parser_map", None)
+        )
+        if parsers is not None:
+            listed_actions = cast("list[argparse.Action]", getattr(action, "_choices_actions", []))
+            listed = {choice.dest: choice.help or "" for choice in listed_actions}
+            for name, sub in parsers.items():
                 if name in listed:
                     node.commands[name] = command_tree(sub, (*path, name), listed[name])
         elif action.help == argparse.SUPPRESS:
@@ -94,7 +107,9 @@ def _words(items: Any) -> str:
 
 def bash_script(tree: Command) -> str:
     """A bash completion script for `tree` (also sourced by zsh through bashcompinit)."""
-    words, commands, values = [], [], []
+    words: list[str] = []
+    commands: list[str] = []
+    values: list[str] = []
     for node in _walk(tree):
         key = " ".join(node.path)
         names = [*node.commands, *node.words, *(n for o in node.options for n in o.names)]
@@ -177,7 +192,7 @@ def _fish_quote(text: str) -> str:
 
 def fish_script(tree: Command) -> str:
     """A fish completion script for `tree`."""
-    cases = []
+    cases: list[str] = []
     for node in _walk(tree):
         if node.commands:
             cases.append(f"        case {_fish_quote(' '.join(node.path))}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Literal, TextIO
+from typing import Literal, TextIO, cast
 
 Format = Literal["table", "json", "jsonl", "csv"]
 
@@ -46,10 +46,13 @@ def cell(row: Row, field: str) -> str:
     if not dot:
         return _scalar_text(value)
     if isinstance(value, Mapping):
-        return _scalar_text(value.get(child))
+        return _scalar_text(cast("Mapping[str, object]", value).get(child))
     if isinstance(value, list):
+        items = cast("list[object]", value)
         return _LIST_SEPARATOR.join(
-            _scalar_text(item.get(child)) for item in value if isinstance(item, Mapping)
+            _scalar_text(cast("Mapping[str, object]", item).get(child))
+            for item in items
+            if isinstance(item, Mapping)
         )
     return ""
 

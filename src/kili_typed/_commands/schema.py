@@ -8,6 +8,7 @@ schema (see `kili_typed._drift`). Needs graphql-core: ``pip install 'kili-typed[
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 from typing import Any
 
@@ -56,7 +57,7 @@ def add_parser(commands: Any) -> None:
         action="store_true",
         help=f"exit with status {exit_codes.SCHEMA_DRIFT} on dangerous changes too",
     )
-    diff.set_defaults(run=lambda args: common.run(_diff, args))
+    diff.set_defaults(run=functools.partial(common.run, _diff))
 
 
 def _introspect(
@@ -66,7 +67,7 @@ def _introspect(
     key = common.read_api_key(args, lines)
     with common.open_client(args, key) as kili:
         # The same retries and error mapping as every other call: 401 -> AuthenticationError...
-        return kili.api_endpoint, kili._execute(query, operation)
+        return kili.api_endpoint, kili._execute(query, operation)  # pyright: ignore[reportPrivateUsage]
 
 
 def _diff(args: argparse.Namespace, lines: SecretLines) -> int:

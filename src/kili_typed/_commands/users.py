@@ -18,6 +18,7 @@ documented parameters::
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from typing import Any
 
@@ -86,7 +87,7 @@ def add_parser(commands: Any) -> None:
             formatter_class=formatter,
             allow_abbrev=False,
         )
-        parser.set_defaults(run=lambda args: common.run(handler, args))
+        parser.set_defaults(run=functools.partial(common.run, handler))
         return parser
 
     users = commands.add_parser(

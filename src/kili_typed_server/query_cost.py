@@ -28,7 +28,7 @@ from graphql import (
     SelectionSetNode,
     ValidationContext,
     get_named_type,
-    get_nullable_type,
+    get_nullable_type,  # pyright: ignore[reportUnknownVariableType]  (graphql-core's own)
     is_list_type,
 )
 
@@ -99,10 +99,13 @@ class _Measure:
         if name in _INTROSPECTION_ROOTS:
             return Cost()
         definition = parent.fields.get(name) if isinstance(parent, GraphQLObjectType) else None
-        child_type = None if definition is None else get_named_type(definition.type)
+        # graphql-core's GraphQLNamedType is partly unknown to pyright; the value is one.
+        child_type: GraphQLNamedType | None = (  # pyright: ignore[reportUnknownVariableType]
+            None if definition is None else get_named_type(definition.type)
+        )
         is_list = definition is not None and is_list_type(get_nullable_type(definition.type))
         whole = parent is not None and (parent.name, name) in _WHOLE_COLLECTIONS
-        inner = self.selection_set(node.selection_set, child_type)
+        inner = self.selection_set(node.selection_set, child_type)  # pyright: ignore[reportUnknownArgumentType]
         return Cost(
             depth=1 + inner.depth,
             fields=min(1 + inner.fields, limits.MAX_SELECTED_FIELDS + 1),

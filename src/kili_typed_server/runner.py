@@ -19,14 +19,18 @@ from types import TracebackType
 
 import uvicorn
 
+from kili_typed_server.administration import DEFAULT_ORGANIZATION_NAME
 from kili_typed_server.app import GRAPHQL_PATH, VERSION_PATH, create_app
+from kili_typed_server.passwords import PRODUCTION_HASHER, PasswordHasher
 from kili_typed_server.records import Bootstrap
-from kili_typed_server.store import DEFAULT_ORGANIZATION_NAME, Store
+from kili_typed_server.store import Store
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 4000
 DEFAULT_DB = "kili-local.db"
 _START_TIMEOUT_SECONDS = 15.0
+#: What the banner says of a server hashing passwords at a test cost.
+INSECURE_HASHING_WARNING = "INSECURE test-only hashing cost: passwords set now are easy to crack"
 _STOP_TIMEOUT_SECONDS = 10.0
 
 
@@ -83,10 +87,7 @@ def banner(bootstrap: Bootstrap, endpoint: str, db_path: Path) -> str:
     if bootstrap.created and bootstrap.api_key is not None:
         lines.append(f"  api key:      {bootstrap.api_key}")
     elif bootstrap.key_registered:
-        lines.append(
-            "  api key:      the key given with --api-key, now registered for "
-            + bootstrap.admin_email
-        )
+        lines.append("  api key:      the key given, now registered for " + bootstrap.admin_email)
     elif bootstrap.api_key is not None:
         lines.append("  api key:      the key given (already registered)")
     else:
@@ -117,7 +118,7 @@ def options_summary(
     Returns:
         One line per option in use.
     """
-    lines = []
+    lines: list[str] = []
     if seed_users:
         lines.append(f"  seed users:   {seed_users} ({seeded} created now)")
     if rate_limit is not None:
@@ -140,6 +141,7 @@ def serve_forever(
     rate_limit: int | None = None,
     seed_users: int = 0,
     latency_ms: int = 0,
+    hasher: PasswordHasher = PRODUCTION_HASHER,
 ) -> None:
     """Runs the server in the foreground until interrupted (``kili-typed serve``).
 
@@ -155,9 +157,10 @@ def serve_forever(
         rate_limit: GraphQL requests allowed a minute per API key; ``None`` for no limit.
         seed_users: Seeded users to make sure exist (see :meth:`Store.seed_users`).
         latency_ms: Milliseconds to wait before each GraphQL answer.
+        hasher: How passwords are hashed; anything but the default is for tests only.
     """
     path = Path(db_path)
-    store = Store(path)
+    store = Store(path, hasher=hasher)
     try:
         bootstrap = store.bootstrap(
             admin_email=admin_email,
@@ -166,12 +169,14 @@ def serve_forever(
             organization_name=organization_name,
         )
         seeded = store.seed_users(seed_users) if seed_users else 0
-        app = create_app(store, rate_limit=rate_limit, latency_ms=latency_ms)
+        app = create_app(store.accounts, rate_limit=rate_limit, latency_ms=latency_ms)
         sock = bind_socket(host, port)
         endpoint = base_url(host, sock.getsockname()[1]) + GRAPHQL_PATH
         print(banner(bootstrap, endpoint, path), flush=True)
         if not bootstrap.created and admin_password is not None:
             print("  (an admin password applies only to a new database: ignored)", flush=True)
+        if hasher != PRODUCTION_HASHER:
+            print(f"  passwords:    {INSECURE_HASHING_WARNING}", flush=True)
         for line in options_summary(seed_users, seeded, rate_limit, latency_ms):
             print(line, flush=True)
         config = uvicorn.Config(app, log_level=log_level, access_log=False, lifespan="off")
@@ -200,6 +205,10 @@ class LocalServer:
             (see :meth:`Store.seed_users`); see :attr:`seeded` for how many were created.
         latency_ms: Milliseconds to wait before each GraphQL answer, without blocking
             other requests.
+        hasher: How passwords are hashed: production-strength scrypt by default. Test
+            suites pass :data:`~kili_typed_server.passwords.INSECURE_TEST_HASHER`
+            (:func:`~kili_typed_server.testing.make_test_server` does) so that creating
+            users costs microseconds; never on a database that holds real passwords.
 
     Examples:
         >>> with LocalServer(tmp_path / "kili.db", api_key="k" * 20) as server:  # doctest: +SKIP
@@ -221,8 +230,10 @@ class LocalServer:
         rate_limit: int | None = None,
         seed_users: int = 0,
         latency_ms: int = 0,
+        hasher: PasswordHasher = PRODUCTION_HASHER,
     ) -> None:
         self.db_path = Path(db_path)
+        self.hasher = hasher
         self.rate_limit = rate_limit
         self.seed_users = seed_users
         self.latency_ms = latency_ms
@@ -312,7 +323,7 @@ class LocalServer:
         """
         if self.running:
             raise RuntimeError("the server is already running")
-        store = Store(self.db_path)
+        store = Store(self.db_path, hasher=self.hasher)
         try:
             self._bootstrap = store.bootstrap(
                 admin_email=self._admin_email,
@@ -321,7 +332,7 @@ class LocalServer:
                 organization_name=self._organization_name,
             )
             self.seeded = store.seed_users(self.seed_users) if self.seed_users else 0
-            app = create_app(store, rate_limit=self.rate_limit, latency_ms=self.latency_ms)
+            app = create_app(store.accounts, rate_limit=self.rate_limit, latency_ms=self.latency_ms)
             sock = bind_socket(self.host, self._requested_port)
         except BaseException:
             store.close()
