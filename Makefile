@@ -3,11 +3,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The demo's own environment: only the package and its server extra, none of the dev tools.
+DEMO_VENV := .venv-demo
+DEMO_STAMP := $(DEMO_VENV)/.installed
 
 .PHONY: help venv demo test test-quick generate check-generated lint typecheck typecheck-wheel pytest serve clean bench
 
 help:
-	@echo "make demo      run the example against a local server on a temporary database"
+	@echo "make demo      install kili-typed[server] into .venv-demo and run the demo against a local server"
 	@echo "make test      lint, type-check, codegen staleness check and the test suite"
 	@echo "make typecheck-wheel  type-check examples and docs against the built wheel (both checkers)"
 	@echo "make generate  regenerate generated/ and src/kili_typed/_user_fields.py from schema.graphql and queries/"
@@ -23,8 +26,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-demo: $(STAMP)
-	$(BIN)/python examples/demo.py
+# pip's output goes to a log, shown only when the install fails: the demo prints its story.
+$(DEMO_STAMP): pyproject.toml
+	@echo "Installing kili-typed[server] into $(DEMO_VENV) (first run only; log: $(DEMO_VENV)/install.log)"
+	@$(PYTHON) -m venv $(DEMO_VENV)
+	@$(DEMO_VENV)/bin/python -m pip install --disable-pip-version-check -e '.[server]' \
+		> $(DEMO_VENV)/install.log 2>&1 || { tail -n 30 $(DEMO_VENV)/install.log; exit 1; }
+	@touch $@
+
+demo: $(DEMO_STAMP)
+	@$(DEMO_VENV)/bin/python examples/demo.py
 
 # tools/ on the path: the codegen loads its plugins from tools/codegen_plugins.py.
 generate: $(STAMP)
@@ -75,10 +86,10 @@ compat: $(STAMP)
 	KILI_TYPED_COMPAT=1 $(BIN)/pytest -n0 tests/compat
 
 serve: $(STAMP)
-	$(BIN)/kili-typed serve
+	$(BIN)/kili-typed server serve
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO_VENV) .mypy_cache .pytest_cache .ruff_cache
 
 # Speed and memory, side by side against the official SDK (see bench/run.py).
 bench: $(STAMP)

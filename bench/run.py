@@ -67,9 +67,11 @@ def server(users: int, latency_ms: int) -> Iterator[str]:
     """A local server in its own process, seeded with `users` users; yields its endpoint."""
     with tempfile.TemporaryDirectory(prefix="kili-typed-bench-") as tmp:
         port = free_port()
+        key_file = Path(tmp) / "api-key"
+        key_file.write_text(API_KEY + "\n", encoding="utf-8")
         command = [
-            str(BIN / "kili-typed"), "serve", "--db", f"{tmp}/bench.db", "--port", str(port),
-            "--api-key", API_KEY, "--seed-users", str(users - 1),
+            str(BIN / "kili-typed"), "server", "serve", "--db", f"{tmp}/bench.db",
+            "--port", str(port), "--api-key-file", str(key_file), "--seed-users", str(users - 1),
             "--latency-ms", str(latency_ms), "--log-level", "warning",
         ]  # fmt: skip
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL)

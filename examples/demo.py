@@ -1,73 +1,48 @@
-"""The kili-typed demo: all six documented methods against a local Kili server.
+"""The kili-typed demo: the official SDK's user methods against a local Kili server.
 
-`make demo` runs this. It starts `kili-typed serve` on a temporary SQLite
-database and a free loopback port, then uses `Kili` exactly as code written
-for the official SDK would, shows a progress bar over a listing, and stops
-the server.
+`make demo` runs this in its own environment (``.venv-demo``), which holds only
+``kili-typed[server]``. It starts the local server in this process, on a temporary
+SQLite database seeded with 150 users, writes the server's log to a file beside it,
+uses `Kili` exactly as code written for the official SDK would, then stops the server,
+removes the database and says what to try next.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import httpx
-
 from kili_typed import GraphQLError, Kili
+from kili_typed_server import LocalServer
 
 API_KEY = "demo-api-key-0123456789"
 ADMIN_EMAIL = "admin@demo.local"
 ADMIN_PASSWORD = "Admin-passw0rd"
-DEMO_USERS = 150
+SEEDED_USERS = 150
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+def send_server_logs_to(path: Path) -> None:
+    """Keep the server's log lines (uvicorn's, the reset token) out of the demo's output."""
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    for name in ("kili_typed_server", "uvicorn", "uvicorn.error", "uvicorn.access"):
+        logger = logging.getLogger(name)
+        logger.handlers = [handler]
+        logger.propagate = False
 
 
-def start_server(db: Path, port: int) -> subprocess.Popen[bytes]:
-    command = [
-        str(Path(sys.executable).with_name("kili-typed")),
-        "serve",
-        "--db",
-        str(db),
-        "--port",
-        str(port),
-        "--api-key",
-        API_KEY,
-        "--admin-email",
-        ADMIN_EMAIL,
-        "--admin-password",
-        ADMIN_PASSWORD,
-    ]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-    version_url = f"http://127.0.0.1:{port}/api/label/v2/version"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"the local server exited with code {server.returncode}")
-        try:
-            version = httpx.get(version_url).json()["version"]
-        except httpx.TransportError:
-            time.sleep(0.1)
-            continue
-        print(f"local Kili server {version} on port {port}, database {db}")
-        return server
-    server.terminate()
-    raise SystemExit("the local server did not answer within 30 s")
+def run(kili: Kili, log: Path) -> None:
+    print("\n1. get_current_user and organizations: who the API key belongs to")
+    print("   ", kili.get_current_user(fields=["email", "organizationRole"]))
+    # The documented example of `users`, as written.
+    organization_id = kili.organizations()[0]["id"]
+    print("    organization:", organization_id)
 
-
-def run(kili: Kili) -> None:
-    print("\n1. create_user: a first user, then a team of", DEMO_USERS)
+    print("\n2. create_user: Ada joins the organization")
     ada = kili.create_user(
         email="ada@demo.local",
         password="Lovelace-1815",
@@ -75,73 +50,85 @@ def run(kili: Kili) -> None:
         firstname="Ada",
         lastname="Lovelace",
     )
-    print("   created", ada)
-    for i in range(DEMO_USERS):
-        kili.create_user(
-            email=f"member{i:03d}@demo.local", password="Member-pass1", organization_role="USER"
-        )
+    print("   ", ada)
 
-    print("\n2. count_users:", kili.count_users(), "users in the organization")
+    print("\n3. count_users:", kili.count_users(organization_id=organization_id), "users")
 
-    print("\n3. users: the whole organization, page by page, with a progress bar")
-    everyone = kili.users(fields=["id", "email", "organization.name", "createdAt"])
-    print(f"   {len(everyone)} users; the first: {everyone[0]}")
-    print(
-        "   users(first=2, skip=1):",
-        [u["email"] for u in kili.users(first=2, skip=1, disable_tqdm=True)],
+    print("\n4. users: the whole organization, page by page (a bar when stderr is a terminal)")
+    everyone = kili.users(
+        organization_id=organization_id, fields=["id", "email", "organization.name", "createdAt"]
     )
-    stream = kili.users(
-        email="ada@demo.local", fields=["email", "firstname"], disable_tqdm=True, as_generator=True
-    )
-    print("   as_generator=True:", next(stream))
+    print(f"    {len(everyone)} users; the first: {everyone[0]}")
+    print("    first=2, skip=1:", [u["email"] for u in kili.users(first=2, skip=1)])
+    stream = kili.users(email="ada@demo.local", fields=["email", "firstname"], as_generator=True)
+    print("    as_generator=True:", next(stream))
 
-    print("\n4. update_properties_in_user: Ada becomes an ADMIN")
+    print("\n5. update_properties_in_user: Ada becomes an ADMIN")
     kili.update_properties_in_user(
         email="ada@demo.local", organization_role="ADMIN", firstname="Augusta Ada"
     )
-    print(
-        "   now:",
-        kili.users(
-            email="ada@demo.local", fields=["firstname", "organizationRole"], disable_tqdm=True
-        ),
-    )
+    print("    now:", kili.users(email="ada@demo.local", fields=["firstname", "organizationRole"]))
 
-    print("\n5. update_password: the admin changes their own password")
-    print(
-        "   ",
-        kili.update_password(
-            ADMIN_EMAIL, ADMIN_PASSWORD, "New-admin-passw0rd", "New-admin-passw0rd"
-        ),
-    )
+    print("\n6. update_password: the admin changes their own password")
+    print("   ", kili.update_password(ADMIN_EMAIL, ADMIN_PASSWORD, "New-passw0rd", "New-passw0rd"))
 
-    print("\n6. reset_password: a reset link for Ada (the server logs it for the operator)")
-    print("   ", kili.reset_password(email="ada@demo.local"))
+    print("\n7. reset_password: a reset for Ada; the server logs the token for its operator")
+    print("   ", kili.reset_password(email="ada@demo.local"), f"(token in {log.name})")
 
-    print("\nErrors are clear and sent before any request when the input is wrong:")
+    print("\nBad input is refused with a clear message, before anything is sent:")
     try:
         kili.users(fields=["emial"])
     except ValueError as error:
-        print("   ValueError:", str(error)[:80], "...")
+        print("    ValueError:", str(error)[:75], "...")
     try:
         kili.create_user(email="ada@demo.local", password="Another-pass1", organization_role="USER")
     except GraphQLError as error:
-        print(f"   {type(error).__name__}: {error}")
+        print(f"    {type(error).__name__}: {error}")
+
+
+def next_steps() -> str:
+    here = Path(sys.executable).parent
+    try:
+        bin_dir = os.path.relpath(here)
+    except ValueError:  # another drive, on Windows
+        bin_dir = str(here)
+    cli = os.path.join(bin_dir, "kili-typed")
+    steps = [
+        (f"{cli} server serve", "a local server that stays up; it prints its endpoint and key"),
+        ("export KILI_API_ENDPOINT=... KILI_API_KEY=...", "point the shell at it"),
+        (f"{cli} users list", "its users (also: users me, users count, users --help)"),
+        ("export KILI_API_KEY=<your key>", "against Kili's cloud: nothing else is needed"),
+        ("make test", "the whole suite, with the development tools in .venv"),
+    ]
+    width = max(len(command) for command, _ in steps) + 2
+    return "\n".join(["Next steps:", *(f"  {command:<{width}}{what}" for command, what in steps)])
 
 
 def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="kili-typed-demo-"))
-    port = free_port()
-    server = start_server(workdir / "kili-local.db", port)
+    log = workdir / "server.log"
     try:
-        endpoint = f"http://127.0.0.1:{port}/api/label/v2/graphql"
-        os.environ.pop("KILI_API_KEY", None)
-        with Kili(api_key=API_KEY, api_endpoint=endpoint) as kili:
-            run(kili)
+        server = LocalServer(
+            workdir / "kili-local.db",
+            api_key=API_KEY,
+            admin_email=ADMIN_EMAIL,
+            admin_password=ADMIN_PASSWORD,
+            seed_users=SEEDED_USERS,
+        )
+        with server:
+            send_server_logs_to(log)
+            print(
+                f"kili-typed demo: a local Kili server at {server.endpoint},\n"
+                f"on a temporary database holding an admin and {SEEDED_USERS} seeded users "
+                f"(server log: {log})"
+            )
+            with Kili(api_key=API_KEY, api_endpoint=server.endpoint) as kili:
+                run(kili, log)
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        logging.shutdown()
         shutil.rmtree(workdir, ignore_errors=True)
-    print("\nDone: the server is stopped and its temporary database removed.")
+    print("\nDone: the server is stopped and its temporary database removed.\n")
+    print(next_steps())
 
 
 if __name__ == "__main__":

@@ -137,7 +137,7 @@ class ServeProcess:
 
     def __init__(self, *args: str, env: Mapping[str, str] | None = None) -> None:
         # At the test hashing cost: production scrypt is tested once, in test_passwords.
-        self.args = ("serve", "--port", "0", "--insecure-test-hashing", *args)
+        self.args = ("server", "serve", "--port", "0", "--insecure-test-hashing", *args)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "kili_typed", *self.args],
             stdin=subprocess.DEVNULL,

@@ -96,6 +96,8 @@ DOCUMENTED_USERS_RETURN = "Iterable[Dict]"
 Role = Literal["ADMIN", "USER"]
 STRICTER: dict[tuple[str, str], Any] = {
     ("users", "fields"): list[str] | tuple[str, ...],
+    # Wider, not stricter: `None` as the current SDK accepts it ("decide from the environment").
+    ("users", "disable_tqdm"): bool | None,
     ("create_user", "organization_role"): Role,
     ("update_properties_in_user", "organization_role"): Role | None,
 }
@@ -118,6 +120,22 @@ MUTATIONS = ("create_user", "update_password", "reset_password", "update_propert
 
 #: Public names besides the six methods.
 OTHER_PUBLIC = {"Kili": {"close", "with_options"}, "AsyncKili": {"aclose", "with_options"}}
+
+#: Methods of the current official SDK (kili 26.2) that code written for it, and the
+#: documented example of `users`, call: their parameters as (name, default, keyword-only).
+CURRENT_SDK: dict[str, list[tuple[str, Any, bool]]] = {
+    "get_current_user": [("fields", ("email", "id", "firstname", "lastname"), False)],
+    "organizations": [
+        ("email", None, False),
+        ("organization_id", None, False),
+        ("fields", ("id", "name"), False),
+        ("first", None, False),
+        ("skip", 0, False),
+        ("disable_tqdm", None, False),
+        ("as_generator", False, True),
+    ],
+    "count_organizations": [("email", None, False), ("organization_id", None, False)],
+}
 
 #: The names the documented annotations use, from `typing` as the SDK imported them.
 _TYPING_NAMES = {name: getattr(typing, name) for name in ("Optional", "List", "Dict", "Iterable")}
@@ -193,7 +211,15 @@ def test_return_types(facade: type, method: str) -> None:
 @pytest.mark.parametrize("facade", facades())
 def test_no_other_public_methods(facade: type) -> None:
     public = {name for name in dir(facade) if not name.startswith("_")}
-    assert public == set(DOCUMENTED) | OTHER_PUBLIC[facade.__name__]
+    assert public == set(DOCUMENTED) | set(CURRENT_SDK) | OTHER_PUBLIC[facade.__name__]
+
+
+@pytest.mark.parametrize("facade", facades())
+@pytest.mark.parametrize("method", list(CURRENT_SDK))
+def test_current_sdk_methods_keep_its_signatures(facade: type, method: str) -> None:
+    parameters = list(signature(facade, method).parameters.values())[1:]
+    have = [(p.name, p.default, p.kind is inspect.Parameter.KEYWORD_ONLY) for p in parameters]
+    assert have == CURRENT_SDK[method]
 
 
 @pytest.mark.parametrize("facade", facades())

@@ -66,14 +66,21 @@ RULES = (
         "A client for the Kili user API, with the official SDK's six user methods.\n",
     ),
     Rule("an iterator holds at most", "a generator holds at most"),
-    Rule("Get an async iterator or a list of users", "Get a generator or a list of users"),
-    Rule("If `True`, an async iterator on the users", "If `True`, a generator on the users"),
     Rule(
-        r"awaited, a list; with ``as_generator=True``, an async\s+iterator to use with"
+        r"Get an async iterator or a list of (\w+)", r"Get a generator or a list of \1", regex=True
+    ),
+    Rule(
+        r"If `True`, an async iterator on the (\w+)",
+        r"If `True`, a generator on the \1",
+        regex=True,
+    ),
+    Rule(
+        r"awaited, a list;\s+with ``as_generator=True``, an async\s+iterator to use with"
         r" ``async for``\.",
         "a list, or a generator with ``as_generator=True``.",
         regex=True,
     ),
+    Rule("(await kili.organizations())", "kili.organizations()"),
     Rule("The generated typed async client", "The generated typed client"),
     # Imports.
     Rule("import asyncio\n", ""),

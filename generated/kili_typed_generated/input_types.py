@@ -10,6 +10,8 @@ class OrganizationWhere(BaseModel):
     """Selects organizations."""
 
     id: Optional[str] = None
+    user: Optional["UserWhere"] = None
+    "Only the organization of the user this selects (the official SDK sends an email here)."
 
 
 class UserWhere(BaseModel):
@@ -73,5 +75,6 @@ class UserData(BaseModel):
     "Sent as null by official clients' mappers; any other value is refused (use organizationId)."
 
 
+OrganizationWhere.model_rebuild()
 UserWhere.model_rebuild()
 ApiKeyWhere.model_rebuild()

@@ -1,6 +1,7 @@
 from .async_base_client import AsyncBaseClient
 from .base_model import BaseModel, Upload
 from .client import Client
+from .count_organizations import CountOrganizations
 from .count_users import CountUsers
 from .create_user import CreateUser, CreateUserCreateUser
 from .enums import HubspotSubscriptionStatus, OrganizationRole
@@ -20,6 +21,7 @@ from .input_types import (
     UserData,
     UserWhere,
 )
+from .organizations import Organizations, OrganizationsOrganizations
 from .reset_password import ResetPassword, ResetPasswordResetPassword
 from .update_password import UpdatePassword, UpdatePasswordUpdatePassword
 from .update_properties_in_user import (
@@ -33,13 +35,20 @@ from .users import (
     UsersUsersOrganization,
     UsersUsersOrganizations,
 )
-from .viewer import Viewer, ViewerViewer
+from .viewer import (
+    Viewer,
+    ViewerViewer,
+    ViewerViewerApiKeys,
+    ViewerViewerOrganization,
+    ViewerViewerOrganizations,
+)
 
 __all__ = [
     "ApiKeyWhere",
     "AsyncBaseClient",
     "BaseModel",
     "Client",
+    "CountOrganizations",
     "CountUsers",
     "CreateUser",
     "CreateUserCreateUser",
@@ -52,6 +61,8 @@ __all__ = [
     "HubspotSubscriptionStatus",
     "OrganizationRole",
     "OrganizationWhere",
+    "Organizations",
+    "OrganizationsOrganizations",
     "ResetPassword",
     "ResetPasswordResetPassword",
     "UpdatePassword",
@@ -70,4 +81,7 @@ __all__ = [
     "UsersUsersOrganizations",
     "Viewer",
     "ViewerViewer",
+    "ViewerViewerApiKeys",
+    "ViewerViewerOrganization",
+    "ViewerViewerOrganizations",
 ]

@@ -2,9 +2,17 @@ from typing import Any, Optional, Union
 
 from .async_base_client import AsyncBaseClient
 from .base_model import UNSET, UnsetType
+from .count_organizations import CountOrganizations
 from .count_users import CountUsers
 from .create_user import CreateUser
-from .input_types import CreateUserData, UpdatePasswordData, UserData, UserWhere
+from .input_types import (
+    CreateUserData,
+    OrganizationWhere,
+    UpdatePasswordData,
+    UserData,
+    UserWhere,
+)
+from .organizations import Organizations
 from .reset_password import ResetPassword
 from .update_password import UpdatePassword
 from .update_properties_in_user import UpdatePropertiesInUser
@@ -17,6 +25,24 @@ def gql(q: str) -> str:
 
 
 class Client(AsyncBaseClient):
+    async def count_organizations(
+        self, where: OrganizationWhere, **kwargs: Any
+    ) -> CountOrganizations:
+        query = gql("""
+            query countOrganizations($where: OrganizationWhere!) {
+              countOrganizations(where: $where)
+            }
+            """)
+        variables: dict[str, object] = {"where": where}
+        response = await self.execute(
+            query=query,
+            operation_name="countOrganizations",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return CountOrganizations.model_validate(data)
+
     async def count_users(self, where: UserWhere, **kwargs: Any) -> CountUsers:
         query = gql("""
             query countUsers($where: UserWhere!) {
@@ -56,6 +82,48 @@ class Client(AsyncBaseClient):
         )
         _data = self.get_data(response)
         return CreateUser.model_validate(_data)
+
+    async def organizations(
+        self,
+        where: OrganizationWhere,
+        with_id: bool,
+        with_name: bool,
+        with_active_users_count: bool,
+        with_is_allowed_to_submit_new_labels: bool,
+        with_matching_domain: bool,
+        with_created_at: bool,
+        first: Union[Optional[int], UnsetType] = UNSET,
+        skip: Union[Optional[int], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> Organizations:
+        query = gql("""
+            query organizations($where: OrganizationWhere!, $first: PageSize, $skip: Int, $withId: Boolean!, $withName: Boolean!, $withActiveUsersCount: Boolean!, $withIsAllowedToSubmitNewLabels: Boolean!, $withMatchingDomain: Boolean!, $withCreatedAt: Boolean!) {
+              organizations(where: $where, first: $first, skip: $skip) {
+                id @include(if: $withId)
+                name @include(if: $withName)
+                activeUsersCount @include(if: $withActiveUsersCount)
+                isAllowedToSubmitNewLabels @include(if: $withIsAllowedToSubmitNewLabels)
+                matchingDomain @include(if: $withMatchingDomain)
+                createdAt @include(if: $withCreatedAt)
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "where": where,
+            "first": first,
+            "skip": skip,
+            "withId": with_id,
+            "withName": with_name,
+            "withActiveUsersCount": with_active_users_count,
+            "withIsAllowedToSubmitNewLabels": with_is_allowed_to_submit_new_labels,
+            "withMatchingDomain": with_matching_domain,
+            "withCreatedAt": with_created_at,
+        }
+        response = await self.execute(
+            query=query, operation_name="organizations", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Organizations.model_validate(data)
 
     async def reset_password(self, where: UserWhere, **kwargs: Any) -> ResetPassword:
         query = gql("""
@@ -280,27 +348,129 @@ class Client(AsyncBaseClient):
         data = self.get_data(response)
         return Users.model_validate(data)
 
-    async def viewer(self, **kwargs: Any) -> Viewer:
+    async def viewer(
+        self,
+        with_id: bool,
+        with_email: bool,
+        with_firstname: bool,
+        with_lastname: bool,
+        with_activated: bool,
+        with_created_at: bool,
+        with_updated_at: bool,
+        with_organization_id: bool,
+        with_organization_role: bool,
+        with_auth_0_id: bool,
+        with_has_completed_labeling_tour: bool,
+        with_highest_role_in_project: bool,
+        with_hubspot_subscription_status: bool,
+        with_is_service_account: bool,
+        with_org: bool,
+        with_org_id: bool,
+        with_org_name: bool,
+        with_org_active_users_count: bool,
+        with_org_is_allowed_to_submit_new_labels: bool,
+        with_org_matching_domain: bool,
+        with_org_created_at: bool,
+        with_orgs: bool,
+        with_orgs_id: bool,
+        with_orgs_name: bool,
+        with_orgs_active_users_count: bool,
+        with_orgs_is_allowed_to_submit_new_labels: bool,
+        with_orgs_matching_domain: bool,
+        with_orgs_created_at: bool,
+        with_api_keys: bool,
+        with_api_keys_id: bool,
+        with_api_keys_name: bool,
+        with_api_keys_key: bool,
+        with_api_keys_created_at: bool,
+        with_api_keys_expiry_date: bool,
+        with_api_keys_revoked: bool,
+        with_api_keys_user_id: bool,
+        **kwargs: Any,
+    ) -> Viewer:
         query = gql("""
-            query viewer {
+            query viewer($withId: Boolean!, $withEmail: Boolean!, $withFirstname: Boolean!, $withLastname: Boolean!, $withActivated: Boolean!, $withCreatedAt: Boolean!, $withUpdatedAt: Boolean!, $withOrganizationId: Boolean!, $withOrganizationRole: Boolean!, $withAuth0Id: Boolean!, $withHasCompletedLabelingTour: Boolean!, $withHighestRoleInProject: Boolean!, $withHubspotSubscriptionStatus: Boolean!, $withIsServiceAccount: Boolean!, $withOrg: Boolean!, $withOrgId: Boolean!, $withOrgName: Boolean!, $withOrgActiveUsersCount: Boolean!, $withOrgIsAllowedToSubmitNewLabels: Boolean!, $withOrgMatchingDomain: Boolean!, $withOrgCreatedAt: Boolean!, $withOrgs: Boolean!, $withOrgsId: Boolean!, $withOrgsName: Boolean!, $withOrgsActiveUsersCount: Boolean!, $withOrgsIsAllowedToSubmitNewLabels: Boolean!, $withOrgsMatchingDomain: Boolean!, $withOrgsCreatedAt: Boolean!, $withApiKeys: Boolean!, $withApiKeysId: Boolean!, $withApiKeysName: Boolean!, $withApiKeysKey: Boolean!, $withApiKeysCreatedAt: Boolean!, $withApiKeysExpiryDate: Boolean!, $withApiKeysRevoked: Boolean!, $withApiKeysUserId: Boolean!) {
               viewer {
-                ...UserCore
+                id @include(if: $withId)
+                email @include(if: $withEmail)
+                firstname @include(if: $withFirstname)
+                lastname @include(if: $withLastname)
+                activated @include(if: $withActivated)
+                createdAt @include(if: $withCreatedAt)
+                updatedAt @include(if: $withUpdatedAt)
+                organizationId @include(if: $withOrganizationId)
+                organizationRole @include(if: $withOrganizationRole)
+                auth0Id @include(if: $withAuth0Id)
+                hasCompletedLabelingTour @include(if: $withHasCompletedLabelingTour)
+                highestRoleInProject @include(if: $withHighestRoleInProject)
+                hubspotSubscriptionStatus @include(if: $withHubspotSubscriptionStatus)
+                isServiceAccount @include(if: $withIsServiceAccount)
+                organization @include(if: $withOrg) {
+                  id @include(if: $withOrgId)
+                  name @include(if: $withOrgName)
+                  activeUsersCount @include(if: $withOrgActiveUsersCount)
+                  isAllowedToSubmitNewLabels @include(if: $withOrgIsAllowedToSubmitNewLabels)
+                  matchingDomain @include(if: $withOrgMatchingDomain)
+                  createdAt @include(if: $withOrgCreatedAt)
+                }
+                organizations @include(if: $withOrgs) {
+                  id @include(if: $withOrgsId)
+                  name @include(if: $withOrgsName)
+                  activeUsersCount @include(if: $withOrgsActiveUsersCount)
+                  isAllowedToSubmitNewLabels @include(if: $withOrgsIsAllowedToSubmitNewLabels)
+                  matchingDomain @include(if: $withOrgsMatchingDomain)
+                  createdAt @include(if: $withOrgsCreatedAt)
+                }
+                apiKeys @include(if: $withApiKeys) {
+                  id @include(if: $withApiKeysId)
+                  name @include(if: $withApiKeysName)
+                  key @include(if: $withApiKeysKey)
+                  createdAt @include(if: $withApiKeysCreatedAt)
+                  expiryDate @include(if: $withApiKeysExpiryDate)
+                  revoked @include(if: $withApiKeysRevoked)
+                  userId @include(if: $withApiKeysUserId)
+                }
               }
             }
-
-            fragment UserCore on User {
-              id
-              email
-              firstname
-              lastname
-              activated
-              organizationId
-              organizationRole
-              createdAt
-              updatedAt
-            }
             """)
-        variables: dict[str, object] = {}
+        variables: dict[str, object] = {
+            "withId": with_id,
+            "withEmail": with_email,
+            "withFirstname": with_firstname,
+            "withLastname": with_lastname,
+            "withActivated": with_activated,
+            "withCreatedAt": with_created_at,
+            "withUpdatedAt": with_updated_at,
+            "withOrganizationId": with_organization_id,
+            "withOrganizationRole": with_organization_role,
+            "withAuth0Id": with_auth_0_id,
+            "withHasCompletedLabelingTour": with_has_completed_labeling_tour,
+            "withHighestRoleInProject": with_highest_role_in_project,
+            "withHubspotSubscriptionStatus": with_hubspot_subscription_status,
+            "withIsServiceAccount": with_is_service_account,
+            "withOrg": with_org,
+            "withOrgId": with_org_id,
+            "withOrgName": with_org_name,
+            "withOrgActiveUsersCount": with_org_active_users_count,
+            "withOrgIsAllowedToSubmitNewLabels": with_org_is_allowed_to_submit_new_labels,
+            "withOrgMatchingDomain": with_org_matching_domain,
+            "withOrgCreatedAt": with_org_created_at,
+            "withOrgs": with_orgs,
+            "withOrgsId": with_orgs_id,
+            "withOrgsName": with_orgs_name,
+            "withOrgsActiveUsersCount": with_orgs_active_users_count,
+            "withOrgsIsAllowedToSubmitNewLabels": with_orgs_is_allowed_to_submit_new_labels,
+            "withOrgsMatchingDomain": with_orgs_matching_domain,
+            "withOrgsCreatedAt": with_orgs_created_at,
+            "withApiKeys": with_api_keys,
+            "withApiKeysId": with_api_keys_id,
+            "withApiKeysName": with_api_keys_name,
+            "withApiKeysKey": with_api_keys_key,
+            "withApiKeysCreatedAt": with_api_keys_created_at,
+            "withApiKeysExpiryDate": with_api_keys_expiry_date,
+            "withApiKeysRevoked": with_api_keys_revoked,
+            "withApiKeysUserId": with_api_keys_user_id,
+        }
         response = await self.execute(
             query=query, operation_name="viewer", variables=variables, **kwargs
         )

@@ -16,6 +16,7 @@ from ._fields import FieldSelection, Selection, select_fields
 from ._rows import wrap_rows
 from ._types import (
     ApiKeyDict,
+    DefaultOrganizationDict,
     FieldList,
     HubspotSubscriptionStatus,
     MutationResult,
@@ -36,6 +37,7 @@ from ._version import __version__
 from .errors import (
     AuthenticationError,
     ClientClosedError,
+    ConfigFileWarning,
     ConfigurationError,
     GraphQLError,
     GraphQLErrorDetail,
@@ -57,7 +59,9 @@ __all__ = [
     "AsyncKili",
     "AuthenticationError",
     "ClientClosedError",
+    "ConfigFileWarning",
     "ConfigurationError",
+    "DefaultOrganizationDict",
     "DefaultUserField",
     "FieldList",
     "FieldSelection",

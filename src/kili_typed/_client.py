@@ -21,6 +21,7 @@ from kili_typed_generated.base_client import HttpClient
 from kili_typed_generated.client import Client as GeneratedClient
 from kili_typed_generated.input_types import (
     CreateUserData,
+    OrganizationWhere,
     UpdatePasswordData,
     UserData,
     UserWhere,
@@ -28,18 +29,22 @@ from kili_typed_generated.input_types import (
 from kili_typed_generated.users import Users
 
 from . import _operations as ops
+from . import _organizations as orgs
 from ._answers import Answer, read_answer
 from ._bounds import AnswerLimits, client_closed, read_response
 from ._concurrency import PageRunner
+from ._config import resolve_settings, show_progress, stderr_is_terminal
 from ._constants import (
+    DEFAULT_CURRENT_USER_FIELDS,
     DEFAULT_MAX_ANSWER_BYTES,
     DEFAULT_MAX_CONCURRENT_PAGES,
+    DEFAULT_ORGANIZATION_FIELDS,
     DEFAULT_READ_TIMEOUT,
     DEFAULT_USER_FIELDS,
 )
 from ._fields import Selection
 from ._listing import Listing
-from ._pagination import Page
+from ._pagination import Page, plan_pages, rows_to_fetch
 from ._progress import progress_bar
 from ._redaction import Secrets
 from ._retry import DEFAULT_MAX_RETRIES, Attempts, RetryPolicy, check_max_retries
@@ -49,10 +54,15 @@ from ._settings import (
     check_max_answer_bytes,
     make_timeout,
     request_headers,
-    resolve_api_key,
-    resolve_endpoint,
 )
-from ._types import FieldList, MutationResult, OrganizationRole, UserDict
+from ._types import (
+    DefaultOrganizationDict,
+    FieldList,
+    MutationResult,
+    OrganizationDict,
+    OrganizationRole,
+    UserDict,
+)
 from ._user_fields import DefaultUserField, UserField, UserRow
 
 logger = logging.getLogger("kili_typed")
@@ -143,13 +153,21 @@ class _Authenticated:
 class Kili:
     """A client for the Kili user API, with the official SDK's six user methods.
 
+    Each of `api_key`, `api_endpoint`, `verify` and `disable_tqdm` is, as in the
+    official SDK, the argument, else its environment variable, else its key in the
+    first ``kili-sdk-config.json`` found in the working directory, then the home
+    directory, else its default.
+
     Args:
-        api_key: Your Kili API key. Defaults to the ``KILI_API_KEY`` environment variable.
+        api_key: Your Kili API key. Defaults to ``KILI_API_KEY``, else ``api_key`` in
+            ``kili-sdk-config.json``.
         api_endpoint: The GraphQL endpoint. Defaults to ``KILI_API_ENDPOINT``, else
-            Kili's cloud (``https://cloud.kili-technology.com/api/label/v2/graphql``).
-        verify: Verify the server's TLS certificate (or a CA bundle path). Applies to
-            the connection pool the client creates; with `http_client`, configure
-            verification on that client instead.
+            ``api_endpoint`` in the file, else Kili's cloud
+            (``https://cloud.kili-technology.com/api/label/v2/graphql``).
+        verify: Verify the server's TLS certificate (or a CA bundle path). Defaults to
+            ``KILI_VERIFY`` (``true``, ``1`` or ``yes`` mean true), else ``verify_ssl``
+            in the file, else `True`. Applies to the connection pool the client
+            creates; with `http_client`, configure verification on that client instead.
         timeout: Seconds one attempt may take, from sending the request to the
             last byte of the answer (connecting gets 10 seconds of it), or an
             `httpx.Timeout` whose ``read`` is that bound. Default: 60.
@@ -167,11 +185,20 @@ class Kili:
         max_answer_bytes: The largest answer accepted, counted once inflated; a
             larger one raises `ResponseTooLargeError` as soon as it is crossed.
             Default: 64 MiB.
+        disable_tqdm: The default of every method's `disable_tqdm`: `True` hides the
+            progress bar. Defaults to ``KILI_DISABLE_TQDM``, else ``disable_tqdm`` in the
+            file, else `None`: a bar is drawn only when standard error is a terminal.
 
     Raises:
-        ConfigurationError: No API key was given or found, or the endpoint is not a URL.
+        ConfigurationError: No API key was given or found, the endpoint is not a URL,
+            or a key of ``kili-sdk-config.json`` has the wrong type.
         TypeError: `http_client` is not an `httpx.Client`.
         ValueError: Both `verify` and `http_client` were given.
+
+    Warns:
+        ConfigFileWarning: A ``kili-sdk-config.json`` is not valid JSON (it is
+            skipped), or holds an API key that other users may read.
+        InsecureEndpointWarning: The endpoint is plain ``http://`` on another machine.
 
     Examples:
         ```
@@ -192,16 +219,22 @@ class Kili:
         self,
         api_key: str | None = None,
         api_endpoint: str | None = None,
-        verify: bool | str = True,
+        verify: bool | str | None = None,
         *,
         timeout: float | httpx.Timeout = DEFAULT_READ_TIMEOUT,
         max_concurrent_pages: int = DEFAULT_MAX_CONCURRENT_PAGES,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
         max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
+        disable_tqdm: bool | None = None,
     ) -> None:
-        key = resolve_api_key(api_key)
-        self.api_endpoint = resolve_endpoint(api_endpoint)
+        settings = resolve_settings(api_key, api_endpoint, verify, disable_tqdm)
+        key = settings.api_key
+        self.api_endpoint = settings.api_endpoint
+        #: TLS verification of the pool this client created (see `verify`).
+        self.verify = settings.verify
+        #: The default of every method's `disable_tqdm`.
+        self.disable_tqdm = settings.disable_tqdm
         self.max_concurrent_pages = check_concurrency(max_concurrent_pages)
         self._policy = RetryPolicy(max_retries=check_max_retries(max_retries))
         self._timeout = make_timeout(timeout)
@@ -209,7 +242,7 @@ class Kili:
         self._headers = request_headers(key)
         self._max_answer_bytes = check_max_answer_bytes(max_answer_bytes)
         if http_client is None:
-            self._http = httpx.Client(timeout=self._timeout, verify=verify)
+            self._http = httpx.Client(timeout=self._timeout, verify=settings.verify)
             self._owns_http = True
         else:
             self._http = check_http_client(http_client, httpx.Client, verify=verify)
@@ -345,7 +378,7 @@ class Kili:
         fields: Selection[_F],
         first: int | None = None,
         skip: int = 0,
-        disable_tqdm: bool = False,
+        disable_tqdm: bool | None = False,
         as_generator: Literal[False] = False,
     ) -> list[UserRow[_F]]: ...
 
@@ -359,7 +392,7 @@ class Kili:
         fields: Selection[_F],
         first: int | None = None,
         skip: int = 0,
-        disable_tqdm: bool = False,
+        disable_tqdm: bool | None = False,
         as_generator: Literal[True],
     ) -> Generator[UserRow[_F], None, None]: ...
 
@@ -372,7 +405,7 @@ class Kili:
         fields: Selection[_F],
         first: int | None = None,
         skip: int = 0,
-        disable_tqdm: bool = False,
+        disable_tqdm: bool | None = False,
         as_generator: Literal[False] = False,
     ) -> list[UserRow[_F]]: ...
 
@@ -385,7 +418,7 @@ class Kili:
         fields: Selection[_F],
         first: int | None,
         skip: int,
-        disable_tqdm: bool,
+        disable_tqdm: bool | None,
         as_generator: Literal[True],
     ) -> Generator[UserRow[_F], None, None]: ...
 
@@ -398,7 +431,7 @@ class Kili:
         fields: Selection[_F],
         first: int | None = None,
         skip: int = 0,
-        disable_tqdm: bool = False,
+        disable_tqdm: bool | None = False,
         *,
         as_generator: Literal[True],
     ) -> Generator[UserRow[_F], None, None]: ...
@@ -412,7 +445,7 @@ class Kili:
         *,
         first: int | None = None,
         skip: int = 0,
-        disable_tqdm: bool = False,
+        disable_tqdm: bool | None = False,
         as_generator: Literal[False] = False,
     ) -> list[UserRow[DefaultUserField]]: ...
 
@@ -425,7 +458,7 @@ class Kili:
         *,
         first: int | None = None,
         skip: int = 0,
-        disable_tqdm: bool = False,
+        disable_tqdm: bool | None = False,
         as_generator: Literal[True],
     ) -> Generator[UserRow[DefaultUserField], None, None]: ...
 
@@ -438,7 +471,7 @@ class Kili:
         fields: FieldList = DEFAULT_USER_FIELDS,
         first: int | None = None,
         skip: int = 0,
-        disable_tqdm: bool = False,
+        disable_tqdm: bool | None = False,
         as_generator: Literal[False] = False,
     ) -> list[UserDict]: ...
 
@@ -451,7 +484,7 @@ class Kili:
         fields: FieldList,
         first: int | None,
         skip: int,
-        disable_tqdm: bool,
+        disable_tqdm: bool | None,
         as_generator: Literal[True],
     ) -> Generator[UserDict, None, None]: ...
 
@@ -464,7 +497,7 @@ class Kili:
         fields: FieldList = DEFAULT_USER_FIELDS,
         first: int | None = None,
         skip: int = 0,
-        disable_tqdm: bool = False,
+        disable_tqdm: bool | None = False,
         *,
         as_generator: Literal[True],
     ) -> Generator[UserDict, None, None]: ...
@@ -478,7 +511,7 @@ class Kili:
         fields: FieldList = DEFAULT_USER_FIELDS,
         first: int | None = None,
         skip: int = 0,
-        disable_tqdm: bool = False,
+        disable_tqdm: bool | None = False,
         as_generator: bool = False,
     ) -> (
         list[UserDict]
@@ -495,7 +528,7 @@ class Kili:
         fields: FieldList = DEFAULT_USER_FIELDS,
         first: int | None = None,
         skip: int = 0,
-        disable_tqdm: bool = False,
+        disable_tqdm: bool | None = False,
         as_generator: bool = False,
     ) -> list[Any] | Generator[Any, None, None]:
         """Get a generator or a list of users given a set of criteria.
@@ -508,7 +541,9 @@ class Kili:
                 `User` type; nested fields as ``"organization.id"``.
             first: Maximum number of users to return.
             skip: Number of skipped users (they are ordered by creation date).
-            disable_tqdm: If `True`, the progress bar is disabled.
+            disable_tqdm: If `True`, the progress bar is disabled. With `False` or
+                `None`, the client's `disable_tqdm` decides, and a bar is drawn only
+                when standard error is a terminal.
             as_generator: If `True`, a generator on the users is returned. It
                 sends nothing until iterated and holds at most
                 `max_concurrent_pages` pages at a time.
@@ -549,7 +584,8 @@ class Kili:
             return
         where = UserWhere.model_validate(request.where)
         pages = listing.pages(self._count(where))
-        with progress_bar(listing.expected, disable=request.disable_tqdm) as bar:
+        show = show_progress(request.disable_tqdm, self.disable_tqdm, terminal=stderr_is_terminal())
+        with progress_bar(listing.expected, disable=not show) as bar:
             for answer in self._fetch_pages(listing, where, pages):
                 rows = listing.rows(answer)
                 bar.update(len(rows))
@@ -602,6 +638,232 @@ class Kili:
             "count_users", api_key=api_key, email=email, organization_id=organization_id
         )
         return self._count(UserWhere.model_validate(where))
+
+    def get_current_user(self, fields: FieldList = DEFAULT_CURRENT_USER_FIELDS) -> UserDict:
+        """Get the current user: the owner of the API key.
+
+        Args:
+            fields: The fields to return, among those of the `User` type; nested
+                fields as ``"organization.id"``, as for `users`.
+
+        Returns:
+            The user, as a dict holding exactly `fields`.
+
+        Raises:
+            TypeError: `fields` is not a list or tuple of str. Nothing is sent.
+            ValueError: An unknown field (the message names the closest valid ones).
+                Nothing is sent.
+            KiliError: The request failed.
+
+        Examples:
+            ```
+            >>> kili.get_current_user(fields=["email", "organizationRole"])
+            ```
+        """
+        selection = ops.current_user_selection(fields)
+        answer = self._call("viewer", lambda: self._api.viewer(**selection.flags))
+        dumped = answer.model_dump(by_alias=True, exclude_unset=True)["viewer"]
+        return cast(UserDict, ops.current_user_row(dumped, selection))
+
+    @overload
+    def organizations(
+        self,
+        email: str | None = None,
+        organization_id: str | None = None,
+        *,
+        first: int | None = None,
+        skip: int = 0,
+        disable_tqdm: bool | None = None,
+        as_generator: Literal[False] = False,
+    ) -> list[DefaultOrganizationDict]: ...
+
+    @overload
+    def organizations(
+        self,
+        email: str | None = None,
+        organization_id: str | None = None,
+        *,
+        first: int | None = None,
+        skip: int = 0,
+        disable_tqdm: bool | None = None,
+        as_generator: Literal[True],
+    ) -> Generator[DefaultOrganizationDict, None, None]: ...
+
+    @overload
+    def organizations(
+        self,
+        email: str | None,
+        organization_id: str | None,
+        fields: FieldList,
+        first: int | None = None,
+        skip: int = 0,
+        disable_tqdm: bool | None = None,
+        *,
+        as_generator: Literal[False] = False,
+    ) -> list[OrganizationDict]: ...
+
+    @overload
+    def organizations(
+        self,
+        email: str | None = None,
+        organization_id: str | None = None,
+        *,
+        fields: FieldList,
+        first: int | None = None,
+        skip: int = 0,
+        disable_tqdm: bool | None = None,
+        as_generator: Literal[False] = False,
+    ) -> list[OrganizationDict]: ...
+
+    @overload
+    def organizations(
+        self,
+        email: str | None,
+        organization_id: str | None,
+        fields: FieldList,
+        first: int | None = None,
+        skip: int = 0,
+        disable_tqdm: bool | None = None,
+        *,
+        as_generator: Literal[True],
+    ) -> Generator[OrganizationDict, None, None]: ...
+
+    @overload
+    def organizations(
+        self,
+        email: str | None = None,
+        organization_id: str | None = None,
+        *,
+        fields: FieldList,
+        first: int | None = None,
+        skip: int = 0,
+        disable_tqdm: bool | None = None,
+        as_generator: Literal[True],
+    ) -> Generator[OrganizationDict, None, None]: ...
+
+    @overload
+    def organizations(
+        self,
+        email: str | None = None,
+        organization_id: str | None = None,
+        fields: FieldList = DEFAULT_ORGANIZATION_FIELDS,
+        first: int | None = None,
+        skip: int = 0,
+        disable_tqdm: bool | None = None,
+        *,
+        as_generator: bool = False,
+    ) -> (
+        list[OrganizationDict]
+        | list[DefaultOrganizationDict]
+        | Generator[OrganizationDict, None, None]
+        | Generator[DefaultOrganizationDict, None, None]
+    ): ...
+
+    def organizations(
+        self,
+        email: str | None = None,
+        organization_id: str | None = None,
+        fields: FieldList = DEFAULT_ORGANIZATION_FIELDS,
+        first: int | None = None,
+        skip: int = 0,
+        disable_tqdm: bool | None = None,
+        *,
+        as_generator: bool = False,
+    ) -> list[Any] | Generator[Any, None, None]:
+        """Get a generator or a list of organizations that match a set of criteria.
+
+        Kili answers with the caller's own organization only.
+
+        Args:
+            email: Email of a user of the organization.
+            organization_id: Identifier of the organization.
+            fields: The fields to return for each organization, among ``id``,
+                ``name``, ``activeUsersCount``, ``isAllowedToSubmitNewLabels``,
+                ``matchingDomain`` and ``createdAt``.
+            first: Maximum number of organizations to return.
+            skip: Number of skipped organizations.
+            disable_tqdm: Accepted as the official SDK does; no progress bar is drawn
+                for so few rows.
+            as_generator: If `True`, a generator on the organizations is returned.
+
+        Returns:
+            The organizations as dicts holding exactly `fields`:
+            a list, or a generator with ``as_generator=True``.
+
+        Raises:
+            TypeError: An argument has the wrong type. Nothing is sent.
+            ValueError: An argument has a wrong value, e.g. an unknown field. Nothing is sent.
+            KiliError: The request failed.
+
+        Examples:
+            ```
+            >>> organization_id = kili.organizations()[0]["id"]
+            ```
+        """
+        request = orgs.organizations_request(
+            email=email,
+            organization_id=organization_id,
+            fields=fields,
+            first=first,
+            skip=skip,
+            disable_tqdm=disable_tqdm,
+            as_generator=as_generator,
+        )
+        rows = self._iter_organizations(request)
+        return rows if request.as_generator else list(rows)
+
+    def _iter_organizations(
+        self, request: orgs.OrganizationsRequest
+    ) -> Generator[OrganizationDict, None, None]:
+        if request.first == 0:
+            return
+        where = OrganizationWhere.model_validate(request.where)
+        total = rows_to_fetch(self._count_organizations(where), request.skip, request.first)
+        for page in plan_pages(total, request.skip):
+            rows = self._fetch_organizations(request, where, page)
+            yield from rows
+            if len(rows) < page.first:
+                return
+
+    def _fetch_organizations(
+        self, request: orgs.OrganizationsRequest, where: OrganizationWhere, page: Page
+    ) -> list[OrganizationDict]:
+        answer = self._call(
+            "organizations",
+            lambda: self._api.organizations(
+                where=where, first=page.first, skip=page.skip, **request.flags
+            ),
+        )
+        dumped = answer.model_dump(by_alias=True, exclude_unset=True)["organizations"]
+        return orgs.organization_rows(dumped)
+
+    def _count_organizations(self, where: OrganizationWhere) -> int:
+        answer = self._call(
+            "countOrganizations", lambda: self._api.count_organizations(where=where)
+        )
+        return answer.count_organizations
+
+    def count_organizations(
+        self, email: str | None = None, organization_id: str | None = None
+    ) -> int:
+        """Count organizations that match a set of criteria (the caller's own, at most).
+
+        Args:
+            email: Email of a user of the organization.
+            organization_id: Identifier of the organization.
+
+        Returns:
+            The number of organizations matching the constraints: 0 or 1.
+
+        Raises:
+            TypeError: An argument has the wrong type. Nothing is sent.
+            ValueError: An argument has a wrong value. Nothing is sent.
+            KiliError: The request failed.
+        """
+        where = orgs.organization_where(
+            "count_organizations", email=email, organization_id=organization_id
+        )
+        return self._count_organizations(OrganizationWhere.model_validate(where))
 
     # --------------------------------------------------------------- mutations
 

@@ -24,6 +24,12 @@ DEFAULT_READ_TIMEOUT = 60.0
 #: The fields `users` returns when none are named, as documented.
 DEFAULT_USER_FIELDS: tuple[str, ...] = ("email", "id", "firstname", "lastname")
 
+#: The fields `get_current_user` returns when none are named, as the official SDK documents.
+DEFAULT_CURRENT_USER_FIELDS: tuple[str, ...] = ("email", "id", "firstname", "lastname")
+
+#: The fields `organizations` returns when none are named, as the official SDK documents.
+DEFAULT_ORGANIZATION_FIELDS: tuple[str, ...] = ("id", "name")
+
 #: Pages of a `users` listing requested at once, by default.
 DEFAULT_MAX_CONCURRENT_PAGES = 10
 

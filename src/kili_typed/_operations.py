@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from . import _arguments as a
-from ._fields import Selection, select_fields
+from ._fields import Selection, keys_to_convert, plain, select_fields
 from ._redaction import Secrets
 
 #: GraphQL variables of one input object, e.g. a `UserWhere`.
@@ -53,7 +53,7 @@ class UsersRequest:
     selection: Selection[str]
     first: int | None
     skip: int
-    disable_tqdm: bool
+    disable_tqdm: bool | None
     as_generator: bool
 
 
@@ -82,7 +82,7 @@ def users_request(
         selection=selection,
         first=a.check_optional_count(method, "first", first),
         skip=a.check_count(method, "skip", skip),
-        disable_tqdm=a.check_bool(method, "disable_tqdm", disable_tqdm),
+        disable_tqdm=a.check_optional_bool(method, "disable_tqdm", disable_tqdm),
         as_generator=a.check_bool(method, "as_generator", as_generator),
     )
 
@@ -167,3 +167,20 @@ def secrets_of(*variables: Variables) -> Secrets:
     """The secret values among some variables (passwords, API keys), to redact."""
     names = ("password", "oldPassword", "newPassword1", "newPassword2", "apiKey")
     return Secrets(v[name] for v in variables for name in names if isinstance(v.get(name), str))
+
+
+def current_user_selection(fields: object) -> Selection[str]:
+    """Check the `fields` of `get_current_user`: the same names as `users` accepts."""
+    if isinstance(fields, Selection):
+        return cast("Selection[str]", fields)
+    return select_fields(a.check_fields("get_current_user", "fields", fields))
+
+
+def current_user_row(dumped: dict[str, Any], selection: Selection[str]) -> dict[str, Any]:
+    """A ``viewer`` answer (``model_dump(by_alias=True, exclude_unset=True)``) as a row
+    holding exactly the selected fields, as `users` returns them."""
+    row = dict(dumped)
+    for key in keys_to_convert(selection.fields):
+        if key in row:
+            row[key] = plain(row[key])
+    return row

@@ -1,77 +1,18 @@
-"""Where and how a client connects: API key, endpoint, headers, timeouts.
+"""How a client connects: headers, timeouts, the caller's own httpx client.
 
-Both facades build their connection from here, so they read the same
-environment variables, send the same headers and fail the same way.
+Both facades build their connection from here, so they send the same headers and
+fail the same way. Where the key, the endpoint and the other settings come from
+(arguments, environment, ``kili-sdk-config.json``) is `kili_typed._config`.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import os
-import warnings
 from typing import TypeVar
 
 import httpx
 
-from ._constants import (
-    API_ENDPOINT_ENV,
-    API_KEY_ENV,
-    AUTH_HEADER,
-    AUTH_PREFIX,
-    CLIENT_NAME,
-    DEFAULT_API_ENDPOINT,
-    DEFAULT_CONNECT_TIMEOUT,
-)
+from ._constants import AUTH_HEADER, AUTH_PREFIX, CLIENT_NAME, DEFAULT_CONNECT_TIMEOUT
 from ._version import __version__
-from .errors import ConfigurationError, InsecureEndpointWarning
-
-
-def resolve_api_key(api_key: object) -> str:
-    """The key given, else ``KILI_API_KEY``; a clear error when there is none."""
-    if api_key is not None and not isinstance(api_key, str):
-        raise TypeError(
-            f"Kili() argument 'api_key' must be str or None, not {type(api_key).__name__}"
-        )
-    key = api_key if api_key is not None else os.environ.get(API_KEY_ENV)
-    if not key or not key.strip():
-        raise ConfigurationError(
-            f"no Kili API key: pass Kili(api_key=...) or set the {API_KEY_ENV} "
-            "environment variable (create a key in Kili's web app, or with "
-            "'kili-typed keys create' for the local server)"
-        )
-    return key.strip()
-
-
-def resolve_endpoint(api_endpoint: object) -> str:
-    """The endpoint given, else ``KILI_API_ENDPOINT``, else Kili's cloud."""
-    if api_endpoint is not None and not isinstance(api_endpoint, str):
-        raise TypeError(
-            f"Kili() argument 'api_endpoint' must be str or None, not {type(api_endpoint).__name__}"
-        )
-    endpoint = api_endpoint or os.environ.get(API_ENDPOINT_ENV) or DEFAULT_API_ENDPOINT
-    if not endpoint.startswith(("http://", "https://")):
-        raise ConfigurationError(
-            f"Kili API endpoint must be an http:// or https:// URL, got {endpoint!r}"
-        )
-    host = httpx.URL(endpoint).host
-    if endpoint.startswith("http://") and not _is_loopback(host):
-        warnings.warn(
-            f"the Kili endpoint {endpoint!r} is plain http:// on another machine: the API "
-            "key will cross the network unencrypted; use https://",
-            InsecureEndpointWarning,
-            stacklevel=3,
-        )
-    return endpoint
-
-
-def _is_loopback(host: str) -> bool:
-    """Whether `host` names this machine (localhost, 127.0.0.0/8, ::1)."""
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def request_headers(api_key: str) -> dict[str, str]:
@@ -87,7 +28,7 @@ HttpClientT = TypeVar("HttpClientT", httpx.Client, httpx.AsyncClient)
 
 
 def check_http_client(
-    http_client: object, expected: type[HttpClientT], *, verify: bool | str
+    http_client: object, expected: type[HttpClientT], *, verify: bool | str | None
 ) -> HttpClientT:
     """Require a caller's own httpx client of the facade's kind, and no `verify` beside it."""
     if not isinstance(http_client, expected):
@@ -95,7 +36,7 @@ def check_http_client(
             f"http_client must be an httpx.{expected.__name__} or None, "
             f"not {type(http_client).__name__}"
         )
-    if verify is not True:
+    if verify is not None:
         raise ValueError(
             "verify applies to the connection pool the client creates; with http_client, "
             f"configure verification on your httpx.{expected.__name__} instead"

@@ -33,6 +33,15 @@ class OrganizationDict(TypedDict, total=False):
     createdAt: str | None
 
 
+class DefaultOrganizationDict(TypedDict):
+    """A row of `organizations()` called without `fields`: the documented default
+    ``("id", "name")``, both always there, so ``kili.organizations()[0]["id"]`` type-checks
+    under the strictest settings."""
+
+    id: str
+    name: str
+
+
 class ApiKeyDict(TypedDict, total=False):
     """An API key as nested in a user row (``apiKeys.name`` ...)."""
 

@@ -57,6 +57,11 @@ class ConfigurationError(KiliError, ValueError):
     """The client is misconfigured: no API key, or an unusable endpoint."""
 
 
+class ConfigFileWarning(UserWarning):
+    """A ``kili-sdk-config.json`` was skipped (not valid JSON, unreadable) or holds an API
+    key that other users may read. A `UserWarning`, as the official SDK's are."""
+
+
 class KiliConnectionError(KiliError):
     """The server could not be reached, or the connection broke mid-call."""
 

@@ -559,7 +559,7 @@ class Accounts:
             )
         logger.warning(
             "password reset for %s requested by %s; single-use token %s valid until %s; "
-            "complete it with: kili-typed reset-password --db %s --token <token>",
+            "complete it with: kili-typed server reset-password --db %s --token-stdin",
             display.escape(target.email),
             display.escape(caller.email),
             token,

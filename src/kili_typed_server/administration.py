@@ -2,8 +2,9 @@
 
 The operator holds the file, so these commands check no API permission; they validate
 their input like the API does. ``kili-typed serve`` bootstraps and seeds with them,
-``kili-typed keys`` and ``kili-typed reset-password`` run them, and tests use them through
-:class:`~kili_typed_server.store.Store` to prepare data and check what a request did.
+``kili-typed server keys`` and ``kili-typed server reset-password`` run them, and tests
+use them through :class:`~kili_typed_server.store.Store` to prepare data and check what a
+request did.
 """
 
 from __future__ import annotations
@@ -392,7 +393,7 @@ class Administration:
         if problem is not None:
             raise BadUserInput(
                 f"the API key given {problem}; give another one or create one "
-                "with: kili-typed keys create"
+                "with: kili-typed server keys create"
             )
 
     def _first_bootstrap(

@@ -1,4 +1,9 @@
-"""The server's commands of ``kili-typed``: ``serve``, ``keys`` and ``reset-password``.
+"""``kili-typed server``: the commands that administer a local kili-typed server.
+
+``kili-typed server serve`` runs it; ``kili-typed server keys`` and ``kili-typed server
+reset-password`` act directly on its SQLite database, not through any API, and never on
+Kili's cloud. The old spellings (``kili-typed serve``, ``keys``, ``reset-password``) are
+hidden aliases for one release.
 
 ``kili-typed`` loads this module only when one of these commands is run. The web stack is
 imported only by ``serve``; the other commands act on a database file with the standard
@@ -15,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kili_typed._cli import SERVER_COMMANDS
+from kili_typed._cli import LEGACY_SERVER_COMMANDS, SERVER_COMMAND, SERVER_SUMMARY
 from kili_typed_server.database import (
     DatabaseCorrupt,
     DatabaseError,
@@ -70,14 +75,29 @@ def _non_negative_int(text: str) -> int:
     return value
 
 
-def register(commands: Any) -> None:
-    """Adds ``serve``, ``keys`` and ``reset-password`` to the ``kili-typed`` parser.
+class _RefuseToken(argparse.Action):
+    """``--token``: refused, without echoing it (a secret in the process list and history)."""
 
-    Args:
-        commands: The subparsers object of the ``kili-typed`` parser.
-    """
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs="?", help=argparse.SUPPRESS, **kwargs)
 
-    serve = commands.add_parser("serve", help=SERVER_COMMANDS["serve"])
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any) -> None:
+        parser.error(
+            "--token is not accepted: a secret on the command line is visible to other users "
+            "of this machine and stays in your shell history; type it at the prompt, or use "
+            "--token-stdin or --token-file PATH"
+        )
+
+
+SUMMARIES = {
+    "serve": "run the local Kili-compatible GraphQL server on a SQLite database",
+    "keys": "create, revoke or list the API keys stored in a local server's database",
+    "reset-password": "set a user's new password in a local server's database, "
+    "with the reset token from the server's log",
+}
+
+
+def _add_serve(serve: argparse.ArgumentParser) -> None:
     serve.add_argument("--db", default=DEFAULT_DB, help=f"SQLite file (default {DEFAULT_DB})")
     serve.add_argument("--host", default=DEFAULT_HOST, help=f"interface (default {DEFAULT_HOST})")
     serve.add_argument(
@@ -87,9 +107,23 @@ def register(commands: Any) -> None:
         help=f"port, 0 for any free one (default {DEFAULT_PORT})",
     )
     serve.add_argument("--digest-secret-file", metavar="PATH", help=_SECRET_HELP)
-    serve.add_argument("--api-key", help="a fixed admin API key (registered when unknown)")
+    key = serve.add_mutually_exclusive_group()
+    key.add_argument(
+        "--api-key-file",
+        metavar="PATH",
+        help="a fixed admin API key, the first line of this file (registered when unknown)",
+    )
+    # A secret on the command line is readable by other users and kept in shell history:
+    # accepted, hidden and with a warning, for one release.
+    key.add_argument("--api-key", help=argparse.SUPPRESS)
     serve.add_argument("--admin-email", help="the admin's email on first start")
-    serve.add_argument("--admin-password", help="the admin's password on first start")
+    password = serve.add_mutually_exclusive_group()
+    password.add_argument(
+        "--admin-password-file",
+        metavar="PATH",
+        help="the admin's password on first start, the first line of this file",
+    )
+    password.add_argument("--admin-password", help=argparse.SUPPRESS)
     serve.add_argument("--organization-name", help="the organization's name on first start")
     serve.add_argument(
         "--rate-limit",
@@ -138,7 +172,8 @@ def register(commands: Any) -> None:
         help="server log level (default info)",
     )
 
-    keys = commands.add_parser("keys", help=SERVER_COMMANDS["keys"])
+
+def _add_keys(keys: argparse.ArgumentParser) -> None:
     key_commands = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
     create = key_commands.add_parser("create", help="print a new API key for a user")
     create.add_argument("--db", required=True, help="SQLite file of the server")
@@ -161,13 +196,52 @@ def register(commands: Any) -> None:
     listing.add_argument("--digest-secret-file", metavar="PATH", help=_SECRET_HELP)
     listing.add_argument("--email", help="only this user's keys")
 
-    reset = commands.add_parser("reset-password", help=SERVER_COMMANDS["reset-password"])
+
+def _add_reset_password(reset: argparse.ArgumentParser) -> None:
     reset.add_argument("--db", required=True, help="SQLite file of the server")
     reset.add_argument("--digest-secret-file", metavar="PATH", help=_SECRET_HELP)
-    reset.add_argument("--token", required=True, help="the reset token from the log line")
-    reset.add_argument(
-        "--password-stdin", action="store_true", help="read the new password from standard input"
+    token = reset.add_mutually_exclusive_group()
+    token.add_argument(
+        "--token-stdin",
+        action="store_true",
+        help="read the reset token from the first line of standard input",
     )
+    token.add_argument(
+        "--token-file", metavar="PATH", help="read the reset token from this file's first line"
+    )
+    reset.add_argument("--token", action=_RefuseToken)
+    reset.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the new password from standard input (after the token, with --token-stdin)",
+    )
+
+
+ADDERS = {"serve": _add_serve, "keys": _add_keys, "reset-password": _add_reset_password}
+
+
+def register(commands: Any) -> None:
+    """Adds ``server serve|keys|reset-password``, and the old spellings as hidden aliases,
+    to the ``kili-typed`` parser.
+
+    Args:
+        commands: The subparsers object of the ``kili-typed`` parser.
+    """
+    server = commands.add_parser(
+        SERVER_COMMAND,
+        help=SERVER_SUMMARY,
+        description="Administer a local kili-typed server: run it (serve), and act directly "
+        "on its SQLite database (keys, reset-password). None of these talk to Kili's cloud; "
+        "for users on any Kili server, see `kili-typed users`.",
+    )
+    actions = server.add_subparsers(dest="server_command", required=True, metavar="ACTION")
+    for name, add in ADDERS.items():
+        add(actions.add_parser(name, help=SUMMARIES[name], description=SUMMARIES[name] + "."))
+    # No help: argparse leaves them out of `kili-typed --help`.
+    for name in LEGACY_SERVER_COMMANDS:
+        legacy = commands.add_parser(name, description=SUMMARIES[name] + ".")
+        legacy.set_defaults(server_command=name, legacy=True)
+        ADDERS[name](legacy)
 
 
 def digest_secret(args: argparse.Namespace) -> str | None:
@@ -199,12 +273,43 @@ def _existing_store(args: argparse.Namespace) -> Store:
     db = args.db
     if not Path(db).is_file():
         raise SystemExit(
-            f"kili-typed: no database at {db}; start `kili-typed serve --db {db}` once"
+            f"kili-typed: no database at {db}; start `kili-typed server serve --db {db}` once"
         )
     return Store(db, digest_secret=digest_secret(args))
 
 
+def _secret_from_file(path: str, what: str) -> str:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise SystemExit(f"kili-typed: cannot read {path}: {error.strerror}") from None
+    return _first_line(text, f"{what} in {path}")
+
+
+def _serve_secrets(args: argparse.Namespace) -> tuple[str | None, str | None]:
+    """The fixed API key and admin password, from their files (or, deprecated, arguments)."""
+    for option, alternative in (
+        ("api_key", "--api-key-file"),
+        ("admin_password", "--admin-password-file"),
+    ):
+        if getattr(args, option) is not None:
+            print(
+                f"kili-typed: --{option.replace('_', '-')} on the command line is visible to "
+                f"other users of this machine and stays in your shell history; use "
+                f"{alternative} PATH (the argument is accepted for this release only)",
+                file=sys.stderr,
+            )
+    api_key = args.api_key
+    if args.api_key_file is not None:
+        api_key = _secret_from_file(args.api_key_file, "API key")
+    password = args.admin_password
+    if args.admin_password_file is not None:
+        password = _secret_from_file(args.admin_password_file, "password")
+    return api_key, password
+
+
 def _serve(args: argparse.Namespace) -> int:
+    api_key, admin_password = _serve_secrets(args)
     try:
         from kili_typed_server.runner import serve_forever
     except ImportError as error:
@@ -242,9 +347,9 @@ def _serve(args: argparse.Namespace) -> int:
             args.db,
             host=args.host,
             port=args.port,
-            api_key=args.api_key,
+            api_key=api_key,
             admin_email=args.admin_email,
-            admin_password=args.admin_password,
+            admin_password=admin_password,
             log_level=args.log_level,
             rate_limit=args.rate_limit,
             seed_users=args.seed_users,
@@ -295,7 +400,35 @@ def _keys(args: argparse.Namespace) -> int:
     return 0
 
 
+def _first_line(text: str, what: str) -> str:
+    value = text.splitlines()[0].strip() if text.strip() else ""
+    if not value:
+        raise SystemExit(f"kili-typed: no {what} found")
+    return value
+
+
+def _reset_token(args: argparse.Namespace) -> str:
+    """The reset token: from standard input, a file, or a prompt, never an argument."""
+    if args.token_stdin:
+        return _first_line(sys.stdin.readline(), "reset token on standard input")
+    if args.token_file is not None:
+        try:
+            text = Path(args.token_file).read_text(encoding="utf-8")
+        except OSError as error:
+            raise SystemExit(
+                f"kili-typed: cannot read {args.token_file}: {error.strerror}"
+            ) from None
+        return _first_line(text, f"reset token in {args.token_file}")
+    if not sys.stdin.isatty():
+        raise SystemExit(
+            "kili-typed: no terminal to ask for the reset token on: "
+            "use --token-stdin or --token-file PATH"
+        )
+    return _first_line(getpass.getpass("reset token (from the server's log): "), "reset token")
+
+
 def _reset_password(args: argparse.Namespace) -> int:
+    token = _reset_token(args)
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
@@ -304,7 +437,7 @@ def _reset_password(args: argparse.Namespace) -> int:
             print("kili-typed: the passwords differ", file=sys.stderr)
             return 1
     with _existing_store(args) as store:
-        user = store.complete_password_reset(args.token, password)
+        user = store.complete_password_reset(token, password)
     print(f"password changed for {escape(user.email)}")
     return 0
 
@@ -318,10 +451,17 @@ def run(args: argparse.Namespace) -> int:
     Returns:
         The exit status.
     """
+    command = args.server_command
+    if getattr(args, "legacy", False):
+        print(
+            f"kili-typed: '{command}' is now 'kili-typed {SERVER_COMMAND} {command}'; "
+            "the old spelling goes away in the next release",
+            file=sys.stderr,
+        )
     try:
-        if args.command == "serve":
+        if command == "serve":
             return _serve(args)
-        if args.command == "keys":
+        if command == "keys":
             return _keys(args)
         return _reset_password(args)
     except ApiError as error:

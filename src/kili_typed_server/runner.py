@@ -92,14 +92,14 @@ def banner(bootstrap: Bootstrap, endpoint: str, db_path: Path) -> str:
         lines.append(f"  api key:      {bootstrap.api_key}")
     elif bootstrap.key_registered:
         lines.append(
-            "  api key:      the key given with --api-key, now registered for "
-            + escape(bootstrap.admin_email)
+            "  api key:      the key given, now registered for " + escape(bootstrap.admin_email)
         )
     elif bootstrap.api_key is not None:
-        lines.append("  api key:      the key given with --api-key (already registered)")
+        lines.append("  api key:      the key given (already registered)")
     else:
         lines.append(
-            "  api key:      the keys already in the database (kili-typed keys create makes one)"
+            "  api key:      the keys already in the database "
+            "(kili-typed server keys create makes one)"
         )
     if bootstrap.created and bootstrap.api_key is not None:
         lines += [
@@ -202,7 +202,7 @@ def serve_forever(
         endpoint = base_url(host, sock.getsockname()[1]) + GRAPHQL_PATH
         print(banner(bootstrap, endpoint, path), flush=True)
         if not bootstrap.created and admin_password is not None:
-            print("  (--admin-password applies only to a new database: ignored)", flush=True)
+            print("  (an admin password applies only to a new database: ignored)", flush=True)
         if hasher != PRODUCTION_HASHER:
             print(f"  passwords:    {INSECURE_HASHING_WARNING}", flush=True)
         for line in options_summary(seed_users, seeded, rate_limit, latency_ms):

@@ -24,6 +24,7 @@ from kili_typed import _bundled as bundled
 from kili_typed_server import limits
 from kili_typed_server.clock import format_datetime
 from kili_typed_server.errors import PageSizeError
+from kili_typed_server.organizations import query as organizations_query
 from kili_typed_server.resolvers import bindables
 
 #: ``@deprecated`` as graphql-js 16 (which Kili runs) and graphql-core up to 3.2.6 define it.
@@ -99,7 +100,7 @@ def build_schema(type_defs: str | None = None) -> GraphQLSchema:
     if type_defs is None:
         type_defs = bundled.schema_text()
     schema: GraphQLSchema = make_executable_schema(
-        type_defs, page_size_scalar, datetime_scalar, *bindables()
+        type_defs, page_size_scalar, datetime_scalar, *bindables(), organizations_query
     )
     _restore_enum_parsers(schema)
     schema.directives = tuple(

@@ -49,7 +49,12 @@ class Blocking:
         return self._loop.run_until_complete(awaitable)
 
     def users(self, *args: Any, **kwargs: Any) -> Any:
-        result = self.inner.users(*args, **kwargs)  # bad arguments raise here
+        return self._list(self.inner.users(*args, **kwargs))  # bad arguments raise here
+
+    def organizations(self, *args: Any, **kwargs: Any) -> Any:
+        return self._list(self.inner.organizations(*args, **kwargs))
+
+    def _list(self, result: Any) -> Any:
         if inspect.isasyncgen(result):
             return self._iterate(cast(AsyncGenerator[Any, None], result))
         return self._run(cast(Coroutine[Any, Any, Any], result))

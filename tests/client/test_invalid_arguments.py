@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from kili_typed import Kili
 from kili_typed._fields import VALID_FIELDS
+from kili_typed._organizations import ORGANIZATION_FIELDS
 
 from .facades import KINDS, RequestLog, attach_log, make_facade
 
@@ -67,6 +68,13 @@ unknown_fields: S = st.one_of(
     ),
 )
 
+unknown_organization_fields: S = st.one_of(
+    st.just([]),
+    st.lists(
+        st.text(max_size=16).filter(lambda s: s not in ORGANIZATION_FIELDS), min_size=1, max_size=3
+    ),
+)
+
 
 def required(wrong_type: S) -> S:
     return st.one_of(wrong_type, st.none())
@@ -88,6 +96,9 @@ VALID: dict[str, dict[str, Any]] = {
     },
     "reset_password": {"email": "a@example.com"},
     "update_properties_in_user": {"email": "a@example.com"},
+    "get_current_user": {},
+    "organizations": {},
+    "count_organizations": {},
 }
 
 # (method, parameter, values of a wrong type, values of a wrong value or None)
@@ -98,7 +109,8 @@ PARAMETERS: list[tuple[str, str, S, S | None]] = [
     ("users", "fields", not_field_list, unknown_fields),
     ("users", "first", not_int, negative),
     ("users", "skip", required(not_int), negative),
-    ("users", "disable_tqdm", required(not_bool), None),
+    # None is valid: "decide from the settings", as the current SDK accepts.
+    ("users", "disable_tqdm", not_bool, None),
     ("users", "as_generator", required(not_bool), None),
     ("count_users", "organization_id", not_str, blank),
     ("count_users", "api_key", not_str, blank),
@@ -119,6 +131,16 @@ PARAMETERS: list[tuple[str, str, S, S | None]] = [
     ("update_properties_in_user", "organization_id", not_str, blank),
     ("update_properties_in_user", "organization_role", not_str, not_role),
     ("update_properties_in_user", "activated", not_bool, None),
+    ("get_current_user", "fields", not_field_list, unknown_fields),
+    ("organizations", "email", not_str, not_email),
+    ("organizations", "organization_id", not_str, blank),
+    ("organizations", "fields", not_field_list, unknown_organization_fields),
+    ("organizations", "first", not_int, negative),
+    ("organizations", "skip", required(not_int), negative),
+    ("organizations", "disable_tqdm", not_bool, None),
+    ("organizations", "as_generator", required(not_bool), None),
+    ("count_organizations", "email", not_str, not_email),
+    ("count_organizations", "organization_id", not_str, blank),
 ]
 
 
@@ -159,7 +181,7 @@ def test_an_invalid_argument_raises_and_sends_nothing(
     arguments = {**VALID[method], name: value}
     with pytest.raises(error) as info:
         result = getattr(kili, method)(**arguments)
-        if method == "users" and arguments.get("as_generator") is True:
+        if method in ("users", "organizations") and arguments.get("as_generator") is True:
             next(iter(result))  # must not get here: the call itself raises
     # Messages name the argument; an unknown field is named itself, with the valid ones.
     assert name in str(info.value) or (name, error) == ("fields", ValueError)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -187,12 +189,26 @@ def test_rows_hide_the_id_used_for_deduplication(lister: Kili) -> None:
     assert len({row["email"] for row in rows}) == TOTAL
 
 
-def test_progress_bar_counts_the_listing(lister: Kili, capsys: pytest.CaptureFixture[str]) -> None:
+class Terminal(io.StringIO):
+    """Standard error as a terminal: where a bar is drawn."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_counts_the_listing(
+    lister: Kili, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Into a file or a pipe (here, pytest's capture), no bar at all.
     lister.users(fields=["id"], first=150)
-    err = capsys.readouterr().err
-    assert "150/150" in err
-    lister.users(fields=["id"], first=150, disable_tqdm=True)
     assert capsys.readouterr().err == ""
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    lister.users(fields=["id"], first=150)
+    drawn = terminal.getvalue()
+    assert "150/150" in drawn
+    lister.users(fields=["id"], first=150, disable_tqdm=True)
+    assert terminal.getvalue() == drawn
 
 
 def test_rows_are_the_row_classes_their_types_name(lister: Kili) -> None:

@@ -54,7 +54,7 @@ def test_a_removed_field_is_breaking(cli: InProcess, key: str) -> None:
     assert "VALUE_ADDED_TO_ENUM: OWNER was added to enum type OrganizationRole." in result.out
     assert "INVALID  query users" in result.out
     assert "Cannot query field 'hubspotSubscriptionStatus' on type 'User'" in result.out
-    assert "result: BREAKING: 1 breaking change, 1 invalid operation, 1 dangerous change" in (
+    assert "result: BREAKING: 1 breaking change, 2 invalid operations, 1 dangerous change" in (
         result.out
     )
 

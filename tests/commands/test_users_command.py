@@ -435,3 +435,12 @@ def test_as_a_process(kili_server: KiliServer) -> None:
     bad_key = run_kili_typed(["users", "count"], env=wrong_key)
     assert bad_key.status == 3
     one_line(bad_key.err)
+
+
+def test_users_me_shows_the_keys_owner(cli: InProcess, env: KiliServer) -> None:
+    result = cli("users", "me", "--fields", "email,organizationRole", "--format", "json")
+    assert result.status == 0, result.err
+    assert json.loads(result.out) == [{"email": env.admin_email, "organizationRole": "ADMIN"}]
+    result = cli("users", "me", "--fields", "emial")
+    assert result.status == 2
+    assert "did you mean 'email'" in result.err

@@ -221,6 +221,29 @@ def plan(sdk: Sdk, organization_id: str, other_organization_id: str) -> list[dic
             "kwargs": {"email": TEST_USER_EMAIL, "organization_role": "ADMIN"},
         },
     ]
+    # The documented example of `users` starts with kili.organizations()[0]["id"].
+    calls += [
+        {"id": "organizations", "method": "organizations"},
+        {
+            "id": "organizations_by_email",
+            "method": "organizations",
+            "kwargs": {"email": TEST_ADMIN_EMAIL, "fields": ["id", "name"]},
+        },
+        {
+            "id": "organizations_other",
+            "method": "organizations",
+            "kwargs": {"organization_id": other_organization_id},
+        },
+        {"id": "count_organizations", "method": "count_organizations"},
+    ]
+    if sdk.era == "2026":
+        calls.append(
+            {
+                "id": "current_user",
+                "method": "get_current_user",
+                "kwargs": {"fields": ["email", "organizationRole", "organization.id"]},
+            }
+        )
     if sdk.era == "2022":
         calls.append(
             {
@@ -507,6 +530,24 @@ def test_users_by_api_key_2022(run: Run) -> None:
 
 
 # -- create_user -----------------------------------------------------------------------------
+
+
+def test_organizations_are_the_callers_own(run: Run) -> None:
+    (own,) = run.value("organizations")
+    assert own["id"] == run.organization_id and own["name"]
+    assert [org["id"] for org in run.value("organizations_by_email")] == [run.organization_id]
+    assert run.value("organizations_other") == []
+    assert run.value("count_organizations") == 1
+
+
+def test_get_current_user_2026(run: Run) -> None:
+    if run.sdk.era != "2026":
+        pytest.skip("get_current_user exists since 26.1.1")
+    assert run.value("current_user") == {
+        "email": TEST_ADMIN_EMAIL,
+        "organizationRole": "ADMIN",
+        "organization": {"id": run.organization_id},
+    }
 
 
 def test_create_user(run: Run) -> None:

@@ -50,15 +50,18 @@ def test_serve_first_start_prints_credentials_then_reuses(tmp_path: Path) -> Non
 
 def test_serve_with_fixed_credentials(tmp_path: Path) -> None:
     key = "kt_fixed-for-scripts-0123456789"
+    # Secrets come from files, never from arguments other users could read.
+    (tmp_path / "key").write_text(key + "\n")
+    (tmp_path / "password").write_text("ops-pass-0123\n")
     with ServeProcess(
         "--db",
         str(tmp_path / "k.db"),
-        "--api-key",
-        key,
+        "--api-key-file",
+        str(tmp_path / "key"),
         "--admin-email",
         "Ops@Example.com",
-        "--admin-password",
-        "ops-pass-0123",
+        "--admin-password-file",
+        str(tmp_path / "password"),
     ) as served:
         served.wait_for("api key")
         assert served.field("api key") == key
@@ -67,8 +70,13 @@ def test_serve_with_fixed_credentials(tmp_path: Path) -> None:
 
 
 def test_serve_refuses_a_weak_fixed_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["serve", "--db", str(tmp_path / "k.db"), "--api-key", "short"]) == 1
-    assert "16 to 256" in capsys.readouterr().err
+    # The deprecated spellings, still accepted for one release, with a warning each.
+    assert main(["serve", "--db", str(tmp_path / "k.db"), "--api-key", "weak-0123"]) == 1
+    err = capsys.readouterr().err
+    assert "16 to 256" in err
+    assert "'serve' is now 'kili-typed server serve'" in err
+    assert "--api-key on the command line is visible to other users" in err
+    assert "use --api-key-file PATH" in err and "weak-0123" not in err
 
 
 def test_keys_create_list_revoke(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -122,14 +130,12 @@ def test_reset_password_command(tmp_path: Path, capsys: pytest.CaptureFixture[st
         assert admin is not None
         with capture_reset_token() as tokens:
             server.store.accounts.request_password_reset(admin, UserFilter(email=TEST_ADMIN_EMAIL))
-    stdin = io.StringIO("after-reset-99\n")
+    # The token, then the password, on standard input: never on the command line.
+    stdin = io.StringIO(f"{tokens[0]}\nafter-reset-99\n")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(sys, "stdin", stdin)
-        assert (
-            # `--token=...`: a token may start with "-", which argparse would take for an option.
-            main(["reset-password", "--db", str(db), f"--token={tokens[0]}", "--password-stdin"])
-            == 0
-        )
+        command = ["server", "reset-password", "--db", str(db), "--token-stdin", "--password-stdin"]
+        assert main(command) == 0
     assert "password changed for admin@example.com" in capsys.readouterr().out
     with Store(db) as store:
         assert store.check_password(TEST_ADMIN_EMAIL, "after-reset-99")

@@ -26,7 +26,7 @@ OTHER_SECRET = "fedcba9876543210" * 4
 def serve(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Runs ``kili-typed serve`` expecting it to fail at start-up."""
     return subprocess.run(
-        [sys.executable, "-m", "kili_typed", "serve", "--insecure-test-hashing", *args],
+        [sys.executable, "-m", "kili_typed", "server", "serve", "--insecure-test-hashing", *args],
         capture_output=True,
         text=True,
         timeout=60,

@@ -10,7 +10,8 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
-from kili_typed import Kili
+from kili_typed import ConfigurationError, Kili
+from kili_typed._config import CONFIG_FILE_NAME, DISABLE_TQDM_ENV, NO_API_KEY, VERIFY_ENV
 from kili_typed._constants import API_ENDPOINT_ENV, API_KEY_ENV, DEFAULT_READ_TIMEOUT
 
 from . import exit_codes
@@ -20,7 +21,11 @@ from .credentials import SecretLines, UsageError, api_key
 ENVIRONMENT_HELP = f"""\
 environment:
   {API_KEY_ENV}       the API key (or pipe it in with --api-key-stdin)
-  {API_ENDPOINT_ENV}  the GraphQL endpoint (or --endpoint); Kili's cloud by default"""
+  {API_ENDPOINT_ENV}  the GraphQL endpoint (or --endpoint); Kili's cloud by default
+  {VERIFY_ENV}        false (not true, 1 or yes) to skip verifying TLS certificates
+  {DISABLE_TQDM_ENV}  true to never draw progress bars
+  Unset ones are read from {CONFIG_FILE_NAME} (api_key, api_endpoint, verify_ssl,
+  disable_tqdm) in the working directory, else the home directory."""
 
 EPILOG = ENVIRONMENT_HELP + "\n\n" + exit_codes.HELP
 
@@ -78,22 +83,35 @@ def connection_options() -> argparse.ArgumentParser:
     return parent
 
 
-def read_api_key(args: argparse.Namespace, lines: SecretLines) -> str:
-    """The API key, from standard input (``--api-key-stdin``) or ``KILI_API_KEY``."""
+def read_api_key(args: argparse.Namespace, lines: SecretLines) -> str | None:
+    """The API key from standard input (``--api-key-stdin``); else `None`, to let `Kili`
+    read ``KILI_API_KEY`` or ``kili-sdk-config.json``."""
     return api_key(args.api_key_stdin, lines)
 
 
-def open_client(args: argparse.Namespace, key: str) -> Kili:
-    """A client for the endpoint the options and environment name, with `key`."""
-    return Kili(
-        api_key=key,
-        api_endpoint=args.endpoint,
-        timeout=DEFAULT_READ_TIMEOUT if args.timeout is None else args.timeout,
-    )
+def open_client(args: argparse.Namespace, key: str | None) -> Kili:
+    """A client for the endpoint the options, environment and config file name, with `key`.
+
+    Raises:
+        UsageError: No key anywhere; the message says every place one may be put.
+    """
+    try:
+        return Kili(
+            api_key=key,
+            api_endpoint=args.endpoint,
+            timeout=DEFAULT_READ_TIMEOUT if args.timeout is None else args.timeout,
+        )
+    except ConfigurationError as error:
+        if key is None and str(error).startswith(NO_API_KEY):
+            raise UsageError(
+                f"no API key: set {API_KEY_ENV}, put api_key in {CONFIG_FILE_NAME}, or pipe "
+                "the key in with --api-key-stdin (a key is never taken as a plain argument)"
+            ) from None
+        raise
 
 
 def connect(args: argparse.Namespace, lines: SecretLines) -> Kili:
-    """A client for the endpoint and key the options and environment name."""
+    """A client for the endpoint and key the options, environment and config file name."""
     return open_client(args, read_api_key(args, lines))
 
 

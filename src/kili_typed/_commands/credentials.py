@@ -2,7 +2,8 @@
 
 Secrets never come from plain command-line arguments, which other users of the machine
 can read in the process list and which shells keep in their history. The API key comes
-from ``KILI_API_KEY`` or, with ``--api-key-stdin``, from standard input; passwords are
+from ``KILI_API_KEY`` or ``kili-sdk-config.json`` or, with ``--api-key-stdin``, from
+standard input; passwords are
 prompted for without echo on a terminal, or read from standard input with
 ``--password-stdin``. When several secrets come from standard input they are read one
 per line, in a fixed order: the API key, then the key to filter on, then the passwords.
@@ -11,11 +12,8 @@ per line, in a fixed order: the API key, then the key to filter on, then the pas
 from __future__ import annotations
 
 import getpass
-import os
 import sys
 from typing import TextIO
-
-from kili_typed._constants import API_KEY_ENV
 
 
 class UsageError(Exception):
@@ -58,28 +56,20 @@ class SecretLines:
         return value
 
 
-def api_key(from_stdin: bool, lines: SecretLines) -> str:
-    """The API key to authenticate with.
+def api_key(from_stdin: bool, lines: SecretLines) -> str | None:
+    """The API key to authenticate with, when the command line says where it is.
 
     Args:
         from_stdin: ``--api-key-stdin`` was given.
         lines: Standard input's secrets.
 
     Returns:
-        The key read from standard input, else the value of ``KILI_API_KEY``.
-
-    Raises:
-        UsageError: Neither gives a key.
+        The key read from standard input; else `None`, and `kili_typed.Kili` reads
+        ``KILI_API_KEY``, else ``api_key`` in ``kili-sdk-config.json``.
     """
     if from_stdin:
         return lines.read("the API key", strip=True)
-    key = os.environ.get(API_KEY_ENV, "").strip()
-    if not key:
-        raise UsageError(
-            f"no API key: set {API_KEY_ENV} or pipe the key in with --api-key-stdin "
-            "(a key is never taken as a plain argument)"
-        )
-    return key
+    return None
 
 
 def can_prompt() -> bool:

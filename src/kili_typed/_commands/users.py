@@ -5,6 +5,7 @@ documented parameters::
 
     kili-typed users list [--email E] [--organization-id ID] [--fields F,F] [--first N]
                           [--skip N] [--format table|json|jsonl|csv]
+    kili-typed users me [--fields F,F] [--format table|json|jsonl|csv]
     kili-typed users count [--email E] [--organization-id ID]
     kili-typed users create --email E --organization-role ADMIN|USER
                             [--firstname F] [--lastname L] [--password-stdin]
@@ -21,7 +22,7 @@ import functools
 import sys
 from typing import Any
 
-from kili_typed._constants import DEFAULT_USER_FIELDS
+from kili_typed._constants import DEFAULT_CURRENT_USER_FIELDS, DEFAULT_USER_FIELDS
 from kili_typed._fields import USER_OBJECTS, USER_SCALARS, select_fields
 
 from . import common, credentials, output
@@ -125,6 +126,22 @@ def add_parser(commands: Any) -> None:
         help="no progress bar (it is shown on standard error only when that is a terminal)",
     )
 
+    me = action("me", "show the user the API key belongs to (get_current_user)", _me)
+    me.add_argument(
+        "--fields",
+        type=_field_list,
+        default=list(DEFAULT_CURRENT_USER_FIELDS),
+        metavar="F,F,...",
+        help="comma-separated fields to show, as for list "
+        f"(default {','.join(DEFAULT_CURRENT_USER_FIELDS)})",
+    )
+    me.add_argument(
+        "--format",
+        choices=output.FORMATS,
+        default="table",
+        help="table (default), json (an array), jsonl (one object a line) or csv",
+    )
+
     counting = action("count", "print the number of users matching the filters", _count)
     _filters(counting)
 
@@ -204,6 +221,14 @@ def _list(args: argparse.Namespace, lines: SecretLines) -> int:
             as_generator=True,
         )
         output.write_rows(rows, fields, args.format, sys.stdout)
+    return 0
+
+
+def _me(args: argparse.Namespace, lines: SecretLines) -> int:
+    fields = list(select_fields(args.fields).fields)
+    with common.connect(args, lines) as kili:
+        row = kili.get_current_user(fields=fields)
+    output.write_rows(iter([row]), fields, args.format, sys.stdout)
     return 0
 
 
