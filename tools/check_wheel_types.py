@@ -37,6 +37,8 @@ FENCE = re.compile(r"^([^\n]*)\n```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
 #: Put on the line before a block that is not meant to run as is (a fragment, or code
 #: for another package), with the reason: ``<!-- typecheck: skip (fragment) -->``.
 SKIP = "<!-- typecheck: skip"
+#: A block that includes a file of the repository (pymdownx.snippets).
+INCLUDE = re.compile(r'--8<-- "([^"]+)"')
 
 
 @dataclass
@@ -61,10 +63,28 @@ def build_and_install(work: Path) -> Path:
     venv = work / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = venv / "bin" / "python"
-    installed = run([str(python), "-m", "pip", "install", "--quiet", str(wheel)])
+    # With the server extra and pytest: the docs show test code built on the test kit.
+    installed = run(
+        [str(python), "-m", "pip", "install", "--quiet", f"{wheel}[server]", dev_pin("pytest")]
+    )
     if installed.returncode:
         raise SystemExit(f"installing the wheel failed:\n{installed.stderr}")
     return python
+
+
+def dev_pin(name: str) -> str:
+    """The requirement of `name` in the dev extra of pyproject.toml, e.g. ``pytest==9.2.0``."""
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    found = re.search(rf'"({re.escape(name)}==[^"]+)"', text)
+    if found is None:
+        raise SystemExit(f"pyproject.toml pins no {name}")
+    return found.group(1)
+
+
+def block_code(block: str) -> str:
+    """A docs block's code; a pymdownx snippet line (``--8<-- "path"``) is the file it names."""
+    included = INCLUDE.fullmatch(block.strip())
+    return (ROOT / included.group(1)).read_text(encoding="utf-8") if included else block
 
 
 def gather(work: Path) -> dict[str, list[Path]]:
@@ -86,8 +106,11 @@ def gather(work: Path) -> dict[str, list[Path]]:
         for number, (before, block) in enumerate(FENCE.findall(doc.read_text()), start=1):
             if before.strip().startswith(SKIP):
                 continue
-            dest = out / "positive" / f"doc_{stem}_{number}.py"
-            dest.write_text(block)
+            included = INCLUDE.fullmatch(block.strip())
+            # An included file keeps its name, so that the blocks importing it find it.
+            name = Path(included.group(1)).name if included else f"doc_{stem}_{number}.py"
+            dest = out / "positive" / name
+            dest.write_text(block_code(block))
             kinds["positive"].append(dest)
     for path in sorted((TYPING / "positive").glob("*.py")):
         copy(path, "positive")

@@ -212,6 +212,10 @@ class Kili:
     api_endpoint: str
     #: How many pages of a `users` listing are requested at once.
     max_concurrent_pages: int
+    #: TLS verification of the pool this client created (see `verify`).
+    verify: bool | str
+    #: The default of every method's `disable_tqdm`.
+    disable_tqdm: bool | None
     #: The generated typed client: pydantic models instead of dicts.
     client: GeneratedClient
 
@@ -231,9 +235,7 @@ class Kili:
         settings = resolve_settings(api_key, api_endpoint, verify, disable_tqdm)
         key = settings.api_key
         self.api_endpoint = settings.api_endpoint
-        #: TLS verification of the pool this client created (see `verify`).
         self.verify = settings.verify
-        #: The default of every method's `disable_tqdm`.
         self.disable_tqdm = settings.disable_tqdm
         self.max_concurrent_pages = check_concurrency(max_concurrent_pages)
         self._policy = RetryPolicy(max_retries=check_max_retries(max_retries))
