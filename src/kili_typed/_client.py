@@ -48,6 +48,7 @@ from ._pagination import Page, plan_pages, rows_to_fetch
 from ._progress import progress_bar
 from ._redaction import Secrets
 from ._retry import DEFAULT_MAX_RETRIES, Attempts, RetryPolicy, check_max_retries
+from ._rows import row_wrapper
 from ._settings import (
     check_concurrency,
     check_http_client,
@@ -641,7 +642,18 @@ class Kili:
         )
         return self._count(UserWhere.model_validate(where))
 
-    def get_current_user(self, fields: FieldList = DEFAULT_CURRENT_USER_FIELDS) -> UserDict:
+    @overload
+    def get_current_user(  # type: ignore[overload-overlap]  # pyright: ignore[reportOverlappingOverload]
+        self, fields: Selection[_F]
+    ) -> UserRow[_F]: ...
+
+    @overload
+    def get_current_user(self) -> UserRow[DefaultUserField]: ...
+
+    @overload
+    def get_current_user(self, fields: FieldList = DEFAULT_CURRENT_USER_FIELDS) -> UserDict: ...
+
+    def get_current_user(self, fields: FieldList = DEFAULT_CURRENT_USER_FIELDS) -> Any:
         """Get the current user: the owner of the API key.
 
         Args:
@@ -649,7 +661,8 @@ class Kili:
                 fields as ``"organization.id"``, as for `users`.
 
         Returns:
-            The user, as a dict holding exactly `fields`.
+            The user, as a dict holding exactly `fields`; typed to those keys when
+            `fields` is a typed selection (`user_fields(...)`) or left out.
 
         Raises:
             TypeError: `fields` is not a list or tuple of str. Nothing is sent.
@@ -665,7 +678,7 @@ class Kili:
         selection = ops.current_user_selection(fields)
         answer = self._call("viewer", lambda: self._api.viewer(**selection.flags))
         dumped = answer.model_dump(by_alias=True, exclude_unset=True)["viewer"]
-        return cast(UserDict, ops.current_user_row(dumped, selection))
+        return row_wrapper(selection.fields)(ops.current_user_row(dumped, selection))
 
     @overload
     def organizations(

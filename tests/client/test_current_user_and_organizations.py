@@ -4,12 +4,20 @@ facades, and the documented example of `users` run as written."""
 from __future__ import annotations
 
 from collections.abc import Generator
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from typing_extensions import assert_type
 
-from kili_typed import DefaultOrganizationDict, Kili, OrganizationDict, UserDict
+from kili_typed import (
+    DefaultOrganizationDict,
+    DefaultUserField,
+    Kili,
+    OrganizationDict,
+    UserDict,
+    UserRow,
+    user_fields,
+)
 from kili_typed_server.testkit import KiliServer
 
 from .facades import RequestLog
@@ -26,9 +34,29 @@ def test_get_current_user_defaults_to_the_documented_fields(
     kili: Kili, kili_server: KiliServer
 ) -> None:
     me = kili.get_current_user()
-    assert_type(me, UserDict)
+    assert_type(me, UserRow[DefaultUserField])  # the four keys are known to be there
     assert set(me) == {"email", "id", "firstname", "lastname"}
     assert me["email"] == kili_server.admin_email
+
+
+def test_get_current_user_with_a_typed_selection(kili: Kili, kili_server: KiliServer) -> None:
+    me = kili.get_current_user(fields=user_fields("email", "organization.id"))
+    assert_type(me, UserRow[Literal["email", "organization.id"]])
+    assert isinstance(me, UserRow)
+    assert me == {"email": kili_server.admin_email, "organization": {"id": me_org(kili_server)}}
+    organization = me["organization"]
+    assert organization is not None and organization["id"] == me_org(kili_server)
+
+
+def test_get_current_user_with_a_plain_list_keeps_userdict(kili: Kili) -> None:
+    me = kili.get_current_user(fields=["email"])
+    assert_type(me, UserDict)
+    assert set(me) == {"email"}
+
+
+def me_org(kili_server: KiliServer) -> str:
+    organization_id: str = own_organization(kili_server)["id"]
+    return organization_id
 
 
 def test_get_current_user_takes_the_fields_users_takes(kili: Kili, kili_server: KiliServer) -> None:
