@@ -46,6 +46,12 @@ async def asynchronous(kili: AsyncKili) -> None:
         print(row["apiKeys"])  # expect-error
 
 
+def current_user(kili: Kili) -> None:
+    me = kili.get_current_user(fields=user_fields("email"))
+    print(me["id"])  # expect-error
+    print(kili.get_current_user()["organization"])  # expect-error
+
+
 def unknown_public_names() -> None:
     from kili_typed import anything_at_all  # expect-error
 
