@@ -33,8 +33,9 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import repeat
 from typing import Any
 
@@ -55,9 +56,13 @@ from graphql import (
     GraphQLSchema,
     GraphQLString,
     InlineFragmentNode,
+    NamedTypeNode,
+    NonNullTypeNode,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
+    TypeNode,
+    VariableDefinitionNode,
 )
 from graphql.execution.collect_fields import collect_fields, collect_sub_fields
 from graphql.execution.values import get_argument_values, get_variable_values
@@ -73,6 +78,10 @@ logger = logging.getLogger("kili_typed_server")
 ENVIRONMENT_SWITCH = "KILI_TYPED_SERVER_FAST_PATH"
 #: Documents whose plan is kept (the HTTP layer keeps as many parsed documents).
 _PLAN_CACHE_SIZE = 256
+#: Sets of @include/@skip values whose collected fields a plan keeps.
+_COLLECTED_CACHE_SIZE = 64
+#: The key of the operation's own selection in a plan's collected fields.
+_ROOT = "<operation>"
 #: The directives the executor itself applies while collecting fields.
 _FIELD_DIRECTIVES = frozenset({"include", "skip"})
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
@@ -94,12 +103,32 @@ class _Info:
     context: RequestContext
 
 
+#: A selection's collected fields, as `collect_fields` gives them.
+_Collected = dict[str, list[FieldNode]]
+
+
 @dataclass(frozen=True)
 class _Plan:
-    """A document's operation that the fast path can run."""
+    """A document's operation that the fast path can run.
+
+    Attributes:
+        operation: The operation.
+        fragments: The document's fragments, by name.
+        booleans: The operation's variables of type ``Boolean`` or ``Boolean!``, in order:
+            a JSON boolean given for one coerces to itself, so only the other variables
+            go through the executor's coercion; and ``@include``/``@skip`` can only depend
+            on these, so their values key the cache of collected fields.
+        others: The definitions of the other variables.
+        collected: Collected fields by the values of `booleans`, then by selection.
+    """
 
     operation: OperationDefinitionNode
     fragments: dict[str, FragmentDefinitionNode]
+    booleans: tuple[VariableDefinitionNode, ...]
+    others: tuple[VariableDefinitionNode, ...]
+    collected: dict[tuple[Any, ...], dict[Any, _Collected]] = field(
+        default_factory=dict, compare=False
+    )
 
 
 class FastPath:
@@ -117,6 +146,7 @@ class FastPath:
         # DocumentNode for the same text, and hashing a document walks all of it. The
         # document is kept in the value, so its id cannot be reused while cached.
         self._plans: dict[tuple[int, str | None], tuple[DocumentNode, _Plan | None]] = {}
+        self._lock = threading.Lock()  # requests run on several worker threads
 
     def execute(
         self,
@@ -153,9 +183,10 @@ class FastPath:
         if cached is not None and cached[0] is document:
             return cached[1]
         plan = self._compile(document, operation_name)
-        if len(self._plans) >= _PLAN_CACHE_SIZE:
-            self._plans.pop(next(iter(self._plans)))
-        self._plans[key] = (document, plan)
+        with self._lock:
+            if len(self._plans) >= _PLAN_CACHE_SIZE:
+                self._plans.pop(next(iter(self._plans)))
+            self._plans[key] = (document, plan)
         return plan
 
     def _compile(self, document: DocumentNode, operation_name: str | None) -> _Plan | None:
@@ -174,7 +205,14 @@ class FastPath:
             return None
         if not self._covered(chosen[0].selection_set, query_type, fragments, set()):
             return None
-        return _Plan(operation=chosen[0], fragments=fragments)
+        definitions = chosen[0].variable_definitions or ()
+        booleans = tuple(d for d in definitions if _is_boolean(d.type))
+        return _Plan(
+            operation=chosen[0],
+            fragments=fragments,
+            booleans=booleans,
+            others=tuple(d for d in definitions if not _is_boolean(d.type)),
+        )
 
     def _covered(
         self,
@@ -241,24 +279,50 @@ class FastPath:
     # -- execution ----------------------------------------------------------------------
 
     def _run(self, plan: _Plan, caller: Caller, variables: dict[str, Any] | None) -> dict[str, Any]:
-        operation = plan.operation
-        coerced = get_variable_values(
-            self.schema, operation.variable_definitions or (), variables or {}
-        )
+        raw = variables or {}
+        # Each variable coerces on its own; the executor's coercion runs on all but the
+        # booleans given as JSON booleans, which coerce to themselves (Boolean.parse_value).
+        given: list[VariableDefinitionNode] = []
+        rest = list(plan.others)
+        for definition in plan.booleans:
+            if type(raw.get(definition.variable.name.value)) is bool:
+                given.append(definition)
+            else:
+                rest.append(definition)
+        coerced = get_variable_values(self.schema, rest, raw) if rest else {}
         if isinstance(coerced, list):
             raise _Fallback("variables do not coerce")
+        for definition in given:
+            coerced[definition.variable.name.value] = raw[definition.variable.name.value]
         query_type = self.schema.query_type
         assert query_type is not None  # checked when the plan was made
+        flags = tuple(coerced.get(d.variable.name.value, Undefined) for d in plan.booleans)
+        collected = plan.collected.get(flags)
+        if collected is None:
+            collected = {}
+            with self._lock:
+                if len(plan.collected) >= _COLLECTED_CACHE_SIZE:
+                    plan.collected.clear()
+                plan.collected[flags] = collected
         run = _Run(
             schema=self.schema,
             fragments=plan.fragments,
             variables=coerced,
             info=_Info(RequestContext(accounts=self.accounts, caller=caller)),
+            collected=collected,
         )
-        fields = collect_fields(
-            self.schema, plan.fragments, coerced, query_type, operation.selection_set
-        )
+        fields = collected.get(_ROOT)
+        if fields is None:
+            fields = collected[_ROOT] = collect_fields(
+                self.schema, plan.fragments, coerced, query_type, plan.operation.selection_set
+            )
         return run.complete_fields(query_type, fields, [None])[0]
+
+
+def _is_boolean(type_node: TypeNode) -> bool:
+    if isinstance(type_node, NonNullTypeNode):
+        type_node = type_node.type
+    return isinstance(type_node, NamedTypeNode) and type_node.name.value == GraphQLBoolean.name
 
 
 def _named_type(type_: GraphQLOutputType) -> Any:
@@ -275,6 +339,8 @@ class _Run:
     fragments: dict[str, FragmentDefinitionNode]
     variables: dict[str, Any]
     info: _Info
+    #: Collected fields by selection, for these variables' values (shared by requests).
+    collected: dict[Any, _Collected]
 
     def complete_fields(
         self,
@@ -289,18 +355,18 @@ class _Run:
             if name == "__typename":
                 columns.append([parent.name] * len(sources))
                 continue
-            field = parent.fields[name]
-            if field.resolve is None:
+            definition = parent.fields[name]
+            if definition.resolve is None:
                 # graphql-core's default resolver reads `source.get(name)` from a mapping;
                 # this server's resolvers return dicts (anything else raises here: the
                 # executor answers). A callable value, which that resolver would call,
                 # is caught where the column is serialized.
                 values = list(map(dict.get, sources, repeat(name)))
             else:
-                arguments = get_argument_values(field, nodes[0], self.variables)
-                resolve: Callable[..., Any] = field.resolve
+                arguments = get_argument_values(definition, nodes[0], self.variables)
+                resolve: Callable[..., Any] = definition.resolve
                 values = [resolve(source, self.info, **arguments) for source in sources]
-            columns.append(self.complete_values(field.type, nodes, values))
+            columns.append(self.complete_values(definition.type, nodes, values))
         if not columns:
             return [{} for _ in sources]
         keys = list(fields)
@@ -311,7 +377,7 @@ class _Run:
     ) -> list[Any]:
         """Completes a column of resolved values as the executor's ``complete_value`` does."""
         if isinstance(type_, GraphQLNonNull):
-            if any(value is None for value in values):
+            if None in values:  # the values are plain data: no __eq__ surprises
                 raise _Fallback("null for a non-null field")
             return self.complete_values(type_.of_type, nodes, values)
         if isinstance(type_, GraphQLList):
@@ -322,11 +388,17 @@ class _Run:
             present = [value for value in values if value is not None]
             if not present:
                 return values
-            sub_fields = collect_sub_fields(
-                self.schema, self.fragments, self.variables, type_, nodes
-            )
-            completed = iter(self.complete_fields(type_, sub_fields, present))
-            return [None if value is None else next(completed) for value in values]
+            key = (type_.name, *map(id, nodes))
+            sub_fields = self.collected.get(key)
+            if sub_fields is None:
+                sub_fields = self.collected[key] = collect_sub_fields(
+                    self.schema, self.fragments, self.variables, type_, nodes
+                )
+            completed = self.complete_fields(type_, sub_fields, present)
+            if len(present) == len(values):
+                return completed
+            rest = iter(completed)
+            return [None if value is None else next(rest) for value in values]
         if isinstance(type_, (GraphQLScalarType, GraphQLEnumType)):
             return _serialize_column(type_, values)
         raise _Fallback(f"no completion for {type_}")
@@ -367,12 +439,12 @@ def _serialize_column(type_: GraphQLScalarType | GraphQLEnumType, values: list[A
     elif type_ is GraphQLBoolean:
         exact = bool
     if exact is not None:
-        if all(value is None or type(value) is exact for value in values):
+        if set(map(type, values)) <= {exact, type(None)}:
             return values
-    elif type_ is GraphQLInt and all(
-        value is None or (type(value) is int and _INT_MIN <= value <= _INT_MAX) for value in values
-    ):
-        return values
+    elif type_ is GraphQLInt and set(map(type, values)) <= {int, type(None)}:
+        present = [value for value in values if value is not None]
+        if not present or (min(present) >= _INT_MIN and max(present) <= _INT_MAX):
+            return values
     serialize = type_.serialize
     out: list[Any] = []
     for value in values:
