@@ -2,7 +2,7 @@
 
 Run by bench/run.py, never by hand:
     python bench/clients.py MODE ENDPOINT API_KEY
-MODE: raw | kili | async | stream-memory | list-memory | official
+MODE: raw | kili | async | stream-memory | list-memory | official | server-cost
 """
 
 from __future__ import annotations
@@ -10,12 +10,21 @@ from __future__ import annotations
 import asyncio
 import json
 import resource
+import statistics
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
 FIELDS = ["email", "id", "firstname", "lastname"]
+#: The 9 fields of the server-cost figure (issue 14):
+#: `id email firstname lastname createdAt activated organizationRole organization{id name}`.
+NINE_FIELDS = [
+    "id", "email", "firstname", "lastname", "createdAt", "activated", "organizationRole",
+    "organization.id", "organization.name",
+]  # fmt: skip
+#: Requests of each kind timed by the server-cost figure.
+SERVER_COST_SAMPLES = 150
 
 
 def rss_mb() -> float:
@@ -55,8 +64,8 @@ class _Recorder:
         pass
 
 
-def generated_payloads() -> tuple[dict[str, Any], dict[str, Any]]:
-    """The countUsers and users request bodies `Kili.users(fields=FIELDS)` sends."""
+def generated_payloads(fields: list[str] = FIELDS) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The countUsers and users request bodies `Kili.users(fields=fields)` sends."""
     from kili_typed_generated.client import Client
     from kili_typed_generated.input_types import UserWhere
 
@@ -69,7 +78,7 @@ def generated_payloads() -> tuple[dict[str, Any], dict[str, Any]]:
         api_key=None,
         email=None,
         organization_id=None,
-        fields=FIELDS,
+        fields=fields,
         first=None,
         skip=0,
         disable_tqdm=True,
@@ -112,6 +121,46 @@ def raw(endpoint: str, key: str) -> dict[str, float]:
             return rows
 
         return timed(run)
+
+
+def server_cost(endpoint: str, key: str) -> dict[str, float]:
+    """The server's cost of a 100-row page (4 and 9 fields), as a ratio to a `GET /version`
+    round trip on the same connection: the HTTP floor of this server on this machine.
+
+    The three requests are interleaved, so that a noisy neighbour weighs on all alike;
+    each figure is the median of its samples.
+    """
+    import httpx
+
+    version_url = endpoint.rsplit("/", 1)[0] + "/version"
+    pages = {}
+    for name, fields in (("page4", FIELDS), ("page9", NINE_FIELDS)):
+        _, body = generated_payloads(fields)
+        pages[name] = {**body, "variables": {**body["variables"], "first": 100, "skip": 0}}
+    samples: dict[str, list[float]] = {"version": [], "page4": [], "page9": []}
+    headers = {"Authorization": f"X-API-Key: {key}"}
+    with httpx.Client(headers=headers, timeout=60) as http:
+        for round_ in range(SERVER_COST_SAMPLES + 10):
+            for name in samples:
+                start = time.perf_counter()
+                if name == "version":
+                    http.get(version_url).raise_for_status()
+                else:
+                    answer = http.post(endpoint, json=pages[name])
+                    answer.raise_for_status()
+                    assert len(answer.json()["data"]["users"]) == 100, answer.text[:200]
+                if round_ >= 10:  # the first rounds warm the caches up
+                    samples[name].append(time.perf_counter() - start)
+    version = statistics.median(samples["version"])
+    page4 = statistics.median(samples["page4"])
+    page9 = statistics.median(samples["page9"])
+    return {
+        "version_ms": version * 1e3,
+        "page4_ms": page4 * 1e3,
+        "page9_ms": page9 * 1e3,
+        "page4_ratio": page4 / version,
+        "page9_ratio": page9 / version,
+    }
 
 
 def kili(endpoint: str, key: str) -> dict[str, float]:
@@ -172,6 +221,7 @@ def main() -> None:
         "official": lambda: official(endpoint, key),
         "stream-memory": lambda: memory(endpoint, key, stream=True),
         "list-memory": lambda: memory(endpoint, key, stream=False),
+        "server-cost": lambda: server_cost(endpoint, key),
     }
     print(json.dumps(runners[mode]()))
 
