@@ -1,15 +1,18 @@
-from typing import Any, Optional, Union
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 from .async_base_client import AsyncBaseClient
-from .base_model import UNSET, UnsetType
-from .count_users import CountUsers
-from .create_user import CreateUser
-from .input_types import CreateUserData, UpdatePasswordData, UserData, UserWhere
-from .reset_password import ResetPassword
-from .update_password import UpdatePassword
-from .update_properties_in_user import UpdatePropertiesInUser
-from .users import Users
-from .viewer import Viewer
+from .base_model import UNSET
+
+if TYPE_CHECKING:
+    from .base_model import UnsetType
+    from .count_users import CountUsers
+    from .create_user import CreateUser
+    from .input_types import CreateUserData, UpdatePasswordData, UserData, UserWhere
+    from .reset_password import ResetPassword
+    from .update_password import UpdatePassword
+    from .update_properties_in_user import UpdatePropertiesInUser
+    from .users import Users
+    from .viewer import Viewer
 
 
 def gql(q: str) -> str:
@@ -17,7 +20,9 @@ def gql(q: str) -> str:
 
 
 class Client(AsyncBaseClient):
-    async def count_users(self, where: UserWhere, **kwargs: Any) -> CountUsers:
+    async def count_users(self, where: "UserWhere", **kwargs: Any) -> "CountUsers":
+        from .count_users import CountUsers
+
         query = gql("""
             query countUsers($where: UserWhere!) {
               countUsers(where: $where)
@@ -30,7 +35,9 @@ class Client(AsyncBaseClient):
         data = self.get_data(response)
         return CountUsers.model_validate(data)
 
-    async def create_user(self, data: CreateUserData, **kwargs: Any) -> CreateUser:
+    async def create_user(self, data: "CreateUserData", **kwargs: Any) -> "CreateUser":
+        from .create_user import CreateUser
+
         query = gql("""
             mutation createUser($data: CreateUserData!) {
               createUser(data: $data) {
@@ -57,7 +64,11 @@ class Client(AsyncBaseClient):
         _data = self.get_data(response)
         return CreateUser.model_validate(_data)
 
-    async def reset_password(self, where: UserWhere, **kwargs: Any) -> ResetPassword:
+    async def reset_password(
+        self, where: "UserWhere", **kwargs: Any
+    ) -> "ResetPassword":
+        from .reset_password import ResetPassword
+
         query = gql("""
             mutation resetPassword($where: UserWhere!) {
               resetPassword(where: $where) {
@@ -85,8 +96,10 @@ class Client(AsyncBaseClient):
         return ResetPassword.model_validate(data)
 
     async def update_password(
-        self, data: UpdatePasswordData, where: UserWhere, **kwargs: Any
-    ) -> UpdatePassword:
+        self, data: "UpdatePasswordData", where: "UserWhere", **kwargs: Any
+    ) -> "UpdatePassword":
+        from .update_password import UpdatePassword
+
         query = gql("""
             mutation updatePassword($data: UpdatePasswordData!, $where: UserWhere!) {
               updatePassword(data: $data, where: $where) {
@@ -114,8 +127,10 @@ class Client(AsyncBaseClient):
         return UpdatePassword.model_validate(_data)
 
     async def update_properties_in_user(
-        self, data: UserData, where: UserWhere, **kwargs: Any
-    ) -> UpdatePropertiesInUser:
+        self, data: "UserData", where: "UserWhere", **kwargs: Any
+    ) -> "UpdatePropertiesInUser":
+        from .update_properties_in_user import UpdatePropertiesInUser
+
         query = gql("""
             mutation updatePropertiesInUser($data: UserData!, $where: UserWhere!) {
               updatePropertiesInUser(data: $data, where: $where) {
@@ -147,7 +162,7 @@ class Client(AsyncBaseClient):
 
     async def users(
         self,
-        where: UserWhere,
+        where: "UserWhere",
         with_id: bool,
         with_email: bool,
         with_firstname: bool,
@@ -184,10 +199,12 @@ class Client(AsyncBaseClient):
         with_api_keys_expiry_date: bool,
         with_api_keys_revoked: bool,
         with_api_keys_user_id: bool,
-        first: Union[Optional[int], UnsetType] = UNSET,
-        skip: Union[Optional[int], UnsetType] = UNSET,
+        first: Union[Optional[int], "UnsetType"] = UNSET,
+        skip: Union[Optional[int], "UnsetType"] = UNSET,
         **kwargs: Any,
-    ) -> Users:
+    ) -> "Users":
+        from .users import Users
+
         query = gql("""
             query users($where: UserWhere!, $first: PageSize, $skip: Int, $withId: Boolean!, $withEmail: Boolean!, $withFirstname: Boolean!, $withLastname: Boolean!, $withActivated: Boolean!, $withCreatedAt: Boolean!, $withUpdatedAt: Boolean!, $withOrganizationId: Boolean!, $withOrganizationRole: Boolean!, $withAuth0Id: Boolean!, $withHasCompletedLabelingTour: Boolean!, $withHighestRoleInProject: Boolean!, $withHubspotSubscriptionStatus: Boolean!, $withIsServiceAccount: Boolean!, $withOrg: Boolean!, $withOrgId: Boolean!, $withOrgName: Boolean!, $withOrgActiveUsersCount: Boolean!, $withOrgIsAllowedToSubmitNewLabels: Boolean!, $withOrgMatchingDomain: Boolean!, $withOrgCreatedAt: Boolean!, $withOrgs: Boolean!, $withOrgsId: Boolean!, $withOrgsName: Boolean!, $withOrgsActiveUsersCount: Boolean!, $withOrgsIsAllowedToSubmitNewLabels: Boolean!, $withOrgsMatchingDomain: Boolean!, $withOrgsCreatedAt: Boolean!, $withApiKeys: Boolean!, $withApiKeysId: Boolean!, $withApiKeysName: Boolean!, $withApiKeysKey: Boolean!, $withApiKeysCreatedAt: Boolean!, $withApiKeysExpiryDate: Boolean!, $withApiKeysRevoked: Boolean!, $withApiKeysUserId: Boolean!) {
               users(where: $where, first: $first, skip: $skip) {
@@ -280,7 +297,9 @@ class Client(AsyncBaseClient):
         data = self.get_data(response)
         return Users.model_validate(data)
 
-    async def viewer(self, **kwargs: Any) -> Viewer:
+    async def viewer(self, **kwargs: Any) -> "Viewer":
+        from .viewer import Viewer
+
         query = gql("""
             query viewer {
               viewer {

@@ -67,7 +67,3 @@ class UserData(BaseModel):
     hubspot_subscription_status: Optional[HubspotSubscriptionStatus] = Field(
         alias="hubspotSubscriptionStatus", default=None
     )
-
-
-UserWhere.model_rebuild()
-ApiKeyWhere.model_rebuild()

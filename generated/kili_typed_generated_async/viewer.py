@@ -7,4 +7,3 @@ class Viewer(BaseModel):
 
 
 ViewerViewer = UserCore
-Viewer.model_rebuild()
