@@ -123,44 +123,54 @@ def raw(endpoint: str, key: str) -> dict[str, float]:
         return timed(run)
 
 
-def server_cost(endpoint: str, key: str) -> dict[str, float]:
+def server_cost(endpoints: str, key: str) -> dict[str, float]:
     """The server's cost of a 100-row page (4 and 9 fields), as a ratio to a `GET /version`
-    round trip on the same connection: the HTTP floor of this server on this machine.
+    round trip on the same connection (the HTTP floor of the server on this machine), for
+    two servers: `endpoints` is ``FAST_PATH_URL,EXECUTOR_URL``.
 
-    The three requests are interleaved, so that a noisy neighbour weighs on all alike;
-    each figure is the median of its samples.
+    Every request of a round (the three requests on each server) runs back to back, so a
+    noisy neighbour weighs on all alike; each time is the round trip alone (the answer is
+    read, not decoded), and each figure the median of its samples.
     """
     import httpx
 
-    version_url = endpoint.rsplit("/", 1)[0] + "/version"
+    urls = dict(zip(("fast", "executor"), endpoints.split(","), strict=True))
     pages = {}
     for name, fields in (("page4", FIELDS), ("page9", NINE_FIELDS)):
         _, body = generated_payloads(fields)
         pages[name] = {**body, "variables": {**body["variables"], "first": 100, "skip": 0}}
-    samples: dict[str, list[float]] = {"version": [], "page4": [], "page9": []}
+    samples: dict[tuple[str, str], list[float]] = {
+        (server, name): [] for server in urls for name in ("version", "page4", "page9")
+    }
     headers = {"Authorization": f"X-API-Key: {key}"}
-    with httpx.Client(headers=headers, timeout=60) as http:
+    clients = {server: httpx.Client(headers=headers, timeout=60) for server in urls}
+    try:
         for round_ in range(SERVER_COST_SAMPLES + 10):
-            for name in samples:
+            for server, name in samples:
+                http, url = clients[server], urls[server]
                 start = time.perf_counter()
                 if name == "version":
-                    http.get(version_url).raise_for_status()
+                    answer = http.get(url.rsplit("/", 1)[0] + "/version")
                 else:
-                    answer = http.post(endpoint, json=pages[name])
-                    answer.raise_for_status()
+                    answer = http.post(url, json=pages[name])
+                elapsed = time.perf_counter() - start
+                answer.raise_for_status()
+                if name != "version":
                     assert len(answer.json()["data"]["users"]) == 100, answer.text[:200]
-                if round_ >= 10:  # the first rounds warm the caches up
-                    samples[name].append(time.perf_counter() - start)
-    version = statistics.median(samples["version"])
-    page4 = statistics.median(samples["page4"])
-    page9 = statistics.median(samples["page9"])
-    return {
-        "version_ms": version * 1e3,
-        "page4_ms": page4 * 1e3,
-        "page9_ms": page9 * 1e3,
-        "page4_ratio": page4 / version,
-        "page9_ratio": page9 / version,
-    }
+                if round_ >= 10:  # the first rounds warm the caches and connections up
+                    samples[server, name].append(elapsed)
+    finally:
+        for http in clients.values():
+            http.close()
+    figures: dict[str, float] = {}
+    for server in urls:
+        version = statistics.median(samples[server, "version"])
+        figures[f"{server}_version_ms"] = version * 1e3
+        for name in ("page4", "page9"):
+            page = statistics.median(samples[server, name])
+            figures[f"{server}_{name}_ms"] = page * 1e3
+            figures[f"{server}_{name}_ratio"] = page / version
+    return figures
 
 
 def kili(endpoint: str, key: str) -> dict[str, float]:
@@ -221,7 +231,7 @@ def main() -> None:
         "official": lambda: official(endpoint, key),
         "stream-memory": lambda: memory(endpoint, key, stream=True),
         "list-memory": lambda: memory(endpoint, key, stream=False),
-        "server-cost": lambda: server_cost(endpoint, key),
+        "server-cost": lambda: server_cost(endpoint, key),  # two endpoints, comma-separated
     }
     print(json.dumps(runners[mode]()))
 

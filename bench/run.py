@@ -153,27 +153,24 @@ def main() -> None:
     lines.append(f"| {'figure (median of ' + str(RUNS) + ' runs)':<58} | {'value':>14} | target")
     lines.append(f"|{'-' * 60}|{'-' * 16}|-------")
 
-    log("server cost of a 100-row page, fast path and executor ...")
-    costs = {}
-    for fast in (True, False):
-        with server(USERS, 0, fast_path=fast) as endpoint:
-            costs[fast] = median_of("server-cost", endpoint)
-    row("server: GET /version round trip ms", f"{costs[True]['version_ms']:.2f}")
+    log("server cost of a 100-row page, fast path and executor side by side ...")
+    with server(USERS, 0) as fast, server(USERS, 0, fast_path=False) as executor:
+        cost = median_of("server-cost", f"{fast},{executor}")
+    servers = (("executor", "executor"), ("fast", "fast path"))
+    for name, label in servers:
+        row(f"server ({label}): GET /version round trip ms", f"{cost[name + '_version_ms']:.2f}")
     for fields, key in ((4, "page4"), (9, "page9")):
-        for fast, name in ((False, "executor"), (True, "fast path")):
-            row(f"server: 100 rows x {fields} fields, {name} ms", f"{costs[fast][key + '_ms']:.2f}")
-        executor = costs[False][key + "_ratio"]
-        fast_ratio = costs[True][key + "_ratio"]
-        row(f"server: 100 rows x {fields} fields / version, executor", f"{executor:.2f}x")
-        target = f"<= 3x: {verdict(fast_ratio <= 3)}" if fields == 9 else ""
-        row(
-            f"server: 100 rows x {fields} fields / version, fast path", f"{fast_ratio:.2f}x", target
-        )
-    row(
-        "server: in-process transport",
-        "n/a",
-        "placeholder: the in-process transport is not built yet",
-    )
+        for name, label in servers:
+            row(
+                f"server ({label}): 100 rows x {fields} fields ms",
+                f"{cost[f'{name}_{key}_ms']:.2f}",
+            )
+        for name, label in servers:
+            ratio = cost[f"{name}_{key}_ratio"]
+            target = f"<= 3x: {verdict(ratio <= 3)}" if fields == 9 and name == "fast" else ""
+            row(f"server ({label}): 100 rows x {fields} fields / version", f"{ratio:.2f}x", target)
+    # A placeholder until the in-process ASGI transport exists (issue 14, item 4).
+    row("server: in-process transport", "n/a", "placeholder: not built yet")
 
     names = {
         "a": "(a) raw httpx loop, sequential",
