@@ -31,6 +31,7 @@ compare the two (``make bench`` does).
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import threading
@@ -369,8 +370,7 @@ class _Run:
             columns.append(self.complete_values(definition.type, nodes, values))
         if not columns:
             return [{} for _ in sources]
-        keys = list(fields)
-        return [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)]
+        return _row_builder(tuple(fields))(columns)
 
     def complete_values(
         self, type_: GraphQLOutputType, nodes: list[FieldNode], values: list[Any]
@@ -427,6 +427,26 @@ class _Run:
                 out.append(completed[start : start + length])
                 start += length
         return out
+
+
+@functools.lru_cache(maxsize=_PLAN_CACHE_SIZE)
+def _row_builder(keys: tuple[str, ...]) -> Callable[[list[list[Any]]], list[dict[str, Any]]]:
+    """A function building the objects of these response keys from their columns.
+
+    A dict display with constant keys (as ``namedtuple`` and ``dataclasses`` write their
+    methods) builds a row about three times faster than ``dict(zip(keys, row))``. The keys
+    are GraphQL names (``[_A-Za-z][_0-9A-Za-z]*``), written with ``repr`` all the same.
+    """
+    names = [f"v{i}" for i in range(len(keys))]
+    items = ", ".join(f"{key!r}: {name}" for key, name in zip(keys, names, strict=True))
+    source = (
+        "def build(columns):\n"
+        f"    return [{{{items}}} for {', '.join(names)}, in zip(*columns, strict=True)]\n"
+    )
+    namespace: dict[str, Any] = {}
+    exec(source, namespace)  # only GraphQL names, written as repr literals
+    build: Callable[[list[list[Any]]], list[dict[str, Any]]] = namespace["build"]
+    return build
 
 
 def _serialize_column(type_: GraphQLScalarType | GraphQLEnumType, values: list[Any]) -> list[Any]:
