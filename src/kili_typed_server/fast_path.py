@@ -465,6 +465,18 @@ def _serialize_column(type_: GraphQLScalarType | GraphQLEnumType, values: list[A
         present = [value for value in values if value is not None]
         if not present or (min(present) >= _INT_MIN and max(present) <= _INT_MAX):
             return values
+    if set(map(type, values)) <= {str, type(None)}:
+        # Strings (enum values, dates): the same string serializes the same way, so each
+        # distinct one is serialized once; a page has few roles, often few dates.
+        distinct = set(values)
+        distinct.discard(None)
+        serialized = dict(zip(distinct, _serialize_values(type_, list(distinct)), strict=True))
+        serialized[None] = None
+        return list(map(serialized.__getitem__, values))
+    return _serialize_values(type_, values)
+
+
+def _serialize_values(type_: GraphQLScalarType | GraphQLEnumType, values: list[Any]) -> list[Any]:
     serialize = type_.serialize
     out: list[Any] = []
     for value in values:
