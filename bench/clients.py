@@ -2,7 +2,7 @@
 
 Run by bench/run.py, never by hand:
     python bench/clients.py MODE ENDPOINT API_KEY
-MODE: raw | kili | async | stream-memory | list-memory | official
+MODE: raw | kili | async | stream-memory | list-memory | official | server-cost
 """
 
 from __future__ import annotations
@@ -10,12 +10,21 @@ from __future__ import annotations
 import asyncio
 import json
 import resource
+import statistics
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
 FIELDS = ["email", "id", "firstname", "lastname"]
+#: The 9 fields of the server-cost figure (issue 14):
+#: `id email firstname lastname createdAt activated organizationRole organization{id name}`.
+NINE_FIELDS = [
+    "id", "email", "firstname", "lastname", "createdAt", "activated", "organizationRole",
+    "organization.id", "organization.name",
+]  # fmt: skip
+#: Requests of each kind timed by the server-cost figure.
+SERVER_COST_SAMPLES = 150
 
 
 def rss_mb() -> float:
@@ -55,8 +64,8 @@ class _Recorder:
         pass
 
 
-def generated_payloads() -> tuple[dict[str, Any], dict[str, Any]]:
-    """The countUsers and users request bodies `Kili.users(fields=FIELDS)` sends."""
+def generated_payloads(fields: list[str] = FIELDS) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The countUsers and users request bodies `Kili.users(fields=fields)` sends."""
     from kili_typed_generated.client import Client
     from kili_typed_generated.input_types import UserWhere
 
@@ -69,7 +78,7 @@ def generated_payloads() -> tuple[dict[str, Any], dict[str, Any]]:
         api_key=None,
         email=None,
         organization_id=None,
-        fields=FIELDS,
+        fields=fields,
         first=None,
         skip=0,
         disable_tqdm=True,
@@ -112,6 +121,56 @@ def raw(endpoint: str, key: str) -> dict[str, float]:
             return rows
 
         return timed(run)
+
+
+def server_cost(endpoints: str, key: str) -> dict[str, float]:
+    """The server's cost of a 100-row page (4 and 9 fields), as a ratio to a `GET /version`
+    round trip on the same connection (the HTTP floor of the server on this machine), for
+    two servers: `endpoints` is ``FAST_PATH_URL,EXECUTOR_URL``.
+
+    Every request of a round (the three requests on each server) runs back to back, so a
+    noisy neighbour weighs on all alike; each time is the round trip alone (the answer is
+    read, not decoded), and each figure the median of its samples.
+    """
+    import httpx
+
+    urls = dict(zip(("fast", "executor"), endpoints.split(","), strict=True))
+    pages = {}
+    for name, fields in (("page4", FIELDS), ("page9", NINE_FIELDS)):
+        _, body = generated_payloads(fields)
+        pages[name] = {**body, "variables": {**body["variables"], "first": 100, "skip": 0}}
+    samples: dict[tuple[str, str], list[float]] = {
+        (server, name): [] for server in urls for name in ("version", "page4", "page9")
+    }
+    headers = {"Authorization": f"X-API-Key: {key}"}
+    clients = {server: httpx.Client(headers=headers, timeout=60) for server in urls}
+    try:
+        for round_ in range(SERVER_COST_SAMPLES + 10):
+            for server, name in samples:
+                http, url = clients[server], urls[server]
+                start = time.perf_counter()
+                if name == "version":
+                    answer = http.get(url.rsplit("/", 1)[0] + "/version")
+                else:
+                    answer = http.post(url, json=pages[name])
+                elapsed = time.perf_counter() - start
+                answer.raise_for_status()
+                if name != "version":
+                    assert len(answer.json()["data"]["users"]) == 100, answer.text[:200]
+                if round_ >= 10:  # the first rounds warm the caches and connections up
+                    samples[server, name].append(elapsed)
+    finally:
+        for http in clients.values():
+            http.close()
+    figures: dict[str, float] = {}
+    for server in urls:
+        version = statistics.median(samples[server, "version"])
+        figures[f"{server}_version_ms"] = version * 1e3
+        for name in ("page4", "page9"):
+            page = statistics.median(samples[server, name])
+            figures[f"{server}_{name}_ms"] = page * 1e3
+            figures[f"{server}_{name}_ratio"] = page / version
+    return figures
 
 
 def kili(endpoint: str, key: str) -> dict[str, float]:
@@ -172,6 +231,7 @@ def main() -> None:
         "official": lambda: official(endpoint, key),
         "stream-memory": lambda: memory(endpoint, key, stream=True),
         "list-memory": lambda: memory(endpoint, key, stream=False),
+        "server-cost": lambda: server_cost(endpoint, key),  # two endpoints, comma-separated
     }
     print(json.dumps(runners[mode]()))
 

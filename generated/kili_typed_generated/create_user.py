@@ -9,4 +9,3 @@ class CreateUser(BaseModel):
 
 
 CreateUserCreateUser = UserCore
-CreateUser.model_rebuild()

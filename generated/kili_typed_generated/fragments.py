@@ -19,6 +19,3 @@ class UserCore(BaseModel):
     ] = Field(alias="organizationRole")
     created_at: datetime = Field(alias="createdAt")
     updated_at: datetime = Field(alias="updatedAt")
-
-
-UserCore.model_rebuild()

@@ -19,6 +19,3 @@ class OrganizationsOrganizations(BaseModel):
     )
     matching_domain: Optional[str] = Field(alias="matchingDomain", default=None)
     created_at: Optional[datetime] = Field(alias="createdAt", default=None)
-
-
-Organizations.model_rebuild()

@@ -1,23 +1,26 @@
-from typing import Any, Optional, Union
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 from .async_base_client import AsyncBaseClient
-from .base_model import UNSET, UnsetType
-from .count_organizations import CountOrganizations
-from .count_users import CountUsers
-from .create_user import CreateUser
-from .input_types import (
-    CreateUserData,
-    OrganizationWhere,
-    UpdatePasswordData,
-    UserData,
-    UserWhere,
-)
-from .organizations import Organizations
-from .reset_password import ResetPassword
-from .update_password import UpdatePassword
-from .update_properties_in_user import UpdatePropertiesInUser
-from .users import Users
-from .viewer import Viewer
+from .base_model import UNSET
+
+if TYPE_CHECKING:
+    from .base_model import UnsetType
+    from .count_organizations import CountOrganizations
+    from .count_users import CountUsers
+    from .create_user import CreateUser
+    from .input_types import (
+        CreateUserData,
+        OrganizationWhere,
+        UpdatePasswordData,
+        UserData,
+        UserWhere,
+    )
+    from .organizations import Organizations
+    from .reset_password import ResetPassword
+    from .update_password import UpdatePassword
+    from .update_properties_in_user import UpdatePropertiesInUser
+    from .users import Users
+    from .viewer import Viewer
 
 
 def gql(q: str) -> str:
@@ -26,8 +29,10 @@ def gql(q: str) -> str:
 
 class Client(AsyncBaseClient):
     async def count_organizations(
-        self, where: OrganizationWhere, **kwargs: Any
-    ) -> CountOrganizations:
+        self, where: "OrganizationWhere", **kwargs: Any
+    ) -> "CountOrganizations":
+        from .count_organizations import CountOrganizations
+
         query = gql("""
             query countOrganizations($where: OrganizationWhere!) {
               countOrganizations(where: $where)
@@ -43,7 +48,9 @@ class Client(AsyncBaseClient):
         data = self.get_data(response)
         return CountOrganizations.model_validate(data)
 
-    async def count_users(self, where: UserWhere, **kwargs: Any) -> CountUsers:
+    async def count_users(self, where: "UserWhere", **kwargs: Any) -> "CountUsers":
+        from .count_users import CountUsers
+
         query = gql("""
             query countUsers($where: UserWhere!) {
               countUsers(where: $where)
@@ -56,7 +63,9 @@ class Client(AsyncBaseClient):
         data = self.get_data(response)
         return CountUsers.model_validate(data)
 
-    async def create_user(self, data: CreateUserData, **kwargs: Any) -> CreateUser:
+    async def create_user(self, data: "CreateUserData", **kwargs: Any) -> "CreateUser":
+        from .create_user import CreateUser
+
         query = gql("""
             mutation createUser($data: CreateUserData!) {
               createUser(data: $data) {
@@ -85,17 +94,19 @@ class Client(AsyncBaseClient):
 
     async def organizations(
         self,
-        where: OrganizationWhere,
+        where: "OrganizationWhere",
         with_id: bool,
         with_name: bool,
         with_active_users_count: bool,
         with_is_allowed_to_submit_new_labels: bool,
         with_matching_domain: bool,
         with_created_at: bool,
-        first: Union[Optional[int], UnsetType] = UNSET,
-        skip: Union[Optional[int], UnsetType] = UNSET,
+        first: Union[Optional[int], "UnsetType"] = UNSET,
+        skip: Union[Optional[int], "UnsetType"] = UNSET,
         **kwargs: Any,
-    ) -> Organizations:
+    ) -> "Organizations":
+        from .organizations import Organizations
+
         query = gql("""
             query organizations($where: OrganizationWhere!, $first: PageSize, $skip: Int, $withId: Boolean!, $withName: Boolean!, $withActiveUsersCount: Boolean!, $withIsAllowedToSubmitNewLabels: Boolean!, $withMatchingDomain: Boolean!, $withCreatedAt: Boolean!) {
               organizations(where: $where, first: $first, skip: $skip) {
@@ -125,7 +136,11 @@ class Client(AsyncBaseClient):
         data = self.get_data(response)
         return Organizations.model_validate(data)
 
-    async def reset_password(self, where: UserWhere, **kwargs: Any) -> ResetPassword:
+    async def reset_password(
+        self, where: "UserWhere", **kwargs: Any
+    ) -> "ResetPassword":
+        from .reset_password import ResetPassword
+
         query = gql("""
             mutation resetPassword($where: UserWhere!) {
               resetPassword(where: $where) {
@@ -153,8 +168,10 @@ class Client(AsyncBaseClient):
         return ResetPassword.model_validate(data)
 
     async def update_password(
-        self, data: UpdatePasswordData, where: UserWhere, **kwargs: Any
-    ) -> UpdatePassword:
+        self, data: "UpdatePasswordData", where: "UserWhere", **kwargs: Any
+    ) -> "UpdatePassword":
+        from .update_password import UpdatePassword
+
         query = gql("""
             mutation updatePassword($data: UpdatePasswordData!, $where: UserWhere!) {
               updatePassword(data: $data, where: $where) {
@@ -182,8 +199,10 @@ class Client(AsyncBaseClient):
         return UpdatePassword.model_validate(_data)
 
     async def update_properties_in_user(
-        self, data: UserData, where: UserWhere, **kwargs: Any
-    ) -> UpdatePropertiesInUser:
+        self, data: "UserData", where: "UserWhere", **kwargs: Any
+    ) -> "UpdatePropertiesInUser":
+        from .update_properties_in_user import UpdatePropertiesInUser
+
         query = gql("""
             mutation updatePropertiesInUser($data: UserData!, $where: UserWhere!) {
               updatePropertiesInUser(data: $data, where: $where) {
@@ -215,7 +234,7 @@ class Client(AsyncBaseClient):
 
     async def users(
         self,
-        where: UserWhere,
+        where: "UserWhere",
         with_id: bool,
         with_email: bool,
         with_firstname: bool,
@@ -252,10 +271,12 @@ class Client(AsyncBaseClient):
         with_api_keys_expiry_date: bool,
         with_api_keys_revoked: bool,
         with_api_keys_user_id: bool,
-        first: Union[Optional[int], UnsetType] = UNSET,
-        skip: Union[Optional[int], UnsetType] = UNSET,
+        first: Union[Optional[int], "UnsetType"] = UNSET,
+        skip: Union[Optional[int], "UnsetType"] = UNSET,
         **kwargs: Any,
-    ) -> Users:
+    ) -> "Users":
+        from .users import Users
+
         query = gql("""
             query users($where: UserWhere!, $first: PageSize, $skip: Int, $withId: Boolean!, $withEmail: Boolean!, $withFirstname: Boolean!, $withLastname: Boolean!, $withActivated: Boolean!, $withCreatedAt: Boolean!, $withUpdatedAt: Boolean!, $withOrganizationId: Boolean!, $withOrganizationRole: Boolean!, $withAuth0Id: Boolean!, $withHasCompletedLabelingTour: Boolean!, $withHighestRoleInProject: Boolean!, $withHubspotSubscriptionStatus: Boolean!, $withIsServiceAccount: Boolean!, $withOrg: Boolean!, $withOrgId: Boolean!, $withOrgName: Boolean!, $withOrgActiveUsersCount: Boolean!, $withOrgIsAllowedToSubmitNewLabels: Boolean!, $withOrgMatchingDomain: Boolean!, $withOrgCreatedAt: Boolean!, $withOrgs: Boolean!, $withOrgsId: Boolean!, $withOrgsName: Boolean!, $withOrgsActiveUsersCount: Boolean!, $withOrgsIsAllowedToSubmitNewLabels: Boolean!, $withOrgsMatchingDomain: Boolean!, $withOrgsCreatedAt: Boolean!, $withApiKeys: Boolean!, $withApiKeysId: Boolean!, $withApiKeysName: Boolean!, $withApiKeysKey: Boolean!, $withApiKeysCreatedAt: Boolean!, $withApiKeysExpiryDate: Boolean!, $withApiKeysRevoked: Boolean!, $withApiKeysUserId: Boolean!) {
               users(where: $where, first: $first, skip: $skip) {
@@ -387,7 +408,9 @@ class Client(AsyncBaseClient):
         with_api_keys_revoked: bool,
         with_api_keys_user_id: bool,
         **kwargs: Any,
-    ) -> Viewer:
+    ) -> "Viewer":
+        from .viewer import Viewer
+
         query = gql("""
             query viewer($withId: Boolean!, $withEmail: Boolean!, $withFirstname: Boolean!, $withLastname: Boolean!, $withActivated: Boolean!, $withCreatedAt: Boolean!, $withUpdatedAt: Boolean!, $withOrganizationId: Boolean!, $withOrganizationRole: Boolean!, $withAuth0Id: Boolean!, $withHasCompletedLabelingTour: Boolean!, $withHighestRoleInProject: Boolean!, $withHubspotSubscriptionStatus: Boolean!, $withIsServiceAccount: Boolean!, $withOrg: Boolean!, $withOrgId: Boolean!, $withOrgName: Boolean!, $withOrgActiveUsersCount: Boolean!, $withOrgIsAllowedToSubmitNewLabels: Boolean!, $withOrgMatchingDomain: Boolean!, $withOrgCreatedAt: Boolean!, $withOrgs: Boolean!, $withOrgsId: Boolean!, $withOrgsName: Boolean!, $withOrgsActiveUsersCount: Boolean!, $withOrgsIsAllowedToSubmitNewLabels: Boolean!, $withOrgsMatchingDomain: Boolean!, $withOrgsCreatedAt: Boolean!, $withApiKeys: Boolean!, $withApiKeysId: Boolean!, $withApiKeysName: Boolean!, $withApiKeysKey: Boolean!, $withApiKeysCreatedAt: Boolean!, $withApiKeysExpiryDate: Boolean!, $withApiKeysRevoked: Boolean!, $withApiKeysUserId: Boolean!) {
               viewer {

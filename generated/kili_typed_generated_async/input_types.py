@@ -73,8 +73,3 @@ class UserData(BaseModel):
     "Sent as null by official clients' mappers; any other value is refused."
     organization: Optional[str] = None
     "Sent as null by official clients' mappers; any other value is refused (use organizationId)."
-
-
-OrganizationWhere.model_rebuild()
-UserWhere.model_rebuild()
-ApiKeyWhere.model_rebuild()

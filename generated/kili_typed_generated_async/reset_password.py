@@ -9,4 +9,3 @@ class ResetPassword(BaseModel):
 
 
 ResetPasswordResetPassword = UserCore
-ResetPassword.model_rebuild()

@@ -9,4 +9,3 @@ class UpdatePassword(BaseModel):
 
 
 UpdatePasswordUpdatePassword = UserCore
-UpdatePassword.model_rebuild()

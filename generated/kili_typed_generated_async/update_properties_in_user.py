@@ -11,4 +11,3 @@ class UpdatePropertiesInUser(BaseModel):
 
 
 UpdatePropertiesInUserUpdatePropertiesInUser = UserCore
-UpdatePropertiesInUser.model_rebuild()

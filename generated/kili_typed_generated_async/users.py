@@ -71,7 +71,3 @@ class UsersUsersApiKeys(BaseModel):
     expiry_date: Optional[datetime] = Field(alias="expiryDate", default=None)
     revoked: Optional[bool] = None
     user_id: Optional[str] = Field(alias="userId", default=None)
-
-
-Users.model_rebuild()
-UsersUsers.model_rebuild()

@@ -73,7 +73,3 @@ class ViewerViewerApiKeys(BaseModel):
     expiry_date: Optional[datetime] = Field(alias="expiryDate", default=None)
     revoked: Optional[bool] = None
     user_id: Optional[str] = Field(alias="userId", default=None)
-
-
-Viewer.model_rebuild()
-ViewerViewer.model_rebuild()

@@ -7,7 +7,6 @@ fetches as asyncio tasks, `PageRunner` on a thread pool. `tools/unasync.py` writ
 
 from __future__ import annotations
 
-import asyncio
 from collections import deque
 from collections.abc import (
     AsyncGenerator,
@@ -17,8 +16,14 @@ from collections.abc import (
     Generator,
     Iterable,
 )
-from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+# asyncio and concurrent.futures are imported where they are first needed (a listing of
+# several pages), not with `import kili_typed`: sync code never needs the first, and a
+# first call that is not a listing needs neither.
+if TYPE_CHECKING:
+    import asyncio
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 P = TypeVar("P")
 R = TypeVar("R")
@@ -38,6 +43,8 @@ class AsyncPageRunner:
         Fetches start ahead of the consumer, at most `limit` at a time; those still
         running when the consumer stops (or a fetch fails) are cancelled.
         """
+        import asyncio
+
         in_flight: deque[asyncio.Future[R]] = deque()
         try:
             for item in items:
@@ -77,6 +84,8 @@ class PageRunner:
                 yield fetch(item)
             return
         if self._pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
             self._pool = ThreadPoolExecutor(self.limit, thread_name_prefix="kili-typed-page")
         in_flight: deque[Future[R]] = deque()
         try:

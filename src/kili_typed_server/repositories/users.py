@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import fields
 from typing import Any
 
 from kili_typed_server.errors import Conflict
@@ -31,21 +32,24 @@ _UPDATABLE_COLUMNS = {
 }
 
 
+#: The record's fields, in the order of :data:`COLUMNS`.
+_FIELDS = tuple(field.name for field in fields(UserRecord))
+_new_record = object.__new__
+
+
 def from_row(row: Sequence[Any]) -> UserRecord:
-    """Builds a record from the columns of :data:`COLUMNS`."""
-    return UserRecord(
-        id=row[0],
-        email=row[1],
-        firstname=row[2],
-        lastname=row[3],
-        activated=bool(row[4]),
-        created_at=row[5],
-        updated_at=row[6],
-        organization_id=row[7],
-        organization_role=row[8],
-        has_completed_labeling_tour=bool(row[9]),
-        hubspot_subscription_status=row[10],
-    )
+    """Builds a record from the columns of :data:`COLUMNS`.
+
+    Every row of every page becomes a record, and a frozen dataclass's ``__init__`` sets
+    each field with ``object.__setattr__``: filling the new instance's ``__dict__`` at once
+    gives the same record (equal, same repr and hash) in well under half the time.
+    """
+    record: UserRecord = _new_record(UserRecord)
+    values = record.__dict__
+    values.update(zip(_FIELDS, row, strict=False))  # a joined row has more columns
+    values["activated"] = bool(row[4])
+    values["has_completed_labeling_tour"] = bool(row[9])
+    return record
 
 
 def conditions(
