@@ -46,7 +46,7 @@ from ._fields import Selection
 from ._listing import Listing
 from ._pagination import Page, plan_pages, rows_to_fetch
 from ._progress import progress_bar
-from ._redaction import Secrets
+from ._redaction import Secrets, hide
 from ._retry import DEFAULT_MAX_RETRIES, Attempts, RetryPolicy, check_max_retries
 from ._rows import row_wrapper
 from ._settings import (
@@ -233,8 +233,9 @@ class Kili:
         max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
         disable_tqdm: bool | None = None,
     ) -> None:
+        api_key = hide(api_key)
         settings = resolve_settings(api_key, api_endpoint, verify, disable_tqdm)
-        key = settings.api_key
+        key = hide(settings.api_key)
         self.api_endpoint = settings.api_endpoint
         self.verify = settings.verify
         self.disable_tqdm = settings.disable_tqdm
@@ -309,7 +310,9 @@ class Kili:
         return clone
 
     def __repr__(self) -> str:
-        return f"Kili(api_endpoint={self.api_endpoint!r}, api_key=<redacted>)"
+        # getattr: a traceback printer may show a client whose __init__ failed half-way.
+        endpoint = getattr(self, "api_endpoint", None)
+        return f"Kili(api_endpoint={endpoint!r}, api_key=<redacted>)"
 
     def close(self) -> None:
         """Close the connection pool, unless it is borrowed (`with_options`, `http_client`).
@@ -566,6 +569,7 @@ class Kili:
             >>> kili.users(organization_id=organization_id, fields=["email"])
             ```
         """
+        api_key = hide(api_key)
         # A plain function, not a coroutine or generator function: bad arguments
         # raise here, at the call, before anything is sent, whichever form is asked for.
         request = ops.users_request(
@@ -637,6 +641,7 @@ class Kili:
             ValueError: An argument has a wrong value. Nothing is sent.
             KiliError: The request failed.
         """
+        api_key = hide(api_key)
         where = ops.user_where(
             "count_users", api_key=api_key, email=email, organization_id=organization_id
         )
@@ -907,6 +912,7 @@ class Kili:
             ValueError: An argument has a wrong value (e.g. an unknown role). Nothing is sent.
             KiliError: The request failed, e.g. `GraphQLError` when the email is taken.
         """
+        password = hide(password)
         variables = ops.create_user_data(
             email=email,
             password=password,
@@ -942,6 +948,11 @@ class Kili:
             KiliError: The request failed, e.g. `GraphQLError` when the old
                 password is wrong.
         """
+        old_password, new_password_1, new_password_2 = (
+            hide(old_password),
+            hide(new_password_1),
+            hide(new_password_2),
+        )
         variables, where_variables = ops.update_password_variables(
             email=email,
             old_password=old_password,

@@ -35,6 +35,7 @@ from typing import Any, cast
 import httpx
 
 from ._constants import API_ENDPOINT_ENV, API_KEY_ENV, DEFAULT_API_ENDPOINT
+from ._redaction import hide
 from .errors import ConfigFileWarning, ConfigurationError, InsecureEndpointWarning
 
 #: The file the official SDK reads its settings from, in these directories, in order.
@@ -229,7 +230,7 @@ def resolve_settings(
     file = load_config_file() if config is None else config
     where = f", or 'api_key' in {file.path}" if file.path is not None else ""
 
-    key = api_key if api_key is not None else _env(env, API_KEY_ENV) or file.get("api_key")
+    key = hide(api_key if api_key is not None else _env(env, API_KEY_ENV) or file.get("api_key"))
     if not isinstance(key, str) or not key.strip():
         raise ConfigurationError(
             f"{NO_API_KEY}: pass Kili(api_key=...), set the {API_KEY_ENV} environment "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 REDACTED = "[REDACTED]"
 
@@ -45,3 +45,32 @@ class Secrets(tuple[str, ...]):
 
     def __repr__(self) -> str:
         return f"Secrets(<{len(self)} redacted>)"
+
+
+_T = TypeVar("_T")
+
+
+class Secret(str):
+    """A secret string (a password, an API key) whose ``repr`` never shows it.
+
+    The facades wrap each secret argument in one as soon as they receive it, so that a
+    debugger or a traceback printer that shows the locals of the library's frames shows
+    ``Secret(<redacted>)`` instead. It is a `str` in every other way: it compares, hashes,
+    formats and encodes to JSON as its value.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "Secret(<redacted>)"
+
+    def strip(self, chars: str | None = None) -> Secret:
+        return Secret(str.strip(self, chars))
+
+
+def hide(value: _T) -> _T:
+    """`value` as a `Secret` when it is a string, else as it is (wrong types are reported
+    by the argument checks, which never show a secret's value)."""
+    if isinstance(value, str) and not isinstance(value, Secret):
+        return cast(_T, Secret(value))
+    return value

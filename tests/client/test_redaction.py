@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import logging
+import traceback
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
+import kili_typed_generated
+import kili_typed_generated_async
 import pytest
 
-from kili_typed import Kili, KiliError
+import kili_typed
+from kili_typed import AsyncKili, Kili, KiliError
 from kili_typed_server.testing import add_user_with_key
 from kili_typed_server.testkit import KiliServer
 
@@ -97,3 +105,80 @@ def test_debug_log_tells_operations_attempts_waits_and_durations(
     assert lines[0].startswith("countUsers: attempt 1 failed after ")
     assert lines[0].endswith("(countUsers: HTTP 503: 'busy'); retrying in 2.00s")
     assert lines[1].startswith("countUsers: attempt 2 took ")
+
+
+#: Where the library's frames come from: the facades, their core and the generated client.
+LIBRARY = (
+    str(Path(kili_typed.__file__).parent),
+    str(Path(kili_typed_generated.__file__).parent),
+    str(Path(kili_typed_generated_async.__file__).parent),
+)
+
+
+def shown_with_locals(error: BaseException) -> str:
+    """What a traceback printer that shows each frame's locals (with ``repr``) prints of
+    the library's own frames."""
+    shown = [
+        f"{frame.f_code.co_name}: {name} = {value!r}"
+        for frame, _ in traceback.walk_tb(error.__traceback__)
+        if frame.f_code.co_filename.startswith(LIBRARY)
+        for name, value in frame.f_locals.items()
+    ]
+    assert shown, "the error passed through no frame of the library"
+    return "\n".join(shown)
+
+
+def failure(kind: type[Kili] | type[AsyncKili], server: KiliServer, call: Call) -> BaseException:
+    """What `call` raises on a client of `kind` (the async one on an event loop of its own)."""
+    key, endpoint = server.api_key, server.endpoint
+    if kind is Kili:
+        with Kili(api_key=key, api_endpoint=endpoint) as kili:
+            try:
+                call(kili)
+            except (KiliError, ValueError) as error:
+                return error
+        raise AssertionError("the call was expected to fail")
+
+    async def run() -> BaseException:
+        async with AsyncKili(api_key=key, api_endpoint=endpoint) as kili:
+            try:
+                result = call(kili)
+                if inspect.isawaitable(result):
+                    await result
+            except (KiliError, ValueError) as error:
+                return error
+        raise AssertionError("the call was expected to fail")
+
+    return asyncio.run(run())
+
+
+Call = Callable[[Any], object]
+
+
+@pytest.mark.parametrize("kind", [Kili, AsyncKili])
+def test_no_secret_in_the_locals_of_the_librarys_frames(
+    kili_server: KiliServer, kind: type[Kili] | type[AsyncKili]
+) -> None:
+    member = f"l-{uuid.uuid4().hex[:8]}@example.com"
+    kili_server.store.create_user(member, FIRST)
+    failing: list[Call] = [
+        # Refused by the server: a GraphQL error raised from the library's frames.
+        lambda kili: kili.create_user(member, SECOND, "USER"),
+        lambda kili: kili.update_password(member, THIRD, SECOND, SECOND),
+        lambda kili: kili.users(api_key=THIRD, fields=["emial"]),
+        lambda kili: kili.count_users(api_key=THIRD, email="not an email"),
+        # Refused before sending: a ValueError from the argument checks.
+        lambda kili: kili.update_password("not an email", THIRD, SECOND, SECOND),
+        lambda kili: kili.create_user(member, SECOND, "OWNER"),
+    ]
+    for call in failing:
+        shown = shown_with_locals(failure(kind, kili_server, call))
+        assert "Secret-passw0rd" not in shown, shown
+        assert kili_server.api_key not in shown, shown
+
+
+def test_no_key_in_the_locals_when_the_client_cannot_be_made() -> None:
+    key = "kt_locals-test-key-0123456789"
+    with pytest.raises(KiliError) as raised:
+        Kili(api_key=key, api_endpoint="localhost:4000")
+    assert key not in shown_with_locals(raised.value)
