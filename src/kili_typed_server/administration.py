@@ -13,7 +13,8 @@ import sqlite3
 from datetime import timedelta
 
 from kili_typed_server import limits, passwords, tokens, validation
-from kili_typed_server.accounts import Accounts, checked_filter, new_id
+from kili_typed_server.account_rules import checked_filter, new_id
+from kili_typed_server.accounts import Accounts
 from kili_typed_server.clock import format_datetime
 from kili_typed_server.database import Database, get_meta, set_meta
 from kili_typed_server.errors import BadUserInput, NotFound

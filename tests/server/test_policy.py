@@ -8,7 +8,7 @@ import pytest
 from graphql import GraphQLError
 
 from kili_typed_server import passwords
-from kili_typed_server.accounts import check_update_allowed, loses_admin
+from kili_typed_server.account_rules import check_update_allowed, loses_admin
 from kili_typed_server.app import api_key_from_header
 from kili_typed_server.display import escape
 from kili_typed_server.error_formatting import format_error
