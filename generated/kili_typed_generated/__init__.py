@@ -20,6 +20,15 @@ from .input_types import (
     UserData,
     UserWhere,
 )
+from .operations import (
+    COUNT_USERS_GQL,
+    CREATE_USER_GQL,
+    RESET_PASSWORD_GQL,
+    UPDATE_PASSWORD_GQL,
+    UPDATE_PROPERTIES_IN_USER_GQL,
+    USERS_GQL,
+    VIEWER_GQL,
+)
 from .reset_password import ResetPassword, ResetPasswordResetPassword
 from .update_password import UpdatePassword, UpdatePasswordUpdatePassword
 from .update_properties_in_user import (
@@ -39,6 +48,8 @@ __all__ = [
     "ApiKeyWhere",
     "BaseClient",
     "BaseModel",
+    "COUNT_USERS_GQL",
+    "CREATE_USER_GQL",
     "Client",
     "CountUsers",
     "CreateUser",
@@ -52,8 +63,12 @@ __all__ = [
     "HubspotSubscriptionStatus",
     "OrganizationRole",
     "OrganizationWhere",
+    "RESET_PASSWORD_GQL",
     "ResetPassword",
     "ResetPasswordResetPassword",
+    "UPDATE_PASSWORD_GQL",
+    "UPDATE_PROPERTIES_IN_USER_GQL",
+    "USERS_GQL",
     "UpdatePassword",
     "UpdatePasswordData",
     "UpdatePasswordUpdatePassword",
@@ -68,6 +83,7 @@ __all__ = [
     "UsersUsersApiKeys",
     "UsersUsersOrganization",
     "UsersUsersOrganizations",
+    "VIEWER_GQL",
     "Viewer",
     "ViewerViewer",
 ]
