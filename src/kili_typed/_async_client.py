@@ -27,6 +27,7 @@ from kili_typed_generated_async.input_types import (
     UserData,
     UserWhere,
 )
+from kili_typed_generated_async.operations import USERS_GQL
 from kili_typed_generated_async.users import Users
 
 from . import _operations as ops
@@ -45,6 +46,7 @@ from ._pagination import Page
 from ._progress import progress_bar
 from ._redaction import Secrets
 from ._retry import DEFAULT_MAX_RETRIES, Attempts, RetryPolicy, check_max_retries
+from ._rows import PageRows
 from ._settings import (
     check_concurrency,
     check_http_client,
@@ -542,7 +544,7 @@ class AsyncKili:
             disable_tqdm=disable_tqdm,
             as_generator=as_generator,
         )
-        rows = self._iter_users(Listing(request))
+        rows = self._iter_users(Listing(request, model=Users))
         return rows if request.as_generator else alist(rows)
 
     async def _iter_users(self, listing: Listing) -> AsyncGenerator[UserDict, None]:
@@ -551,26 +553,45 @@ class AsyncKili:
             return
         where = UserWhere.model_validate(request.where)
         pages = listing.pages(await self._count(where))
+        # What the generated client would send for `where`, computed once per listing.
+        where_json = where.model_dump(by_alias=True, exclude_unset=True)
+        transport = self._transport(self._timeout)
         with progress_bar(listing.expected, disable=request.disable_tqdm) as bar:
-            async for answer in self._fetch_pages(listing, where, pages):
-                rows = listing.rows(answer)
+            async for page in self._fetch_pages(listing, transport, where_json, pages):
+                rows = listing.rows(page)
                 bar.update(len(rows))
                 for row in rows:
                     yield row
         listing.finish()
 
-    async def _fetch_page(self, listing: Listing, where: UserWhere, page: Page) -> Users:
-        return await self._call(
-            "users",
-            lambda: self._api.users(where=where, first=page.first, skip=page.skip, **listing.flags),
-            ops.secrets_of(listing.request.where),
-        )
+    async def _fetch_page(
+        self, listing: Listing, transport: _AsyncTransport, where: dict[str, Any], page: Page
+    ) -> PageRows:
+        """One page, read into rows: its document posted as the generated client would,
+        and the answer's JSON read without building a model per row."""
+        payload = {
+            "query": USERS_GQL,
+            "operationName": "users",
+            "variables": listing.variables(where, page),
+        }
+
+        async def send() -> PageRows:
+            answer = await transport.post(self.api_endpoint, json=payload)
+            return listing.read(answer.body["data"])
+
+        return await self._call("users", send, ops.secrets_of(listing.request.where))
 
     def _fetch_pages(
-        self, listing: Listing, where: UserWhere, pages: Iterator[Page]
-    ) -> AsyncGenerator[Users, None]:
-        """Each page's answer, in order, with up to `max_concurrent_pages` in flight."""
-        return self._pages.in_order(lambda page: self._fetch_page(listing, where, page), pages)
+        self,
+        listing: Listing,
+        transport: _AsyncTransport,
+        where: dict[str, Any],
+        pages: Iterator[Page],
+    ) -> AsyncGenerator[PageRows, None]:
+        """Each page's rows, in order, with up to `max_concurrent_pages` in flight."""
+        return self._pages.in_order(
+            lambda page: self._fetch_page(listing, transport, where, page), pages
+        )
 
     async def _count(self, where: UserWhere) -> int:
         answer = await self._call(
