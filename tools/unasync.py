@@ -83,10 +83,6 @@ RULES = (
     ),
     Rule("kili_typed_generated_async.async_base_client", "kili_typed_generated.base_client"),
     Rule("kili_typed_generated_async", "kili_typed_generated"),
-    Rule(
-        "from ._concurrency import AsyncPageRunner, alist\n",
-        "from ._concurrency import PageRunner\n",
-    ),
     # Types.
     # A type argument: a name with at most one level of brackets, e.g. UserRow[_F].
     Rule(rf"AsyncGenerator\[({_TYPE_ARGUMENT}), None\]", r"Generator[\1, None, None]", regex=True),
@@ -98,7 +94,6 @@ RULES = (
     Rule("_AsyncTransport", "_Transport"),
     Rule("_AsyncAuthenticated", "_Authenticated"),
     Rule("AsyncPageRunner", "PageRunner"),
-    Rule("alist(rows)", "list(rows)"),
     Rule("asyncio.sleep", "time.sleep"),
     Rule("AsyncKili", "Kili"),
     Rule("__aenter__", "__enter__"),

@@ -33,7 +33,7 @@ from kili_typed_generated_async.users import Users
 from . import _operations as ops
 from ._answers import Answer, read_answer
 from ._bounds import AnswerLimits, client_closed, read_response
-from ._concurrency import AsyncPageRunner, alist
+from ._concurrency import AsyncPageRunner
 from ._constants import (
     DEFAULT_MAX_ANSWER_BYTES,
     DEFAULT_MAX_CONCURRENT_PAGES,
@@ -544,10 +544,24 @@ class AsyncKili:
             disable_tqdm=disable_tqdm,
             as_generator=as_generator,
         )
-        rows = self._iter_users(Listing(request, model=Users))
-        return rows if request.as_generator else alist(rows)
+        listing = Listing(request, model=Users)
+        return self._iter_users(listing) if request.as_generator else self._list_users(listing)
+
+    async def _list_users(self, listing: Listing) -> list[UserDict]:
+        # One extend per page, not one step of an iterator per row (awaited, a step
+        # costs more than reading the row).
+        users: list[UserDict] = []
+        async for rows in self._user_pages(listing):
+            users += rows
+        return users
 
     async def _iter_users(self, listing: Listing) -> AsyncGenerator[UserDict, None]:
+        async for rows in self._user_pages(listing):
+            for row in rows:
+                yield row
+
+    async def _user_pages(self, listing: Listing) -> AsyncGenerator[list[UserDict], None]:
+        """The rows of each page, in order."""
         request = listing.request
         if request.first == 0:
             return
@@ -560,8 +574,7 @@ class AsyncKili:
             async for page in self._fetch_pages(listing, transport, where_json, pages):
                 rows = listing.rows(page)
                 bar.update(len(rows))
-                for row in rows:
-                    yield row
+                yield rows
         listing.finish()
 
     async def _fetch_page(

@@ -536,10 +536,23 @@ class Kili:
             disable_tqdm=disable_tqdm,
             as_generator=as_generator,
         )
-        rows = self._iter_users(Listing(request, model=Users))
-        return rows if request.as_generator else list(rows)
+        listing = Listing(request, model=Users)
+        return self._iter_users(listing) if request.as_generator else self._list_users(listing)
+
+    def _list_users(self, listing: Listing) -> list[UserDict]:
+        # One extend per page, not one step of an iterator per row (awaited, a step
+        # costs more than reading the row).
+        users: list[UserDict] = []
+        for rows in self._user_pages(listing):
+            users += rows
+        return users
 
     def _iter_users(self, listing: Listing) -> Generator[UserDict, None, None]:
+        for rows in self._user_pages(listing):
+            yield from rows
+
+    def _user_pages(self, listing: Listing) -> Generator[list[UserDict], None, None]:
+        """The rows of each page, in order."""
         request = listing.request
         if request.first == 0:
             return
@@ -552,7 +565,7 @@ class Kili:
             for page in self._fetch_pages(listing, transport, where_json, pages):
                 rows = listing.rows(page)
                 bar.update(len(rows))
-                yield from rows
+                yield rows
         listing.finish()
 
     def _fetch_page(

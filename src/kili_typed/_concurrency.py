@@ -11,7 +11,6 @@ import asyncio
 from collections import deque
 from collections.abc import (
     AsyncGenerator,
-    AsyncIterable,
     Awaitable,
     Callable,
     Generator,
@@ -95,11 +94,6 @@ class PageRunner:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
-
-
-async def alist(items: AsyncIterable[R]) -> list[R]:
-    """The items of an async iterable, in a list."""
-    return [item async for item in items]
 
 
 def _retrieve(task: asyncio.Future[Any]) -> None:
