@@ -3,8 +3,8 @@
 A listing's rows arrive as the plain dicts of the answer's JSON. Typed as
 `UserRow[...]`, they must be `UserRow` instances; this wraps them, once per
 row, with one C-level dict copy and, only for the nested fields that were
-asked for, one more per nested object. `PageReader` does it in the same pass
-that checks each value. Pure: no I/O.
+asked for, one more per nested object. `PageReader` checks a page's values
+and wraps its rows without building a model. Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -170,7 +170,7 @@ PageRows = tuple[list[Any], list[UserRow[Any]]]
 
 
 class PageReader:
-    """Reads the ``users`` of one answer into rows, in one pass, without a model.
+    """Reads the ``users`` of one answer into rows, without a model.
 
     A row is taken as it is when it holds exactly the keys asked for, in the
     document's order (as a GraphQL server answers), and each value is what the
