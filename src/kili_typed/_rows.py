@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
-from functools import lru_cache
-from operator import itemgetter
+from functools import lru_cache, partial
+from itertools import chain
+from operator import is_not, itemgetter
 from typing import Any, cast
 
 from ._fields import USER_OBJECT_TYPES, USER_SCALAR_TYPES
@@ -76,13 +77,21 @@ _TAKEN: Mapping[str, frozenset[type]] = {
     "OrganizationRole": frozenset({str, _NONE}),
     "HubspotSubscriptionStatus": frozenset({str, _NONE}),
 }
+_TEXT: frozenset[type] = frozenset({str, _NONE})
+_DICT: frozenset[type] = frozenset({dict})
 
 #: A date-time exactly as `kili_typed._fields.format_datetime` writes it (years from
 #: 1000, where ``strftime("%Y")`` pads to four digits), so that reading it as a
-#: `datetime` and formatting it back would give the same string.
-_KILI_DATETIME = re.compile(
-    r"[1-9]\d{3}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z"
+#: `datetime` and formatting it back would give the same string: 24 characters.
+_DATETIME = (
+    r"[1-9]\d{3}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
+    r"T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z"
 )
+_DATETIME_LENGTH = 24
+#: Date-times, one a line.
+_DATETIME_LINES = re.compile(rf"(?:{_DATETIME}\n)*{_DATETIME}")
+_DAY = itemgetter(slice(0, 10))
+_present = partial(is_not, None)
 
 
 @lru_cache(maxsize=4096)
@@ -95,75 +104,70 @@ def _real_date(text: str) -> bool:
     return True
 
 
-def _kili_datetime(value: object) -> bool:
-    if value is None:
+def _datetimes(values: list[Any]) -> bool:
+    """Whether each of a column's values (str or None) is None or a date-time as Kili writes it.
+
+    One match for the whole column: joined one a line, the values must be exactly
+    as long as that many date-times, so none can hold a line break of its own.
+    """
+    texts: list[str] = list(filter(_present, values))
+    if not texts:
         return True
+    joined = "\n".join(texts)
     return (
-        type(value) is str
-        and _KILI_DATETIME.fullmatch(value) is not None
-        and _real_date(value[:10])
+        len(joined) == (_DATETIME_LENGTH + 1) * len(texts) - 1
+        and _DATETIME_LINES.fullmatch(joined) is not None
+        and all(map(_real_date, set(map(_DAY, texts))))
     )
 
 
-Check = Callable[[object], bool]
+#: One column of a page: the getter of its values, the JSON types they may have and,
+#: for date-times and objects, the check of the whole column that must then pass.
+Column = tuple[Callable[[Any], Any], frozenset[type], Callable[[list[Any]], bool] | None]
 
 
-_TAKEN_BY_KEY: Mapping[str, frozenset[type]] = {
-    key: _TAKEN[kind] for key, kind in USER_SCALAR_TYPES.items() if kind in _TAKEN
-}
+def _columns_ok(records: list[Any], keys: list[str], columns: list[Column]) -> bool:
+    """Whether each record is a dict of exactly `keys`, in order, and each column passes.
 
-
-def _object_check(types: Mapping[str, str], many: bool, keys: list[str]) -> Check:
-    """The check of an object field whose `keys` were asked for (or of a list of them)."""
-    none: frozenset[type] = frozenset()
-    taken = [_TAKEN.get(types[key], none) for key in keys]
-
-    def one(value: object) -> bool:
-        if type(value) is not dict:
-            return False
-        record = cast("dict[str, object]", value)
-        if list(record) != keys:
-            return False
-        for item, allowed in zip(record.values(), taken, strict=True):
-            if type(item) not in allowed and (allowed or not _kili_datetime(item)):
+    Each check is a pass over the whole page that runs in C: a few short passes cost
+    less than one Python loop over every value.
+    """
+    if not set(map(type, records)) <= _DICT or not all(map(keys.__eq__, map(list, records))):
+        return False
+    for value_of, types, check in columns:
+        if check is None:
+            if not set(map(type, map(value_of, records))) <= types:
                 return False
-        return True
-
-    if not many:
-        return lambda value: value is None or one(value)
-    return lambda value: (
-        value is None
-        or (type(value) is list and all(one(item) for item in cast("list[object]", value)))
-    )
+            continue
+        values = list(map(value_of, records))
+        if not set(map(type, values)) <= types or not check(values):
+            return False
+    return True
 
 
-def _checks(fields: Iterable[str]) -> dict[str, Check]:
-    """The `User` keys whose values take more than a look at their type, and their checks."""
-    checks: dict[str, Check] = {
-        key: _kili_datetime for key, kind in USER_SCALAR_TYPES.items() if kind not in _TAKEN
-    }
-    chosen = [name.partition(".") for name in fields]
-    for top, (types, many) in USER_OBJECT_TYPES.items():
-        keys = {sub for parent, _, sub in chosen if parent == top}
-        checks[top] = _object_check(types, many, [key for key in types if key in keys])
-    return checks
+class _Objects:
+    """The check of a column of objects (or of lists of them) holding `keys`."""
+
+    def __init__(self, types: Mapping[str, str], keys: list[str], *, many: bool) -> None:
+        self._keys = keys
+        self._columns = _columns(types, keys)
+        self._many = many
+
+    def __call__(self, values: list[Any]) -> bool:
+        records: list[Any] = list(filter(_present, values))
+        if self._many:
+            records = list(chain.from_iterable(records))
+        return _columns_ok(records, self._keys, self._columns)
 
 
-#: The JSON types of the values `_checks` looks at further (date-times, objects).
-_CHECKED_TYPES: Mapping[str, frozenset[type]] = {
-    **{
-        key: frozenset({str, _NONE})
-        for key, kind in USER_SCALAR_TYPES.items()
-        if kind not in _TAKEN
-    },
-    **{
-        key: frozenset({list if many else dict, _NONE})
-        for key, (_, many) in USER_OBJECT_TYPES.items()
-    },
-}
+def _columns(types: Mapping[str, str], keys: list[str]) -> list[Column]:
+    return [
+        (itemgetter(key), _TAKEN[types[key]], None)
+        if types[key] in _TAKEN
+        else (itemgetter(key), _TEXT, _datetimes)
+        for key in keys
+    ]
 
-#: Every top-level key of a row, in the order of the document (and of the model).
-_KEYS = (*USER_SCALAR_TYPES, *USER_OBJECT_TYPES)
 
 #: One page read: each row's id (None when it has none) and the rows, in order.
 PageRows = tuple[list[Any], list[UserRow[Any]]]
@@ -186,15 +190,17 @@ class PageReader:
     """
 
     def __init__(self, fields: Iterable[str], *, hide_id: bool) -> None:
-        tops = {name.partition(".")[0] for name in fields} | {"id"}
-        self._keys = [key for key in _KEYS if key in tops]
-        checks = _checks(fields)
-        # Per key: its values' getter, the JSON types they may have and, for date-times
-        # and objects, the check they must then pass.
-        self._columns = [
-            (itemgetter(key), _TAKEN_BY_KEY.get(key) or _CHECKED_TYPES[key], checks.get(key))
-            for key in self._keys
-        ]
+        chosen = [name.partition(".") for name in fields]
+        tops = {top for top, _, _ in chosen} | {"id"}
+        self._keys = [key for key in USER_SCALAR_TYPES if key in tops]
+        self._columns = _columns(USER_SCALAR_TYPES, self._keys)
+        for top, (types, many) in USER_OBJECT_TYPES.items():
+            if top in tops:
+                subs = {sub for parent, _, sub in chosen if parent == top}
+                objects = _Objects(types, [key for key in types if key in subs], many=many)
+                kind = frozenset({list if many else dict, _NONE})
+                self._keys.append(top)
+                self._columns.append((itemgetter(top), kind, objects))
         self._wrap = row_wrapper(fields)
         self._hide_id = hide_id
 
@@ -202,16 +208,9 @@ class PageReader:
         """The rows of `users` (``data.users``), or None when the model must read them."""
         if type(users) is not list:
             return None
-        # Each check is a pass over the whole page that runs in C: several short
-        # passes cost less than one Python loop over every value.
         page = cast("list[dict[str, Any]]", users)
-        if not set(map(type, page)) <= _DICT or not all(map(self._keys.__eq__, map(list, page))):
+        if not _columns_ok(page, self._keys, self._columns):
             return None
-        for value_of, types, check in self._columns:
-            if not set(map(type, map(value_of, page))) <= types:
-                return None
-            if check is not None and not all(map(check, map(value_of, page))):
-                return None
         ids = list(map(_ID, page))
         rows = list(map(self._wrap, page))
         if self._hide_id:
@@ -220,5 +219,4 @@ class PageReader:
         return ids, rows
 
 
-_DICT = frozenset({dict})
 _ID = itemgetter("id")

@@ -29,7 +29,7 @@ from kili_typed._fields import (
 from kili_typed._listing import Listing
 from kili_typed._operations import users_request
 from kili_typed._pagination import Page
-from kili_typed._rows import PageReader
+from kili_typed._rows import PageReader, _datetimes
 from kili_typed._user_fields import UserRow
 
 
@@ -67,6 +67,9 @@ DATETIMES = st.one_of(
             "0999-01-01T00:00:00.000Z",
             "2024-13-01T00:00:00.000Z",
             "yesterday",
+            "2024-01-08T10:21:00.624Z\n2024-01-08T10:21:00.624Z",
+            "2024-01-08T10:21:00.624Z\n",
+            "\n2024-01-08T10:21:00.62Z",
         ]
     ),
     st.integers(min_value=0, max_value=2_000_000_000),
@@ -303,3 +306,22 @@ def test_pages_are_asked_for_as_the_generated_client_asks(fields: list[str]) -> 
     assert list(recorder.payload["variables"]) == list(variables)
     assert recorder.payload["query"] == USERS_GQL
     assert recorder.payload["operationName"] == "users"
+
+
+@pytest.mark.parametrize(
+    ("values", "taken"),
+    [
+        ([], True),
+        ([None, None], True),
+        (["2024-01-08T10:21:00.624Z", None, "1999-12-31T23:59:59.999Z"], True),
+        (["2024-02-29T00:00:00.000Z"], True),
+        (["2023-02-29T00:00:00.000Z"], False),
+        (["2024-01-08T10:21:00.624Z\n2024-01-08T10:21:00.624Z"], False),
+        # Together as long as two date-times, one a line: the lengths still tell.
+        (["2024-01-08T10:21:00.624Z\n2024-01-08T10:21:00.62", "4Z"], False),
+        (["2024-01-08T10:21:00.624Z", "2024-01-08T10:21:00.624+00:00"], False),
+        (["0999-01-01T00:00:00.000Z"], False),
+    ],
+)
+def test_date_times_are_taken_only_as_kili_writes_them(values: list[Any], taken: bool) -> None:
+    assert _datetimes(values) is taken
