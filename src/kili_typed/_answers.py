@@ -86,9 +86,11 @@ def parse_answer(
     """
     try:
         # pydantic-core's parser (a dependency already) reads a page in about 60% of
-        # json.loads' time; what it refuses is given to json.loads, so that exactly
-        # what json.loads reads is read (a BOM, UTF-16, lone surrogates, huge numbers).
-        body, is_json = from_json(content), True
+        # json.loads' time when it caches only keys: a page's values (ids, emails) are
+        # all different, and caching them too made it no faster than json.loads. What
+        # it refuses is given to json.loads, so that exactly what json.loads reads is
+        # read (a BOM, UTF-16, lone surrogates, deep nesting).
+        body, is_json = from_json(content, cache_strings="keys"), True
     except ValueError:
         try:
             body, is_json = json.loads(content), True
