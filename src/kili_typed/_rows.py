@@ -10,11 +10,12 @@ and wraps its rows without building a model. Pure: no I/O.
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from functools import lru_cache, partial
-from itertools import chain
-from operator import is_not, itemgetter
+from itertools import chain, repeat
+from operator import is_not, itemgetter, setitem
 from typing import Any, cast
 
 from ._fields import USER_OBJECT_TYPES, USER_SCALAR_TYPES
@@ -201,7 +202,12 @@ class PageReader:
                 kind = frozenset({list if many else dict, _NONE})
                 self._keys.append(top)
                 self._columns.append((itemgetter(top), kind, objects))
-        self._wrap = row_wrapper(fields)
+        # The nested objects asked for, wrapped in their row classes a column at a time.
+        self._nested = [
+            (itemgetter(top), top, *NESTED_ROWS[top])
+            for top in dict.fromkeys(top for top, dot, _ in chosen if dot)
+            if top in NESTED_ROWS
+        ]
         self._hide_id = hide_id
 
     def read(self, users: object) -> PageRows | None:
@@ -212,7 +218,18 @@ class PageReader:
         if not _columns_ok(page, self._keys, self._columns):
             return None
         ids = list(map(_ID, page))
-        rows = list(map(self._wrap, page))
+        rows: list[UserRow[Any]] = list(map(UserRow, page))
+        for value_of, key, row_class, many in self._nested:
+            cls: Callable[[Any], Any] = row_class
+            values = list(map(value_of, page))
+            wrapped: list[Any]
+            if many:
+                wrapped = [None if v is None else list(map(cls, v)) for v in values]
+            elif None in values:
+                wrapped = [None if v is None else cls(v) for v in values]
+            else:
+                wrapped = list(map(cls, values))
+            deque(map(setitem, rows, repeat(key), wrapped), maxlen=0)
         if self._hide_id:
             for row in rows:
                 del row["id"]
