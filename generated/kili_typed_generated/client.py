@@ -2,6 +2,17 @@ from typing import TYPE_CHECKING, Any, Optional, Union
 
 from .base_client import BaseClient
 from .base_model import UNSET
+from .operations import (
+    COUNT_ORGANIZATIONS_GQL,
+    COUNT_USERS_GQL,
+    CREATE_USER_GQL,
+    ORGANIZATIONS_GQL,
+    RESET_PASSWORD_GQL,
+    UPDATE_PASSWORD_GQL,
+    UPDATE_PROPERTIES_IN_USER_GQL,
+    USERS_GQL,
+    VIEWER_GQL,
+)
 
 if TYPE_CHECKING:
     from .base_model import UnsetType
@@ -33,14 +44,9 @@ class Client(BaseClient):
     ) -> "CountOrganizations":
         from .count_organizations import CountOrganizations
 
-        query = gql("""
-            query countOrganizations($where: OrganizationWhere!) {
-              countOrganizations(where: $where)
-            }
-            """)
         variables: dict[str, object] = {"where": where}
         response = self.execute(
-            query=query,
+            query=COUNT_ORGANIZATIONS_GQL,
             operation_name="countOrganizations",
             variables=variables,
             **kwargs,
@@ -51,14 +57,12 @@ class Client(BaseClient):
     def count_users(self, where: "UserWhere", **kwargs: Any) -> "CountUsers":
         from .count_users import CountUsers
 
-        query = gql("""
-            query countUsers($where: UserWhere!) {
-              countUsers(where: $where)
-            }
-            """)
         variables: dict[str, object] = {"where": where}
         response = self.execute(
-            query=query, operation_name="countUsers", variables=variables, **kwargs
+            query=COUNT_USERS_GQL,
+            operation_name="countUsers",
+            variables=variables,
+            **kwargs,
         )
         data = self.get_data(response)
         return CountUsers.model_validate(data)
@@ -66,28 +70,12 @@ class Client(BaseClient):
     def create_user(self, data: "CreateUserData", **kwargs: Any) -> "CreateUser":
         from .create_user import CreateUser
 
-        query = gql("""
-            mutation createUser($data: CreateUserData!) {
-              createUser(data: $data) {
-                ...UserCore
-              }
-            }
-
-            fragment UserCore on User {
-              id
-              email
-              firstname
-              lastname
-              activated
-              organizationId
-              organizationRole
-              createdAt
-              updatedAt
-            }
-            """)
         variables: dict[str, object] = {"data": data}
         response = self.execute(
-            query=query, operation_name="createUser", variables=variables, **kwargs
+            query=CREATE_USER_GQL,
+            operation_name="createUser",
+            variables=variables,
+            **kwargs,
         )
         _data = self.get_data(response)
         return CreateUser.model_validate(_data)
@@ -107,18 +95,6 @@ class Client(BaseClient):
     ) -> "Organizations":
         from .organizations import Organizations
 
-        query = gql("""
-            query organizations($where: OrganizationWhere!, $first: PageSize, $skip: Int, $withId: Boolean!, $withName: Boolean!, $withActiveUsersCount: Boolean!, $withIsAllowedToSubmitNewLabels: Boolean!, $withMatchingDomain: Boolean!, $withCreatedAt: Boolean!) {
-              organizations(where: $where, first: $first, skip: $skip) {
-                id @include(if: $withId)
-                name @include(if: $withName)
-                activeUsersCount @include(if: $withActiveUsersCount)
-                isAllowedToSubmitNewLabels @include(if: $withIsAllowedToSubmitNewLabels)
-                matchingDomain @include(if: $withMatchingDomain)
-                createdAt @include(if: $withCreatedAt)
-              }
-            }
-            """)
         variables: dict[str, object] = {
             "where": where,
             "first": first,
@@ -131,7 +107,10 @@ class Client(BaseClient):
             "withCreatedAt": with_created_at,
         }
         response = self.execute(
-            query=query, operation_name="organizations", variables=variables, **kwargs
+            query=ORGANIZATIONS_GQL,
+            operation_name="organizations",
+            variables=variables,
+            **kwargs,
         )
         data = self.get_data(response)
         return Organizations.model_validate(data)
@@ -139,28 +118,12 @@ class Client(BaseClient):
     def reset_password(self, where: "UserWhere", **kwargs: Any) -> "ResetPassword":
         from .reset_password import ResetPassword
 
-        query = gql("""
-            mutation resetPassword($where: UserWhere!) {
-              resetPassword(where: $where) {
-                ...UserCore
-              }
-            }
-
-            fragment UserCore on User {
-              id
-              email
-              firstname
-              lastname
-              activated
-              organizationId
-              organizationRole
-              createdAt
-              updatedAt
-            }
-            """)
         variables: dict[str, object] = {"where": where}
         response = self.execute(
-            query=query, operation_name="resetPassword", variables=variables, **kwargs
+            query=RESET_PASSWORD_GQL,
+            operation_name="resetPassword",
+            variables=variables,
+            **kwargs,
         )
         data = self.get_data(response)
         return ResetPassword.model_validate(data)
@@ -170,28 +133,12 @@ class Client(BaseClient):
     ) -> "UpdatePassword":
         from .update_password import UpdatePassword
 
-        query = gql("""
-            mutation updatePassword($data: UpdatePasswordData!, $where: UserWhere!) {
-              updatePassword(data: $data, where: $where) {
-                ...UserCore
-              }
-            }
-
-            fragment UserCore on User {
-              id
-              email
-              firstname
-              lastname
-              activated
-              organizationId
-              organizationRole
-              createdAt
-              updatedAt
-            }
-            """)
         variables: dict[str, object] = {"data": data, "where": where}
         response = self.execute(
-            query=query, operation_name="updatePassword", variables=variables, **kwargs
+            query=UPDATE_PASSWORD_GQL,
+            operation_name="updatePassword",
+            variables=variables,
+            **kwargs,
         )
         _data = self.get_data(response)
         return UpdatePassword.model_validate(_data)
@@ -201,28 +148,9 @@ class Client(BaseClient):
     ) -> "UpdatePropertiesInUser":
         from .update_properties_in_user import UpdatePropertiesInUser
 
-        query = gql("""
-            mutation updatePropertiesInUser($data: UserData!, $where: UserWhere!) {
-              updatePropertiesInUser(data: $data, where: $where) {
-                ...UserCore
-              }
-            }
-
-            fragment UserCore on User {
-              id
-              email
-              firstname
-              lastname
-              activated
-              organizationId
-              organizationRole
-              createdAt
-              updatedAt
-            }
-            """)
         variables: dict[str, object] = {"data": data, "where": where}
         response = self.execute(
-            query=query,
+            query=UPDATE_PROPERTIES_IN_USER_GQL,
             operation_name="updatePropertiesInUser",
             variables=variables,
             **kwargs,
@@ -275,51 +203,6 @@ class Client(BaseClient):
     ) -> "Users":
         from .users import Users
 
-        query = gql("""
-            query users($where: UserWhere!, $first: PageSize, $skip: Int, $withId: Boolean!, $withEmail: Boolean!, $withFirstname: Boolean!, $withLastname: Boolean!, $withActivated: Boolean!, $withCreatedAt: Boolean!, $withUpdatedAt: Boolean!, $withOrganizationId: Boolean!, $withOrganizationRole: Boolean!, $withAuth0Id: Boolean!, $withHasCompletedLabelingTour: Boolean!, $withHighestRoleInProject: Boolean!, $withHubspotSubscriptionStatus: Boolean!, $withIsServiceAccount: Boolean!, $withOrg: Boolean!, $withOrgId: Boolean!, $withOrgName: Boolean!, $withOrgActiveUsersCount: Boolean!, $withOrgIsAllowedToSubmitNewLabels: Boolean!, $withOrgMatchingDomain: Boolean!, $withOrgCreatedAt: Boolean!, $withOrgs: Boolean!, $withOrgsId: Boolean!, $withOrgsName: Boolean!, $withOrgsActiveUsersCount: Boolean!, $withOrgsIsAllowedToSubmitNewLabels: Boolean!, $withOrgsMatchingDomain: Boolean!, $withOrgsCreatedAt: Boolean!, $withApiKeys: Boolean!, $withApiKeysId: Boolean!, $withApiKeysName: Boolean!, $withApiKeysKey: Boolean!, $withApiKeysCreatedAt: Boolean!, $withApiKeysExpiryDate: Boolean!, $withApiKeysRevoked: Boolean!, $withApiKeysUserId: Boolean!) {
-              users(where: $where, first: $first, skip: $skip) {
-                id @include(if: $withId)
-                email @include(if: $withEmail)
-                firstname @include(if: $withFirstname)
-                lastname @include(if: $withLastname)
-                activated @include(if: $withActivated)
-                createdAt @include(if: $withCreatedAt)
-                updatedAt @include(if: $withUpdatedAt)
-                organizationId @include(if: $withOrganizationId)
-                organizationRole @include(if: $withOrganizationRole)
-                auth0Id @include(if: $withAuth0Id)
-                hasCompletedLabelingTour @include(if: $withHasCompletedLabelingTour)
-                highestRoleInProject @include(if: $withHighestRoleInProject)
-                hubspotSubscriptionStatus @include(if: $withHubspotSubscriptionStatus)
-                isServiceAccount @include(if: $withIsServiceAccount)
-                organization @include(if: $withOrg) {
-                  id @include(if: $withOrgId)
-                  name @include(if: $withOrgName)
-                  activeUsersCount @include(if: $withOrgActiveUsersCount)
-                  isAllowedToSubmitNewLabels @include(if: $withOrgIsAllowedToSubmitNewLabels)
-                  matchingDomain @include(if: $withOrgMatchingDomain)
-                  createdAt @include(if: $withOrgCreatedAt)
-                }
-                organizations @include(if: $withOrgs) {
-                  id @include(if: $withOrgsId)
-                  name @include(if: $withOrgsName)
-                  activeUsersCount @include(if: $withOrgsActiveUsersCount)
-                  isAllowedToSubmitNewLabels @include(if: $withOrgsIsAllowedToSubmitNewLabels)
-                  matchingDomain @include(if: $withOrgsMatchingDomain)
-                  createdAt @include(if: $withOrgsCreatedAt)
-                }
-                apiKeys @include(if: $withApiKeys) {
-                  id @include(if: $withApiKeysId)
-                  name @include(if: $withApiKeysName)
-                  key @include(if: $withApiKeysKey)
-                  createdAt @include(if: $withApiKeysCreatedAt)
-                  expiryDate @include(if: $withApiKeysExpiryDate)
-                  revoked @include(if: $withApiKeysRevoked)
-                  userId @include(if: $withApiKeysUserId)
-                }
-              }
-            }
-            """)
         variables: dict[str, object] = {
             "where": where,
             "first": first,
@@ -362,7 +245,7 @@ class Client(BaseClient):
             "withApiKeysUserId": with_api_keys_user_id,
         }
         response = self.execute(
-            query=query, operation_name="users", variables=variables, **kwargs
+            query=USERS_GQL, operation_name="users", variables=variables, **kwargs
         )
         data = self.get_data(response)
         return Users.model_validate(data)
@@ -409,51 +292,6 @@ class Client(BaseClient):
     ) -> "Viewer":
         from .viewer import Viewer
 
-        query = gql("""
-            query viewer($withId: Boolean!, $withEmail: Boolean!, $withFirstname: Boolean!, $withLastname: Boolean!, $withActivated: Boolean!, $withCreatedAt: Boolean!, $withUpdatedAt: Boolean!, $withOrganizationId: Boolean!, $withOrganizationRole: Boolean!, $withAuth0Id: Boolean!, $withHasCompletedLabelingTour: Boolean!, $withHighestRoleInProject: Boolean!, $withHubspotSubscriptionStatus: Boolean!, $withIsServiceAccount: Boolean!, $withOrg: Boolean!, $withOrgId: Boolean!, $withOrgName: Boolean!, $withOrgActiveUsersCount: Boolean!, $withOrgIsAllowedToSubmitNewLabels: Boolean!, $withOrgMatchingDomain: Boolean!, $withOrgCreatedAt: Boolean!, $withOrgs: Boolean!, $withOrgsId: Boolean!, $withOrgsName: Boolean!, $withOrgsActiveUsersCount: Boolean!, $withOrgsIsAllowedToSubmitNewLabels: Boolean!, $withOrgsMatchingDomain: Boolean!, $withOrgsCreatedAt: Boolean!, $withApiKeys: Boolean!, $withApiKeysId: Boolean!, $withApiKeysName: Boolean!, $withApiKeysKey: Boolean!, $withApiKeysCreatedAt: Boolean!, $withApiKeysExpiryDate: Boolean!, $withApiKeysRevoked: Boolean!, $withApiKeysUserId: Boolean!) {
-              viewer {
-                id @include(if: $withId)
-                email @include(if: $withEmail)
-                firstname @include(if: $withFirstname)
-                lastname @include(if: $withLastname)
-                activated @include(if: $withActivated)
-                createdAt @include(if: $withCreatedAt)
-                updatedAt @include(if: $withUpdatedAt)
-                organizationId @include(if: $withOrganizationId)
-                organizationRole @include(if: $withOrganizationRole)
-                auth0Id @include(if: $withAuth0Id)
-                hasCompletedLabelingTour @include(if: $withHasCompletedLabelingTour)
-                highestRoleInProject @include(if: $withHighestRoleInProject)
-                hubspotSubscriptionStatus @include(if: $withHubspotSubscriptionStatus)
-                isServiceAccount @include(if: $withIsServiceAccount)
-                organization @include(if: $withOrg) {
-                  id @include(if: $withOrgId)
-                  name @include(if: $withOrgName)
-                  activeUsersCount @include(if: $withOrgActiveUsersCount)
-                  isAllowedToSubmitNewLabels @include(if: $withOrgIsAllowedToSubmitNewLabels)
-                  matchingDomain @include(if: $withOrgMatchingDomain)
-                  createdAt @include(if: $withOrgCreatedAt)
-                }
-                organizations @include(if: $withOrgs) {
-                  id @include(if: $withOrgsId)
-                  name @include(if: $withOrgsName)
-                  activeUsersCount @include(if: $withOrgsActiveUsersCount)
-                  isAllowedToSubmitNewLabels @include(if: $withOrgsIsAllowedToSubmitNewLabels)
-                  matchingDomain @include(if: $withOrgsMatchingDomain)
-                  createdAt @include(if: $withOrgsCreatedAt)
-                }
-                apiKeys @include(if: $withApiKeys) {
-                  id @include(if: $withApiKeysId)
-                  name @include(if: $withApiKeysName)
-                  key @include(if: $withApiKeysKey)
-                  createdAt @include(if: $withApiKeysCreatedAt)
-                  expiryDate @include(if: $withApiKeysExpiryDate)
-                  revoked @include(if: $withApiKeysRevoked)
-                  userId @include(if: $withApiKeysUserId)
-                }
-              }
-            }
-            """)
         variables: dict[str, object] = {
             "withId": with_id,
             "withEmail": with_email,
@@ -493,7 +331,7 @@ class Client(BaseClient):
             "withApiKeysUserId": with_api_keys_user_id,
         }
         response = self.execute(
-            query=query, operation_name="viewer", variables=variables, **kwargs
+            query=VIEWER_GQL, operation_name="viewer", variables=variables, **kwargs
         )
         data = self.get_data(response)
         return Viewer.model_validate(data)

@@ -1,6 +1,18 @@
 import importlib
 from typing import TYPE_CHECKING
 
+from .operations import (
+    COUNT_ORGANIZATIONS_GQL,
+    COUNT_USERS_GQL,
+    CREATE_USER_GQL,
+    ORGANIZATIONS_GQL,
+    RESET_PASSWORD_GQL,
+    UPDATE_PASSWORD_GQL,
+    UPDATE_PROPERTIES_IN_USER_GQL,
+    USERS_GQL,
+    VIEWER_GQL,
+)
+
 if TYPE_CHECKING:
     from .async_base_client import AsyncBaseClient
     from .base_model import BaseModel, Upload
@@ -108,6 +120,9 @@ __all__ = [
     "ApiKeyWhere",
     "AsyncBaseClient",
     "BaseModel",
+    "COUNT_ORGANIZATIONS_GQL",
+    "COUNT_USERS_GQL",
+    "CREATE_USER_GQL",
     "Client",
     "CountOrganizations",
     "CountUsers",
@@ -120,12 +135,17 @@ __all__ = [
     "GraphQLClientHttpError",
     "GraphQLClientInvalidResponseError",
     "HubspotSubscriptionStatus",
+    "ORGANIZATIONS_GQL",
     "OrganizationRole",
     "OrganizationWhere",
     "Organizations",
     "OrganizationsOrganizations",
+    "RESET_PASSWORD_GQL",
     "ResetPassword",
     "ResetPasswordResetPassword",
+    "UPDATE_PASSWORD_GQL",
+    "UPDATE_PROPERTIES_IN_USER_GQL",
+    "USERS_GQL",
     "UpdatePassword",
     "UpdatePasswordData",
     "UpdatePasswordUpdatePassword",
@@ -140,6 +160,7 @@ __all__ = [
     "UsersUsersApiKeys",
     "UsersUsersOrganization",
     "UsersUsersOrganizations",
+    "VIEWER_GQL",
     "Viewer",
     "ViewerViewer",
     "ViewerViewerApiKeys",

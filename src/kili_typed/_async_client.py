@@ -28,6 +28,7 @@ from kili_typed_generated_async.input_types import (
     UserData,
     UserWhere,
 )
+from kili_typed_generated_async.operations import USERS_GQL
 from kili_typed_generated_async.users import Users
 
 from . import _operations as ops
@@ -50,7 +51,7 @@ from ._pagination import Page, plan_pages, rows_to_fetch
 from ._progress import progress_bar
 from ._redaction import Secrets, hide
 from ._retry import DEFAULT_MAX_RETRIES, Attempts, RetryPolicy, check_max_retries
-from ._rows import row_wrapper
+from ._rows import PageRows, row_wrapper
 from ._settings import (
     check_concurrency,
     check_http_client,
@@ -590,36 +591,68 @@ class AsyncKili:
             disable_tqdm=disable_tqdm,
             as_generator=as_generator,
         )
-        rows = self._iter_users(Listing(request))
-        return rows if request.as_generator else alist(rows)
+        listing = Listing(request, model=Users)
+        return self._iter_users(listing) if request.as_generator else self._list_users(listing)
+
+    async def _list_users(self, listing: Listing) -> list[UserDict]:
+        # One extend per page, not one step of an iterator per row (awaited, a step
+        # costs more than reading the row).
+        users: list[UserDict] = []
+        async for rows in self._user_pages(listing):
+            users += rows
+        return users
 
     async def _iter_users(self, listing: Listing) -> AsyncGenerator[UserDict, None]:
+        async for rows in self._user_pages(listing):
+            for row in rows:
+                yield row
+
+    async def _user_pages(self, listing: Listing) -> AsyncGenerator[list[UserDict], None]:
+        """The rows of each page, in order."""
         request = listing.request
         if request.first == 0:
             return
         where = UserWhere.model_validate(request.where)
         pages = listing.pages(await self._count(where))
+        # What the generated client would send for `where`, computed once per listing.
+        where_json = where.model_dump(by_alias=True, exclude_unset=True)
+        transport = self._transport(self._timeout)
         show = show_progress(request.disable_tqdm, self.disable_tqdm, terminal=stderr_is_terminal())
         with progress_bar(listing.expected, disable=not show) as bar:
-            async for answer in self._fetch_pages(listing, where, pages):
-                rows = listing.rows(answer)
+            async for page in self._fetch_pages(listing, transport, where_json, pages):
+                rows = listing.rows(page)
                 bar.update(len(rows))
-                for row in rows:
-                    yield row
+                yield rows
         listing.finish()
 
-    async def _fetch_page(self, listing: Listing, where: UserWhere, page: Page) -> Users:
-        return await self._call(
-            "users",
-            lambda: self._api.users(where=where, first=page.first, skip=page.skip, **listing.flags),
-            ops.secrets_of(listing.request.where),
-        )
+    async def _fetch_page(
+        self, listing: Listing, transport: _AsyncTransport, where: dict[str, Any], page: Page
+    ) -> PageRows:
+        """One page, read into rows: its document posted as the generated client would,
+        and the answer's JSON read without building a model per row."""
+        payload = {
+            "query": USERS_GQL,
+            "operationName": "users",
+            "variables": listing.variables(where, page),
+        }
+
+        async def send() -> PageRows:
+            answer = await transport.post(self.api_endpoint, json=payload)
+            return listing.read(answer.body["data"])
+
+        return await self._call("users", send, ops.secrets_of(listing.request.where))
 
     def _fetch_pages(
-        self, listing: Listing, where: UserWhere, pages: Iterator[Page]
-    ) -> AsyncGenerator[Users, None]:
-        """Each page's answer, in order, with up to `max_concurrent_pages` in flight."""
-        return self._pages.in_order(lambda page: self._fetch_page(listing, where, page), pages)
+        self,
+        listing: Listing,
+        transport: _AsyncTransport,
+        where: dict[str, Any],
+        pages: Iterator[Page],
+    ) -> AsyncGenerator[PageRows, None]:
+        """Each page's rows, in order, with up to `max_concurrent_pages` in flight."""
+        return self._pages.in_order(
+            lambda page: self._fetch_page(listing, transport, where, page), pages
+        )
 
     async def _count(self, where: UserWhere) -> int:
         answer = await self._call(

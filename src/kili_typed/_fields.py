@@ -32,15 +32,42 @@ USER_SCALARS: Mapping[str, str] = {
     "isServiceAccount": "with_is_service_account",
 }
 
-_ORGANIZATION_SCALARS = (
-    "id",
-    "name",
-    "activeUsersCount",
-    "isAllowedToSubmitNewLabels",
-    "matchingDomain",
-    "createdAt",
-)
-_API_KEY_SCALARS = ("id", "name", "key", "createdAt", "expiryDate", "revoked", "userId")
+#: The GraphQL type of each scalar of `User` (enums read as their names, strings).
+USER_SCALAR_TYPES: Mapping[str, str] = {
+    "id": "ID",
+    "email": "String",
+    "firstname": "String",
+    "lastname": "String",
+    "activated": "Boolean",
+    "createdAt": "DateTime",
+    "updatedAt": "DateTime",
+    "organizationId": "String",
+    "organizationRole": "OrganizationRole",
+    "auth0Id": "String",
+    "hasCompletedLabelingTour": "Boolean",
+    "highestRoleInProject": "String",
+    "hubspotSubscriptionStatus": "HubspotSubscriptionStatus",
+    "isServiceAccount": "Boolean",
+}
+_ORGANIZATION_SCALAR_TYPES: Mapping[str, str] = {
+    "id": "ID",
+    "name": "String",
+    "activeUsersCount": "Int",
+    "isAllowedToSubmitNewLabels": "Boolean",
+    "matchingDomain": "String",
+    "createdAt": "DateTime",
+}
+_API_KEY_SCALAR_TYPES: Mapping[str, str] = {
+    "id": "ID",
+    "name": "String",
+    "key": "String",
+    "createdAt": "DateTime",
+    "expiryDate": "DateTime",
+    "revoked": "Boolean",
+    "userId": "String",
+}
+_ORGANIZATION_SCALARS = tuple(_ORGANIZATION_SCALAR_TYPES)
+_API_KEY_SCALARS = tuple(_API_KEY_SCALAR_TYPES)
 
 
 def _snake(name: str) -> str:
@@ -62,6 +89,13 @@ USER_OBJECTS: Mapping[str, tuple[str, Mapping[str, str]]] = {
     "organization": _nested("with_org", _ORGANIZATION_SCALARS),
     "organizations": _nested("with_orgs", _ORGANIZATION_SCALARS),
     "apiKeys": _nested("with_api_keys", _API_KEY_SCALARS),
+}
+
+#: The GraphQL types of the scalars of each object field of `User`, and whether it is a list.
+USER_OBJECT_TYPES: Mapping[str, tuple[Mapping[str, str], bool]] = {
+    "organization": (_ORGANIZATION_SCALAR_TYPES, False),
+    "organizations": (_ORGANIZATION_SCALAR_TYPES, True),
+    "apiKeys": (_API_KEY_SCALAR_TYPES, True),
 }
 
 #: Every name `fields` accepts, in the schema's order.

@@ -1,10 +1,12 @@
 """One `users` listing, planned and shaped without I/O.
 
-The facades count, then send the planned pages (several in flight) and feed
-each answer back here in page order. This keeps what a listing returns the
-same whichever facade runs it: rows hold exactly the requested fields, no id
-is returned twice even when users are created or deleted meanwhile, and a
-listing that receives fewer rows than counted simply ends.
+The facades count, then send the planned pages (several in flight); each
+answer's ``data`` is read into rows here (`Listing.read`, in the fetch, so a
+malformed page fails that fetch like any failed request), and the pages are fed
+back in page order (`Listing.rows`). This keeps what a listing returns the same
+whichever facade runs it: rows hold exactly the requested fields, no id is
+returned twice even when users are created or deleted meanwhile, and a listing
+that receives fewer rows than counted simply ends.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from typing import Any, Protocol, cast
 from ._fields import UserSelection, keys_to_convert, plain
 from ._operations import UsersRequest
 from ._pagination import Page, plan_pages, rows_to_fetch
-from ._rows import row_wrapper
+from ._rows import PageReader, PageRows, row_wrapper
 from ._types import UserDict
+from ._user_fields import UserRow
 
 logger = logging.getLogger("kili_typed")
 
@@ -28,21 +31,38 @@ class Dumpable(Protocol):
     def model_dump(self, *, by_alias: bool = ..., exclude_unset: bool = ...) -> dict[str, Any]: ...
 
 
+class PageModel(Protocol):
+    """The generated `Users` model of either package: it checks a page the reader refused."""
+
+    def model_validate(self, obj: Any) -> Dumpable: ...
+
+
+def _variable_name(flag: str) -> str:
+    """The GraphQL variable of an ``@include`` flag: ``with_auth_0_id`` -> ``withAuth0Id``."""
+    first, *rest = flag.split("_")
+    return first + "".join(part.capitalize() for part in rest)
+
+
 class Listing:
     """The state of one listing: its pages, the ids seen, the rows returned.
 
     Args:
         request: The checked `users` call.
+        model: The generated `Users` model, to read a page the fast reader refuses
+            (defaults to the sync package's, imported when first needed).
     """
 
-    def __init__(self, request: UsersRequest) -> None:
+    def __init__(self, request: UsersRequest, *, model: PageModel | None = None) -> None:
         self.request = request
         # Ids are always asked for, to drop duplicates; returned only when requested.
         self.flags: UserSelection = {**request.selection.flags, "with_id": True}
+        self._flag_variables = {_variable_name(name): on for name, on in self.flags.items()}
         self._hide_id = "id" not in request.selection.fields
         self._convert = keys_to_convert(request.selection.fields)
         self._wrap = row_wrapper(request.selection.fields)
-        self._seen: set[str] = set()
+        self._reader = PageReader(request.selection.fields, hide_id=self._hide_id)
+        self._model = model
+        self._seen: set[Any] = set()
         self.expected = 0
         self.returned = 0
 
@@ -51,26 +71,69 @@ class Listing:
         self.expected = rows_to_fetch(count, self.request.skip, self.request.first)
         return plan_pages(self.expected, self.request.skip)
 
-    def rows(self, answer: Dumpable) -> list[UserDict]:
-        """One page's answer (a generated `Users` model) as rows, without ids already returned."""
-        rows: list[UserDict] = []
-        # One dump per page: much cheaper than one per row.
-        for row in answer.model_dump(by_alias=True, exclude_unset=True)["users"]:
-            user_id = row.get("id")
-            if user_id is not None:
-                if user_id in self._seen:
-                    logger.debug("users: dropped user %s, already returned", user_id)
-                    continue
-                self._seen.add(user_id)
+    def variables(self, where: dict[str, Any], page: Page) -> dict[str, Any]:
+        """The variables of one page's `users` query, as the generated client sends them.
+
+        Args:
+            where: The `UserWhere`, as JSON.
+            page: The page.
+        """
+        return {"where": where, "first": page.first, "skip": page.skip, **self._flag_variables}
+
+    def read(self, data: dict[str, Any]) -> PageRows:
+        """One page's answer (its ``data``) as rows, each with its id, in the server's order.
+
+        Pure and independent of the other pages: it may run in any worker.
+
+        Raises:
+            pydantic.ValidationError: The answer does not have the shape of `Users`.
+        """
+        page = self._reader.read(data.get("users"))
+        return self._read_through_model(data) if page is None else page
+
+    def _read_through_model(self, data: dict[str, Any]) -> PageRows:
+        """A page read as the generated client does: validated, converted, dumped."""
+        model = self._model
+        if model is None:
+            from kili_typed_generated.users import Users
+
+            model = cast(PageModel, Users)
+        ids: list[Any] = []
+        rows: list[UserRow[Any]] = []
+        dumped = model.model_validate(data).model_dump(by_alias=True, exclude_unset=True)
+        row: dict[str, Any]
+        for row in dumped["users"]:
+            ids.append(row.get("id"))
             if self._hide_id:
                 row.pop("id", None)
             for key in self._convert:
                 if key in row:
                     row[key] = plain(row[key])
-            # A UserRow is the dict that UserDict describes (and what UserRow[...] names).
-            rows.append(cast(UserDict, self._wrap(row)))
-        self.returned += len(rows)
-        return rows
+            rows.append(self._wrap(row))
+        return ids, rows
+
+    def rows(self, page: PageRows) -> list[UserDict]:
+        """The rows of one page read by `read`, without ids already returned, in page order."""
+        ids, rows = page
+        seen = self._seen
+        fresh = set(ids)
+        kept: list[UserRow[Any]]
+        if len(fresh) == len(ids) and seen.isdisjoint(fresh):
+            # The usual page: no id twice, none seen before.
+            seen |= fresh
+            kept = rows
+        else:
+            kept = []
+            for user_id, row in zip(ids, rows, strict=True):
+                if user_id is not None:
+                    if user_id in seen:
+                        logger.debug("users: dropped user %s, already returned", user_id)
+                        continue
+                    seen.add(user_id)
+                kept.append(row)
+        self.returned += len(kept)
+        # A UserRow is the dict that UserDict describes (and what UserRow[...] names).
+        return cast("list[UserDict]", kept)
 
     def finish(self) -> None:
         """Note, at DEBUG, a listing that got fewer rows than counted."""

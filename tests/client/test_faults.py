@@ -467,6 +467,39 @@ def test_a_page_that_keeps_failing_raises_a_kili_error(
     assert info.value.operation == "users"
 
 
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"data": {}}, "users: Field required"),
+        ({"data": {"users": "many"}}, "users: Input should be a valid list"),
+        ({"data": {"users": [None]}}, "users.0: Input should be a valid dictionary"),
+        (
+            {"data": {"users": [{"id": "u1", "email": 3}]}},
+            "users.0.email: Input should be a valid string",
+        ),
+        (
+            {"data": {"users": [{"id": "u1", "email": "a@b.c", "createdAt": "soon"}]}},
+            "users.0.createdAt: Input should be a valid datetime",
+        ),
+    ],
+    ids=["no users", "users not a list", "null row", "wrong type", "bad date-time"],
+)
+def test_a_malformed_page_raises_a_malformed_response_error(
+    crowded: LocalServer, crowd_proxy: FaultProxy, facade: str, body: object, message: str
+) -> None:
+    crowd_proxy.inject("users", answer("malformed page", 200, body))
+    endpoint = crowd_proxy.endpoint
+    with (
+        make_facade(facade, api_key=crowded.api_key, api_endpoint=endpoint) as kili,
+        pytest.raises(MalformedResponseError) as info,
+    ):
+        kili.users(fields=["email", "createdAt"], disable_tqdm=True)
+    assert str(info.value).startswith(
+        f"users: the answer does not have the expected shape: {message}"
+    )
+    assert info.value.operation == "users" and info.value.attempts == 1
+
+
 def test_an_unknown_role_comes_back_as_its_string(
     crowded: LocalServer, crowd_proxy: FaultProxy, facade: str
 ) -> None:

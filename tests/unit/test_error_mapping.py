@@ -9,6 +9,8 @@ from typing import Any
 import httpx
 import pydantic
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kili_typed import errors
 from kili_typed._answers import UnusableAnswer, parse_answer, read_answer
@@ -283,3 +285,29 @@ def test_validation_errors_say_where_but_not_the_value() -> None:
 def test_parse_retry_after(header: str | None, seconds: float | None) -> None:
     now = datetime(2026, 11, 29, 10, 0, 0, tzinfo=timezone.utc)
     assert parse_retry_after(header, now=now) == seconds
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=12,
+)
+
+
+@given(value=JSON_VALUES, encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-32"]))
+def test_answers_are_parsed_as_json_loads_parses_them(value: object, encoding: str) -> None:
+    content = json.dumps(value, ensure_ascii=False).encode(encoding, errors="surrogatepass")
+    parsed = parse_answer(200, content)
+    expected = json.loads(content)
+    assert parsed.is_json
+    assert json.dumps(parsed.body) == json.dumps(expected)
+
+
+@given(content=st.binary(max_size=40))
+def test_bytes_that_json_loads_refuses_are_not_json(content: bytes) -> None:
+    try:
+        expected = json.loads(content)
+    except (ValueError, RecursionError):
+        assert not parse_answer(200, content).is_json
+    else:
+        assert json.dumps(parse_answer(200, content).body) == json.dumps(expected)
