@@ -222,6 +222,33 @@ def memory(endpoint: str, key: str, stream: bool) -> dict[str, float]:
         return {"rows": float(count), "baseline_mb": baseline, "peak_mb": peak_rss_mb()}
 
 
+def in_process(users: str) -> dict[str, float]:
+    """Listing every user of a test-kit server, over loopback then in-process, alternated.
+
+    The test kit's server runs in this process (its app on a background event loop), so
+    the two differ only by the transport under the same `Kili`.
+    """
+    import tempfile
+
+    from kili_typed_server.testkit import KiliServer
+
+    times: dict[str, list[float]] = {"loopback_s": [], "in_process_s": []}
+    with tempfile.TemporaryDirectory(prefix="kili-typed-bench-") as tmp:
+        server = KiliServer(Path(tmp) / "kili.db", seed_users=int(users) - 1).start()
+        try:
+            for _ in range(3):
+                for name, inside in (("loopback_s", False), ("in_process_s", True)):
+                    server.in_process = inside
+                    with server.kili() as kili:
+                        started = time.perf_counter()
+                        rows = kili.users(fields=["email", "id"], disable_tqdm=True)
+                        times[name].append(time.perf_counter() - started)
+                    assert len(rows) == int(users)
+        finally:
+            server.stop()
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
 def main() -> None:
     mode, endpoint, key = sys.argv[1:4]
     runners = {
@@ -232,6 +259,7 @@ def main() -> None:
         "stream-memory": lambda: memory(endpoint, key, stream=True),
         "list-memory": lambda: memory(endpoint, key, stream=False),
         "server-cost": lambda: server_cost(endpoint, key),  # two endpoints, comma-separated
+        "in-process": lambda: in_process(endpoint),  # here: the number of users
     }
     print(json.dumps(runners[mode]()))
 

@@ -171,8 +171,14 @@ def main() -> None:
             ratio = cost[f"{name}_{key}_ratio"]
             target = f"<= 3x: {verdict(ratio <= 3)}" if fields == 9 and name == "fast" else ""
             row(f"server ({label}): 100 rows x {fields} fields / version", f"{ratio:.2f}x", target)
-    # A placeholder until the in-process ASGI transport exists (issue 14, item 4).
-    row("server: in-process transport", "n/a", "placeholder: not built yet")
+    log("listing through the test kit's in-process transport, beside loopback ...")
+    inside = median_of("in-process", str(USERS))
+    row(f"test kit: Kili lists {USERS} users over loopback s", f"{inside['loopback_s']:.3f}")
+    row(f"test kit: Kili lists {USERS} users in-process s", f"{inside['in_process_s']:.3f}")
+    row(
+        "test kit: in-process / loopback",
+        f"{inside['in_process_s'] / inside['loopback_s']:.2f}x",
+    )
 
     names = {
         "a": "(a) raw httpx loop, sequential",
