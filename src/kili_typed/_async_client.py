@@ -16,20 +16,17 @@ import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Coroutine, Iterator
 from dataclasses import replace
 from types import TracebackType
-from typing import Any, Literal, TypeVar, cast, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast, overload
 
 import httpx
-from kili_typed_generated_async.async_base_client import HttpClient
-from kili_typed_generated_async.client import Client as GeneratedAsyncClient
-from kili_typed_generated_async.input_types import (
-    CreateUserData,
-    OrganizationWhere,
-    UpdatePasswordData,
-    UserData,
-    UserWhere,
-)
 from kili_typed_generated_async.operations import USERS_GQL
-from kili_typed_generated_async.users import Users
+
+# The generated client and its pydantic models are imported by the first call that
+# needs them, not with `import kili_typed`: building their modules loads most of
+# pydantic, which would double the import time of the package.
+if TYPE_CHECKING:
+    from kili_typed_generated_async.client import Client as GeneratedAsyncClient
+    from kili_typed_generated_async.input_types import OrganizationWhere, UserWhere
 
 from . import _operations as ops
 from . import _organizations as orgs
@@ -223,8 +220,6 @@ class AsyncKili:
     verify: bool | str
     #: The default of every method's `disable_tqdm`.
     disable_tqdm: bool | None
-    #: The generated typed async client: pydantic models instead of dicts.
-    client: GeneratedAsyncClient
 
     def __init__(
         self,
@@ -262,18 +257,40 @@ class AsyncKili:
         # Seams for tests: the jitter's source and the sleep between attempts.
         self._rng: random.Random = random.Random()
         self._sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
-        self.client = GeneratedAsyncClient(
-            url=self.api_endpoint,
-            http_client=cast(HttpClient, _AsyncAuthenticated(self._transport(self._timeout))),
-        )
-        self._api = self._generated(self._timeout)
+        # Both generated clients are made on first use (see the imports above).
+        self._client: GeneratedAsyncClient | None = None
+        self._generated_api: GeneratedAsyncClient | None = None
+
+    @property
+    def client(self) -> GeneratedAsyncClient:
+        """The generated typed async client: pydantic models instead of dicts.
+
+        It posts through this client's pool, key, timeout and answer bounds (no retries,
+        no error mapping: its own exceptions).
+        """
+        if self._client is None:
+            from kili_typed_generated_async.async_base_client import HttpClient
+            from kili_typed_generated_async.client import Client
+
+            self._client = Client(
+                url=self.api_endpoint,
+                http_client=cast(HttpClient, _AsyncAuthenticated(self._transport(self._timeout))),
+            )
+        return self._client
+
+    @property
+    def _api(self) -> GeneratedAsyncClient:
+        """The generated client the six methods call, over the shared pool."""
+        if self._generated_api is None:
+            from kili_typed_generated_async.client import Client
+
+            self._generated_api = Client(
+                url=self.api_endpoint, http_client=self._transport(self._timeout)
+            )
+        return self._generated_api
 
     def _transport(self, timeout: httpx.Timeout) -> _AsyncTransport:
         return _AsyncTransport(self._http, self._headers, timeout, self._max_answer_bytes)
-
-    def _generated(self, timeout: httpx.Timeout) -> GeneratedAsyncClient:
-        """The generated client the six methods call, over the shared pool."""
-        return GeneratedAsyncClient(url=self.api_endpoint, http_client=self._transport(timeout))
 
     def with_options(
         self,
@@ -312,7 +329,7 @@ class AsyncKili:
         clone._owns_http = False
         clone._closed = False
         clone._pages = AsyncPageRunner(self.max_concurrent_pages)
-        clone._api = clone._generated(clone._timeout)
+        clone._generated_api = None  # made again, with the copy's timeout
         return clone
 
     def __repr__(self) -> str:
@@ -591,6 +608,8 @@ class AsyncKili:
             disable_tqdm=disable_tqdm,
             as_generator=as_generator,
         )
+        from kili_typed_generated_async.users import Users
+
         listing = Listing(request, model=Users)
         return self._iter_users(listing) if request.as_generator else self._list_users(listing)
 
@@ -612,6 +631,8 @@ class AsyncKili:
         request = listing.request
         if request.first == 0:
             return
+        from kili_typed_generated_async.input_types import UserWhere
+
         where = UserWhere.model_validate(request.where)
         pages = listing.pages(await self._count(where))
         # What the generated client would send for `where`, computed once per listing.
@@ -687,6 +708,8 @@ class AsyncKili:
         where = ops.user_where(
             "count_users", api_key=api_key, email=email, organization_id=organization_id
         )
+        from kili_typed_generated_async.input_types import UserWhere
+
         return await self._count(UserWhere.model_validate(where))
 
     @overload
@@ -882,6 +905,8 @@ class AsyncKili:
     ) -> AsyncGenerator[OrganizationDict, None]:
         if request.first == 0:
             return
+        from kili_typed_generated_async.input_types import OrganizationWhere
+
         where = OrganizationWhere.model_validate(request.where)
         total = rows_to_fetch(await self._count_organizations(where), request.skip, request.first)
         for page in plan_pages(total, request.skip):
@@ -929,6 +954,8 @@ class AsyncKili:
         where = orgs.organization_where(
             "count_organizations", email=email, organization_id=organization_id
         )
+        from kili_typed_generated_async.input_types import OrganizationWhere
+
         return await self._count_organizations(OrganizationWhere.model_validate(where))
 
     # --------------------------------------------------------------- mutations
@@ -966,6 +993,8 @@ class AsyncKili:
             firstname=firstname,
             lastname=lastname,
         )
+        from kili_typed_generated_async.input_types import CreateUserData
+
         data = CreateUserData.model_validate(variables)
         answer = await self._call(
             "createUser", lambda: self._api.create_user(data=data), ops.secrets_of(variables)
@@ -1005,6 +1034,8 @@ class AsyncKili:
             new_password_1=new_password_1,
             new_password_2=new_password_2,
         )
+        from kili_typed_generated_async.input_types import UpdatePasswordData, UserWhere
+
         data = UpdatePasswordData.model_validate(variables)
         where = UserWhere.model_validate(where_variables)
         answer = await self._call(
@@ -1031,6 +1062,8 @@ class AsyncKili:
             ValueError: `email` is not an email address. Nothing is sent.
             KiliError: The request failed.
         """
+        from kili_typed_generated_async.input_types import UserWhere
+
         where = UserWhere.model_validate(ops.reset_password_where(email=email))
         answer = await self._call("resetPassword", lambda: self._api.reset_password(where=where))
         return {"id": answer.reset_password.id}
@@ -1072,6 +1105,8 @@ class AsyncKili:
             organization_role=organization_role,
             activated=activated,
         )
+        from kili_typed_generated_async.input_types import UserData, UserWhere
+
         data = UserData.model_validate(variables)
         where = UserWhere.model_validate(where_variables)
         answer = await self._call(

@@ -14,20 +14,17 @@ import time
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import replace
 from types import TracebackType
-from typing import Any, Literal, TypeVar, cast, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast, overload
 
 import httpx
-from kili_typed_generated.base_client import HttpClient
-from kili_typed_generated.client import Client as GeneratedClient
-from kili_typed_generated.input_types import (
-    CreateUserData,
-    OrganizationWhere,
-    UpdatePasswordData,
-    UserData,
-    UserWhere,
-)
 from kili_typed_generated.operations import USERS_GQL
-from kili_typed_generated.users import Users
+
+# The generated client and its pydantic models are imported by the first call that
+# needs them, not with `import kili_typed`: building their modules loads most of
+# pydantic, which would double the import time of the package.
+if TYPE_CHECKING:
+    from kili_typed_generated.client import Client as GeneratedClient
+    from kili_typed_generated.input_types import OrganizationWhere, UserWhere
 
 from . import _operations as ops
 from . import _organizations as orgs
@@ -218,8 +215,6 @@ class Kili:
     verify: bool | str
     #: The default of every method's `disable_tqdm`.
     disable_tqdm: bool | None
-    #: The generated typed client: pydantic models instead of dicts.
-    client: GeneratedClient
 
     def __init__(
         self,
@@ -257,18 +252,40 @@ class Kili:
         # Seams for tests: the jitter's source and the sleep between attempts.
         self._rng: random.Random = random.Random()
         self._sleep: Callable[[float], None] = time.sleep
-        self.client = GeneratedClient(
-            url=self.api_endpoint,
-            http_client=cast(HttpClient, _Authenticated(self._transport(self._timeout))),
-        )
-        self._api = self._generated(self._timeout)
+        # Both generated clients are made on first use (see the imports above).
+        self._client: GeneratedClient | None = None
+        self._generated_api: GeneratedClient | None = None
+
+    @property
+    def client(self) -> GeneratedClient:
+        """The generated typed client: pydantic models instead of dicts.
+
+        It posts through this client's pool, key, timeout and answer bounds (no retries,
+        no error mapping: its own exceptions).
+        """
+        if self._client is None:
+            from kili_typed_generated.base_client import HttpClient
+            from kili_typed_generated.client import Client
+
+            self._client = Client(
+                url=self.api_endpoint,
+                http_client=cast(HttpClient, _Authenticated(self._transport(self._timeout))),
+            )
+        return self._client
+
+    @property
+    def _api(self) -> GeneratedClient:
+        """The generated client the six methods call, over the shared pool."""
+        if self._generated_api is None:
+            from kili_typed_generated.client import Client
+
+            self._generated_api = Client(
+                url=self.api_endpoint, http_client=self._transport(self._timeout)
+            )
+        return self._generated_api
 
     def _transport(self, timeout: httpx.Timeout) -> _Transport:
         return _Transport(self._http, self._headers, timeout, self._max_answer_bytes)
-
-    def _generated(self, timeout: httpx.Timeout) -> GeneratedClient:
-        """The generated client the six methods call, over the shared pool."""
-        return GeneratedClient(url=self.api_endpoint, http_client=self._transport(timeout))
 
     def with_options(
         self,
@@ -307,7 +324,7 @@ class Kili:
         clone._owns_http = False
         clone._closed = False
         clone._pages = PageRunner(self.max_concurrent_pages)
-        clone._api = clone._generated(clone._timeout)
+        clone._generated_api = None  # made again, with the copy's timeout
         return clone
 
     def __repr__(self) -> str:
@@ -583,6 +600,8 @@ class Kili:
             disable_tqdm=disable_tqdm,
             as_generator=as_generator,
         )
+        from kili_typed_generated.users import Users
+
         listing = Listing(request, model=Users)
         return self._iter_users(listing) if request.as_generator else self._list_users(listing)
 
@@ -603,6 +622,8 @@ class Kili:
         request = listing.request
         if request.first == 0:
             return
+        from kili_typed_generated.input_types import UserWhere
+
         where = UserWhere.model_validate(request.where)
         pages = listing.pages(self._count(where))
         # What the generated client would send for `where`, computed once per listing.
@@ -678,6 +699,8 @@ class Kili:
         where = ops.user_where(
             "count_users", api_key=api_key, email=email, organization_id=organization_id
         )
+        from kili_typed_generated.input_types import UserWhere
+
         return self._count(UserWhere.model_validate(where))
 
     @overload
@@ -870,6 +893,8 @@ class Kili:
     ) -> Generator[OrganizationDict, None, None]:
         if request.first == 0:
             return
+        from kili_typed_generated.input_types import OrganizationWhere
+
         where = OrganizationWhere.model_validate(request.where)
         total = rows_to_fetch(self._count_organizations(where), request.skip, request.first)
         for page in plan_pages(total, request.skip):
@@ -916,6 +941,8 @@ class Kili:
         where = orgs.organization_where(
             "count_organizations", email=email, organization_id=organization_id
         )
+        from kili_typed_generated.input_types import OrganizationWhere
+
         return self._count_organizations(OrganizationWhere.model_validate(where))
 
     # --------------------------------------------------------------- mutations
@@ -953,6 +980,8 @@ class Kili:
             firstname=firstname,
             lastname=lastname,
         )
+        from kili_typed_generated.input_types import CreateUserData
+
         data = CreateUserData.model_validate(variables)
         answer = self._call(
             "createUser", lambda: self._api.create_user(data=data), ops.secrets_of(variables)
@@ -992,6 +1021,8 @@ class Kili:
             new_password_1=new_password_1,
             new_password_2=new_password_2,
         )
+        from kili_typed_generated.input_types import UpdatePasswordData, UserWhere
+
         data = UpdatePasswordData.model_validate(variables)
         where = UserWhere.model_validate(where_variables)
         answer = self._call(
@@ -1018,6 +1049,8 @@ class Kili:
             ValueError: `email` is not an email address. Nothing is sent.
             KiliError: The request failed.
         """
+        from kili_typed_generated.input_types import UserWhere
+
         where = UserWhere.model_validate(ops.reset_password_where(email=email))
         answer = self._call("resetPassword", lambda: self._api.reset_password(where=where))
         return {"id": answer.reset_password.id}
@@ -1059,6 +1092,8 @@ class Kili:
             organization_role=organization_role,
             activated=activated,
         )
+        from kili_typed_generated.input_types import UserData, UserWhere
+
         data = UserData.model_validate(variables)
         where = UserWhere.model_validate(where_variables)
         answer = self._call(
