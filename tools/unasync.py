@@ -94,6 +94,16 @@ RULES = (
         "from ._concurrency import AsyncPageRunner, alist\n",
         "from ._concurrency import PageRunner\n",
     ),
+    # The pool the client creates: httpx's own for `Kili` (see kili_typed._async_transport).
+    Rule(
+        "            # Imported here, with the pool: `import kili_typed` does not load httpcore.\n"
+        "            from ._async_transport import make_async_client\n\n",
+        "",
+    ),
+    Rule(
+        "make_async_client(self._timeout, settings.verify)",
+        "httpx.AsyncClient(timeout=self._timeout, verify=settings.verify)",
+    ),
     # Types.
     # A type argument: a name with at most one level of brackets, e.g. UserRow[_F].
     Rule(rf"AsyncGenerator\[({_TYPE_ARGUMENT}), None\]", r"Generator[\1, None, None]", regex=True),
