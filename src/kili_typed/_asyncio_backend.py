@@ -24,6 +24,10 @@ from typing import Any, cast
 
 import httpcore
 
+# What anyio says when connecting failed (name resolution aside), hence httpx's message.
+_CONNECT_FAILED = "All connection attempts failed"
+# anyio's delay before trying the next address of a host (RFC 8305), kept for parity.
+_HAPPY_EYEBALLS_DELAY = 0.25
 # Stop reading from the socket while this much is received and not yet read.
 _HIGH_WATER = 256 * 1024
 
@@ -119,11 +123,11 @@ class _StreamProtocol(asyncio.Protocol):
                 if self._read_waiter is waiter:
                     self._read_waiter = None
             if not arrived:
-                raise httpcore.ReadTimeout("timed out")
+                raise httpcore.ReadTimeout("")
         if self._chunks:
             return self._take(max_bytes)
         if self.error is not None:
-            raise httpcore.ReadError(str(self.error) or repr(self.error))
+            raise httpcore.ReadError("") from self.error
         return b""
 
     def _take(self, max_bytes: int) -> bytes:
@@ -147,12 +151,19 @@ class _StreamProtocol(asyncio.Protocol):
         waiter = self._loop.create_future()
         self._drain_waiter = waiter
         if not await self.wait(waiter, timeout):
-            raise httpcore.WriteTimeout("timed out")
+            raise httpcore.WriteTimeout("")
 
 
 def _expire(waiter: asyncio.Future[bool]) -> None:
     if not waiter.done():
         waiter.set_result(False)
+
+
+def _eof(exc: ssl.SSLError) -> bool:
+    """Whether a TLS error is the connection ending (as anyio tells them apart)."""
+    return isinstance(exc, ssl.SSLEOFError | ssl.SSLSyscallError) or bool(
+        exc.strerror and "UNEXPECTED_EOF_WHILE_READING" in exc.strerror
+    )
 
 
 class AsyncioStream(httpcore.AsyncNetworkStream):
@@ -170,16 +181,14 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
             return
         protocol = self._protocol
         if protocol.lost or self._transport.is_closing():
-            raise httpcore.WriteError(
-                str(protocol.error) if protocol.error else "the connection is closed"
-            )
+            raise httpcore.WriteError("") from protocol.error
         try:
             self._transport.write(buffer)
         except (OSError, RuntimeError) as exc:
-            raise httpcore.WriteError(str(exc)) from exc
+            raise httpcore.WriteError("") from exc
         await protocol.drain(timeout)
         if protocol.error is not None:
-            raise httpcore.WriteError(str(protocol.error))
+            raise httpcore.WriteError("") from protocol.error
 
     async def aclose(self) -> None:
         self._transport.abort() if self._protocol.lost else self._transport.close()
@@ -204,13 +213,16 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
             )
         except (asyncio.TimeoutError, TimeoutError) as exc:
             self._transport.abort()
-            raise httpcore.ConnectTimeout(str(exc)) from exc
-        except (OSError, ssl.SSLError, ConnectionError) as exc:
+            raise httpcore.ConnectTimeout("") from exc
+        except OSError as exc:  # ssl.SSLError included
             self._transport.abort()
-            raise httpcore.ConnectError(str(exc)) from exc
+            # As anyio: the handshake's own failure (a certificate refused...) is told; the
+            # connection lost, or closed by the server, is not.
+            told = isinstance(exc, ssl.SSLError) and not _eof(exc)
+            raise httpcore.ConnectError(str(exc) if told else "") from exc
         if transport is None:  # pragma: no cover - only when the connection was lost
             self._transport.abort()
-            raise httpcore.ConnectError("the connection was closed during the TLS handshake")
+            raise httpcore.ConnectError("")
         assert isinstance(transport, asyncio.Transport)
         self._protocol.transport = transport
         return AsyncioStream(transport, self._protocol)
@@ -245,12 +257,21 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
         local = None if local_address is None else (local_address, 0)
         try:
             transport, _ = await asyncio.wait_for(
-                loop.create_connection(lambda: protocol, host, port, local_addr=local), timeout
+                loop.create_connection(
+                    lambda: protocol,
+                    host,
+                    port,
+                    local_addr=local,
+                    happy_eyeballs_delay=_HAPPY_EYEBALLS_DELAY,
+                ),
+                timeout,
             )
         except (asyncio.TimeoutError, TimeoutError) as exc:
-            raise httpcore.ConnectTimeout(str(exc)) from exc
-        except OSError as exc:
+            raise httpcore.ConnectTimeout("") from exc
+        except socket.gaierror as exc:
             raise httpcore.ConnectError(str(exc)) from exc
+        except OSError as exc:
+            raise httpcore.ConnectError(_CONNECT_FAILED) from exc
         return _opened(transport, protocol, socket_options)
 
     async def connect_unix_socket(
@@ -266,9 +287,9 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
                 loop.create_unix_connection(lambda: protocol, path), timeout
             )
         except (asyncio.TimeoutError, TimeoutError) as exc:
-            raise httpcore.ConnectTimeout(str(exc)) from exc
+            raise httpcore.ConnectTimeout("") from exc
         except OSError as exc:
-            raise httpcore.ConnectError(str(exc)) from exc
+            raise httpcore.ConnectError(_CONNECT_FAILED) from exc
         return _opened(transport, protocol, socket_options)
 
     async def sleep(self, seconds: float) -> None:
