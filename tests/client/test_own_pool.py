@@ -15,6 +15,7 @@ import ssl
 import subprocess
 import threading
 import time
+import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -362,7 +363,9 @@ def test_tls_with_the_servers_certificate_as_ca_bundle(
         ):
             return await kili.count_users(), await kili.users(fields=["id"], first=120)
 
-    with pytest.warns(DeprecationWarning, match="verify=<str>"):
+    with warnings.catch_warnings():
+        # httpx 0.28 deprecates a path as `verify`; Kili's own `verify` still takes one.
+        warnings.simplefilter("ignore", DeprecationWarning)
         counted, rows = asyncio.run(run())
     assert counted == 250
     assert len(rows) == 120
