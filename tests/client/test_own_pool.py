@@ -401,3 +401,31 @@ def test_tls_without_verification(
             return await kili.count_users()
 
     assert asyncio.run(run()) == 250
+
+
+# ------------------------------------------------------------------- proxies
+
+
+def test_a_proxy_in_the_environment_is_used_as_before(
+    listing_server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a proxy set in the environment, the client sends through httpx's own pool,
+    which routes through it. (The test's proxy passes the absolute-form request line on
+    as it is, which the server does not route: only its arrival is checked.)"""
+    proxy = FaultProxy(listing_server)
+    try:
+        for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "http_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{proxy.port}")
+
+        async def run() -> None:
+            async with AsyncKili(
+                api_key=listing_server.api_key, api_endpoint=listing_server.endpoint, max_retries=0
+            ) as kili:
+                with contextlib.suppress(KiliError):
+                    await kili.count_users()
+
+        asyncio.run(run())
+        assert proxy.received_count("countUsers") == 1
+    finally:
+        proxy.close()
