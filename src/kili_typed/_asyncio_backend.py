@@ -4,13 +4,16 @@ httpcore's own backend for asyncio goes through anyio: each read and write enter
 a cancel scope and asks sniffio which event loop runs, and the pool's check of every
 idle connection at every request (``is_readable``) builds anyio's dict of socket
 attributes and polls the socket. Here a read waits on one future, a timeout is one
-``call_later``, and a connection knows it was closed by the server because its
-protocol was told so (``eof_received``, ``connection_lost``): no system call.
+``call_later``, and ``is_readable`` is what the protocol was told
+(``data_received``, ``eof_received``, ``connection_lost``), with no system call. (The
+pool of `kili_typed._async_transport` still polls the socket of the one idle
+connection it takes, for a close the event loop has not read yet.)
 
 Only the public interface of httpcore (`httpcore.AsyncNetworkBackend`,
-`httpcore.AsyncNetworkStream`) and of asyncio is used; errors are raised as
-httpcore's own (`ConnectError`, `ReadTimeout`...), exactly where its anyio backend
-raises them, so httpx maps them to the same exceptions.
+`httpcore.AsyncNetworkStream`) and of asyncio is used. Errors are raised as
+httpcore's own (`ConnectError`, `ReadTimeout`...) where its anyio backend raises
+them, with the same text (often none), so httpx maps them to the same exceptions
+and a `KiliError` says the same thing whichever pool sent the request.
 """
 
 from __future__ import annotations
@@ -191,7 +194,12 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
             raise httpcore.WriteError("") from protocol.error
 
     async def aclose(self) -> None:
-        self._transport.abort() if self._protocol.lost else self._transport.close()
+        # close() sends what is still buffered, then closes; nothing is awaited, so a
+        # cancelled task still closes its connection.
+        if self._protocol.lost:
+            self._transport.abort()
+        else:
+            self._transport.close()
 
     async def start_tls(
         self,
