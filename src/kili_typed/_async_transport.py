@@ -23,56 +23,22 @@ import contextlib
 import select
 import socket
 import ssl
-import sys
-import urllib.request
 from collections import deque
-from collections.abc import AsyncIterable, AsyncIterator, Generator
+from collections.abc import AsyncIterable, AsyncIterator
 from types import TracebackType
-from typing import Any, cast
 
 import httpcore
 import httpx
 
 from ._asyncio_backend import AsyncioBackend
-
-# httpcore's exceptions and httpx's, in the order httpx maps them (the most specific wins).
-_EXCEPTIONS: dict[type[Exception], type[httpx.HTTPError]] = {
-    httpcore.TimeoutException: httpx.TimeoutException,
-    httpcore.ConnectTimeout: httpx.ConnectTimeout,
-    httpcore.ReadTimeout: httpx.ReadTimeout,
-    httpcore.WriteTimeout: httpx.WriteTimeout,
-    httpcore.PoolTimeout: httpx.PoolTimeout,
-    httpcore.NetworkError: httpx.NetworkError,
-    httpcore.ConnectError: httpx.ConnectError,
-    httpcore.ReadError: httpx.ReadError,
-    httpcore.WriteError: httpx.WriteError,
-    httpcore.ProxyError: httpx.ProxyError,
-    httpcore.UnsupportedProtocol: httpx.UnsupportedProtocol,
-    httpcore.ProtocolError: httpx.ProtocolError,
-    httpcore.LocalProtocolError: httpx.LocalProtocolError,
-    httpcore.RemoteProtocolError: httpx.RemoteProtocolError,
-}
-
-
-@contextlib.contextmanager
-def _mapped_exceptions() -> Generator[None, None, None]:
-    """httpcore's exceptions raised as httpx's, as `httpx.AsyncHTTPTransport` does."""
-    try:
-        yield
-    except Exception as exc:
-        mapped: type[httpx.HTTPError] | None = None
-        for source, target in _EXCEPTIONS.items():
-            if isinstance(exc, source) and (mapped is None or issubclass(target, mapped)):
-                mapped = target
-        if mapped is None:
-            raise
-        raise mapped(str(exc)) from exc
-
-
-def env_proxies() -> bool:
-    """Whether the environment names a proxy that an `httpx.AsyncClient` would use."""
-    proxies = urllib.request.getproxies()
-    return any(proxies.get(scheme) for scheme in ("http", "https", "all"))
+from ._pooling import (
+    DEFAULT_LIMITS,
+    DEFAULT_PORTS,
+    env_proxies,
+    extensions,
+    mapped_exceptions,
+    pool_bounds,
+)
 
 
 def _socket_readable(sock: socket.socket | None) -> bool:
@@ -86,14 +52,6 @@ def _socket_readable(sock: socket.socket | None) -> bool:
         return bool(poller.poll(0))
     readable, _, _ = select.select([sock], [], [], 0)  # pragma: no cover - Windows
     return bool(readable)
-
-
-def _extensions(message: httpcore.Request | httpcore.Response) -> dict[str, Any]:
-    """A request's or response's extensions (a dict; httpcore leaves them untyped)."""
-    return cast(dict[str, Any], message.extensions)  # pyright: ignore[reportUnknownMemberType]
-
-
-_DEFAULT_PORTS = {b"http": 80, b"https": 443}
 
 
 class _Connection:
@@ -130,11 +88,7 @@ class LeanConnectionPool:
         backend: httpcore.AsyncNetworkBackend | None = None,
     ) -> None:
         self._ssl_context = ssl_context
-        # None: no bound, as in httpcore.
-        most = limits.max_connections
-        self._max_connections = sys.maxsize if most is None else most
-        kept = limits.max_keepalive_connections
-        self._max_keepalive = min(self._max_connections, sys.maxsize if kept is None else kept)
+        self._max_connections, self._max_keepalive = pool_bounds(limits)
         self._keepalive = limits.keepalive_expiry
         self._backend = backend or AsyncioBackend()
         # Idle connections by origin (scheme, host, port; `httpcore.Origin` is not hashable).
@@ -156,7 +110,7 @@ class LeanConnectionPool:
             raise httpcore.UnsupportedProtocol(
                 f"Request URL has an unsupported protocol '{scheme.decode()}://'."
             )
-        timeouts: dict[str, float | None] = _extensions(request).get("timeout", {})
+        timeouts: dict[str, float | None] = extensions(request).get("timeout", {})
         while True:
             connection = await self._acquire(request, timeouts)
             try:
@@ -174,7 +128,7 @@ class LeanConnectionPool:
             status=response.status,
             headers=response.headers,
             content=_PooledBody(response.stream, connection, self),
-            extensions=_extensions(response),
+            extensions=extensions(response),
         )
 
     async def _acquire(
@@ -183,7 +137,7 @@ class LeanConnectionPool:
         """An idle connection to the request's origin, else a new one, else the first
         freed (within the pool timeout)."""
         url = request.url
-        key = (url.scheme, url.host, url.port or _DEFAULT_PORTS[url.scheme])
+        key = (url.scheme, url.host, url.port or DEFAULT_PORTS[url.scheme])
         deadline: float | None = None
         while True:
             idle = self._idle.get(key)
@@ -243,7 +197,7 @@ class LeanConnectionPool:
             )
             if origin.scheme == b"https":
                 self._ssl_context.set_alpn_protocols(["http/1.1"])
-                sni: str | None = _extensions(request).get("sni_hostname")
+                sni: str | None = extensions(request).get("sni_hostname")
                 try:
                     stream = await stream.start_tls(
                         ssl_context=self._ssl_context,
@@ -340,12 +294,12 @@ class _ResponseStream(httpx.AsyncByteStream):
         self._stream = stream
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        with _mapped_exceptions():
+        with mapped_exceptions():
             async for part in self._stream:
                 yield part
 
     async def aclose(self) -> None:
-        with _mapped_exceptions():
+        with mapped_exceptions():
             await self._stream.aclose()
 
 
@@ -363,8 +317,7 @@ class LeanAsyncTransport(httpx.AsyncBaseTransport):
         limits: httpx.Limits | None = None,
     ) -> None:
         ssl_context = httpx.create_ssl_context(verify=verify, trust_env=True)
-        limits = limits or httpx.Limits(max_connections=100, max_keepalive_connections=20)
-        self._pool = LeanConnectionPool(ssl_context, limits)
+        self._pool = LeanConnectionPool(ssl_context, limits or DEFAULT_LIMITS)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         assert isinstance(request.stream, httpx.AsyncByteStream)
@@ -380,14 +333,14 @@ class LeanAsyncTransport(httpx.AsyncBaseTransport):
             content=request.stream,
             extensions=request.extensions,
         )
-        with _mapped_exceptions():
+        with mapped_exceptions():
             response = await self._pool.handle_async_request(core_request)
         assert isinstance(response.stream, _PooledBody)
         return httpx.Response(
             status_code=response.status,
             headers=response.headers,
             stream=_ResponseStream(response.stream),
-            extensions=_extensions(response),
+            extensions=extensions(response),
         )
 
     async def __aexit__(
@@ -399,7 +352,7 @@ class LeanAsyncTransport(httpx.AsyncBaseTransport):
         await self.aclose()
 
     async def aclose(self) -> None:
-        with _mapped_exceptions():
+        with mapped_exceptions():
             await self._pool.aclose()
 
 
