@@ -94,6 +94,9 @@ RULES = (
         "from ._concurrency import AsyncPageRunner, alist\n",
         "from ._concurrency import PageRunner\n",
     ),
+    # The pool the client creates (kili_typed._async_transport, kili_typed._transport).
+    Rule("from ._async_transport import make_async_client", "from ._transport import make_client"),
+    Rule("make_async_client(", "make_client("),
     # Types.
     # A type argument: a name with at most one level of brackets, e.g. UserRow[_F].
     Rule(rf"AsyncGenerator\[({_TYPE_ARGUMENT}), None\]", r"Generator[\1, None, None]", regex=True),

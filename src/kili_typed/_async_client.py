@@ -247,7 +247,10 @@ class AsyncKili:
         self._headers = request_headers(key)
         self._max_answer_bytes = check_max_answer_bytes(max_answer_bytes)
         if http_client is None:
-            self._http = httpx.AsyncClient(timeout=self._timeout, verify=settings.verify)
+            # Imported here, with the pool: `import kili_typed` does not load httpcore.
+            from ._async_transport import make_async_client
+
+            self._http = make_async_client(self._timeout, settings.verify)
             self._owns_http = True
         else:
             self._http = check_http_client(http_client, httpx.AsyncClient, verify=verify)

@@ -242,7 +242,10 @@ class Kili:
         self._headers = request_headers(key)
         self._max_answer_bytes = check_max_answer_bytes(max_answer_bytes)
         if http_client is None:
-            self._http = httpx.Client(timeout=self._timeout, verify=settings.verify)
+            # Imported here, with the pool: `import kili_typed` does not load httpcore.
+            from ._transport import make_client
+
+            self._http = make_client(self._timeout, settings.verify)
             self._owns_http = True
         else:
             self._http = check_http_client(http_client, httpx.Client, verify=verify)
