@@ -74,6 +74,3 @@ def pool_bounds(limits: httpx.Limits) -> tuple[int, int]:
 def extensions(message: httpcore.Request | httpcore.Response) -> dict[str, Any]:
     """A request's or response's extensions (a dict; httpcore leaves them untyped)."""
     return cast(dict[str, Any], message.extensions)  # pyright: ignore[reportUnknownMemberType]
-
-
-_DEFAULT_PORTS = {b"http": 80, b"https": 443}
