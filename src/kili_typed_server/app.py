@@ -38,7 +38,7 @@ from graphql import (
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from kili_typed_server import fast_path, limits
@@ -63,6 +63,7 @@ from kili_typed_server.rate_limit import RateLimiter
 from kili_typed_server.records import Caller
 from kili_typed_server.resolvers import RequestContext
 from kili_typed_server.schema import build_schema
+from kili_typed_server.wire import JSONAnswer
 
 GRAPHQL_PATH = "/api/label/v2/graphql"
 VERSION_PATH = "/api/label/v2/version"
@@ -210,7 +211,7 @@ def decode_body(raw: bytes, content_encoding: str | None) -> bytes:
     return decoded
 
 
-def _too_large() -> JSONResponse:
+def _too_large() -> JSONAnswer:
     return _response(
         error_body(
             f"the request body is larger than {limits.MAX_BODY_BYTES} bytes",
@@ -220,8 +221,8 @@ def _too_large() -> JSONResponse:
     )
 
 
-def _response(body: dict[str, Any], status: int) -> JSONResponse:
-    return JSONResponse(body, status_code=status)
+def _response(body: dict[str, Any], status: int) -> JSONAnswer:
+    return JSONAnswer(body, status_code=status)
 
 
 class GraphQLService:
@@ -447,7 +448,7 @@ def create_app(
         return _response(result, status)
 
     async def version_endpoint(_request: Request) -> Response:
-        return JSONResponse({"version": version})
+        return JSONAnswer({"version": version})
 
     return Starlette(
         debug=False,
