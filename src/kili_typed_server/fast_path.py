@@ -5,7 +5,8 @@ path, calls a resolver, checks for awaitables and completes the value: about 60-
 row for a page of users, several times the cost of the HTTP round trip around it. Here a
 query is executed column by column instead: the same resolvers (the schema's own, bound by
 `kili_typed_server.resolvers`, so every permission check stays in the accounts service)
-give each row's source once, every field the executor would resolve with its default
+give each row's source once (those of ``resolvers.COLUMN_RESOLVERS`` for a whole page at
+once, with the same values), every field the executor would resolve with its default
 resolver is read from those sources for the whole page at once, and each column of leaf
 values is checked and serialized as the schema's scalar or enum would.
 
@@ -75,7 +76,7 @@ from graphql.pyutils import Undefined
 
 from kili_typed_server.accounts import Accounts
 from kili_typed_server.records import Caller
-from kili_typed_server.resolvers import RequestContext
+from kili_typed_server.resolvers import COLUMN_RESOLVERS, RequestContext
 
 logger = logging.getLogger("kili_typed_server")
 
@@ -367,6 +368,8 @@ class _Run:
                 # executor answers). A callable value, which that resolver would call,
                 # is caught where the column is serialized.
                 values = list(map(dict.get, sources, repeat(name)))
+            elif definition.resolve in COLUMN_RESOLVERS and not definition.args:
+                values = COLUMN_RESOLVERS[definition.resolve](sources, self.info)
             else:
                 arguments = get_argument_values(definition, nodes[0], self.variables)
                 resolve: Callable[..., Any] = definition.resolve
