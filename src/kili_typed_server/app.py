@@ -21,6 +21,7 @@ import asyncio
 import functools
 import json
 import logging
+import sys
 import threading
 import zlib
 from collections.abc import Callable
@@ -199,6 +200,11 @@ async def read_body(request: Request) -> bytes:
         asyncio.TimeoutError: When it does not arrive in time.
         ClientDisconnect: When the client goes away first.
     """
+    if sys.version_info >= (3, 11):
+        # A deadline on this task: wait_for would run the read in a task of its own, one
+        # more turn of the loop for every request.
+        async with asyncio.timeout(limits.BODY_READ_TIMEOUT_SECONDS):
+            return await _read_body(request)
     return await asyncio.wait_for(_read_body(request), limits.BODY_READ_TIMEOUT_SECONDS)
 
 
