@@ -65,7 +65,7 @@ from kili_typed_server.query_cost import QueryCostRule
 from kili_typed_server.rate_limit import RateLimiter
 from kili_typed_server.records import Caller
 from kili_typed_server.resolvers import RequestContext
-from kili_typed_server.schema import build_schema
+from kili_typed_server.schema import build_schema, may_answer_floats
 from kili_typed_server.wire import JSONAnswer
 
 GRAPHQL_PATH = "/api/label/v2/graphql"
@@ -313,8 +313,8 @@ def _too_large() -> JSONAnswer:
     )
 
 
-def _response(body: dict[str, Any], status: int) -> JSONAnswer:
-    return JSONAnswer(body, status_code=status)
+def _response(body: dict[str, Any], status: int, *, floats: bool = True) -> JSONAnswer:
+    return JSONAnswer(body, status_code=status, floats=floats)
 
 
 class GraphQLService:
@@ -335,6 +335,8 @@ class GraphQLService:
         # The queries clients send most, answered without the executor's per-field walk;
         # anything it does not cover, and every error, is the executor's.
         self.fast_path = fast_path.FastPath(accounts, self.schema) if fast_path.enabled() else None
+        #: Whether an answer may hold a float, which the encoder must then look for.
+        self.answers_floats = may_answer_floats(self.schema)
 
     def _prepare_uncached(self, query: str) -> DocumentNode | tuple[list[GraphQLError], str]:
         """The parsed, valid document of `query`, or its errors and their code."""
@@ -537,7 +539,7 @@ def create_app(
             result, status = error_body("Internal server error", INTERNAL_SERVER_ERROR), 500
         if latency_ms:
             await latency_sleep(latency_ms / 1000)
-        return _response(result, status)
+        return _response(result, status, floats=service.answers_floats)
 
     async def version_endpoint(_request: Request) -> Response:
         return JSONAnswer({"version": version})

@@ -13,10 +13,13 @@ the standard library's bytes are the ones written, so the answer is what it alwa
   ``0.00001`` and ``1e-7``): when orjson's bytes may hold one, the standard library writes
   the answer.
 
+The check for those floats scans the bytes, which costs about as much as writing them: the
+HTTP layer skips it (``floats=False``) for the answers of a schema that cannot hold a float
+(see ``app.may_answer_floats``): this server's has no ``Float``, its ``Int`` refuses NaN,
+and its other scalars serialize to strings, integers and booleans.
+
 One difference is left: orjson writes a NaN or an infinity as ``null`` (as Node does),
-where the standard library, without ``allow_nan``, raises. No answer holds a float: the
-schema has no ``Float``, its ``Int`` refuses NaN, and its other scalars serialize to
-strings, integers and booleans.
+where the standard library, without ``allow_nan``, raises. No answer holds a float.
 
 Both the fast path's answers and the executor's go through :func:`encode_json`, so the
 differential test of the two (``tests/server/test_fast_path.py``) compares the bytes the
@@ -79,12 +82,14 @@ def stdlib_json(body: Any) -> bytes:
     ).encode("utf-8")
 
 
-def encode_json(body: Any) -> bytes:
+def encode_json(body: Any, *, floats: bool = True) -> bytes:
     """Writes a JSON answer: compact, non-ASCII raw, as ``json.dumps`` would (see above).
 
     Args:
         body: The answer: dicts with string keys, lists, strings, integers, booleans,
             ``None``.
+        floats: Whether `body` may hold floats; ``False`` skips the check for those
+            orjson writes otherwise, when no float can be there.
 
     Returns:
         The UTF-8 bytes.
@@ -98,13 +103,23 @@ def encode_json(body: Any) -> bytes:
         encoded = orjson.dumps(body)
     except TypeError:  # orjson.JSONEncodeError: big integers, lone surrogates, odd keys
         return stdlib_json(body)
-    if _may_differ(encoded):
+    if floats and _may_differ(encoded):
         return stdlib_json(body)
     return encoded
 
 
 class JSONAnswer(JSONResponse):
-    """Starlette's ``JSONResponse`` (same headers), rendered by :func:`encode_json`."""
+    """Starlette's ``JSONResponse`` (same headers), rendered by :func:`encode_json`.
+
+    Args:
+        content: The answer.
+        status_code: Its HTTP status.
+        floats: As for :func:`encode_json`.
+    """
+
+    def __init__(self, content: Any, status_code: int = 200, *, floats: bool = True) -> None:
+        self._floats = floats  # read by render, which the base class's __init__ calls
+        super().__init__(content, status_code)
 
     def render(self, content: Any) -> bytes:
-        return encode_json(content)
+        return encode_json(content, floats=self._floats)

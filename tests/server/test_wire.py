@@ -14,12 +14,14 @@ import sqlite3
 import sys
 from typing import Any
 
+import graphql
 import httpx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kili_typed_server import LocalServer
+from kili_typed_server.schema import build_schema, may_answer_floats
 from kili_typed_server.wire import encode_json
 
 
@@ -48,6 +50,26 @@ VALUES = st.recursive(
 @given(VALUES)
 def test_the_bytes_are_the_standard_librarys(value: Any) -> None:
     assert encode_json(value) == stdlib(value)
+
+
+FLOATLESS = st.recursive(
+    st.none() | st.booleans() | st.integers() | TEXT,
+    lambda children: st.lists(children, max_size=5) | st.dictionaries(TEXT, children, max_size=5),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(FLOATLESS)
+def test_without_floats_the_unchecked_bytes_are_the_standard_librarys(value: Any) -> None:
+    assert encode_json(value, floats=False) == stdlib(value)
+
+
+def test_only_a_schema_with_floats_has_its_answers_checked_for_them() -> None:
+    # The server's answers skip the check for floats orjson writes otherwise.
+    assert not may_answer_floats(build_schema())
+    assert may_answer_floats(graphql.build_schema("type Query { ratio: Float }"))
+    assert may_answer_floats(graphql.build_schema("scalar JSON type Query { blob: JSON }"))
 
 
 #: Values where orjson and the standard library may part ways.
