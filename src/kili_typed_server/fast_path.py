@@ -91,6 +91,7 @@ _ROOT = "<operation>"
 #: The directives the executor itself applies while collecting fields.
 _FIELD_DIRECTIVES = frozenset({"include", "skip"})
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
+_LEAF_TYPES = (GraphQLScalarType, GraphQLEnumType)
 
 
 def enabled() -> bool:
@@ -401,7 +402,7 @@ class _Run:
                 sub_fields = self.collected[key] = collect_sub_fields(
                     self.schema, self.fragments, self.variables, type_, nodes
                 )
-            completed = self.complete_fields(type_, sub_fields, present)
+            completed = self._complete_objects(type_, sub_fields, present)
             if len(present) == len(values):
                 return completed
             rest = iter(completed)
@@ -409,6 +410,30 @@ class _Run:
         if isinstance(type_, (GraphQLScalarType, GraphQLEnumType)):
             return _serialize_column(type_, values)
         raise _Fallback(f"no completion for {type_}")
+
+    def _complete_objects(
+        self, type_: GraphQLObjectType, fields: dict[str, list[FieldNode]], sources: list[Any]
+    ) -> list[dict[str, Any]]:
+        """The objects of `type_` for `sources`, each distinct source completed once when
+        every field is a leaf read from the source (no resolver: nothing else is called).
+
+        A page's users share their organization's dict: its ``{id name}`` is the same
+        object for every row, and the encoder writes it as many times.
+        """
+        if len(sources) > 1 and all(
+            name == "__typename"
+            or (
+                type_.fields[name].resolve is None
+                and isinstance(_named_type(type_.fields[name].type), _LEAF_TYPES)
+            )
+            for name in (nodes[0].name.value for nodes in fields.values())
+        ):
+            distinct = {id(source): source for source in sources}
+            if len(distinct) < len(sources):
+                completed = self.complete_fields(type_, fields, list(distinct.values()))
+                by_source = dict(zip(distinct, completed, strict=True))
+                return [by_source[id(source)] for source in sources]
+        return self.complete_fields(type_, fields, sources)
 
     def _complete_lists(
         self, type_: GraphQLList[Any], nodes: list[FieldNode], values: list[Any]
