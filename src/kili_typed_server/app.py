@@ -4,10 +4,9 @@ Each GraphQL request is parsed, validated and executed in a worker thread (the s
 synchronous SQLite, and password hashing costs tens of milliseconds of CPU), so the event
 loop keeps answering other requests meanwhile. Its key is checked on the loop itself, by
 one indexed read that never waits for SQLite's lock (when it would, the check runs in a
-worker too). Status codes follow Apollo
-Server, which Kili runs: 401 for a refused key, 400 for a request that cannot be executed
-(bad JSON, syntax, validation, variable values), 200 once execution ran, even if a
-resolver failed.
+worker too). Status codes follow Apollo Server, which Kili runs: 401 for a refused key,
+400 for a request that cannot be executed (bad JSON, syntax, validation, variable
+values), 200 once execution ran, even if a resolver failed.
 
 The key is checked from the headers before the body is read: a request without a valid
 key costs one indexed lookup and never a buffered body. Requests without a valid key are
