@@ -23,6 +23,7 @@ import enum
 import functools
 import json
 import logging
+import os
 import sqlite3
 import sys
 import threading
@@ -123,6 +124,16 @@ def _worker_pool() -> ThreadPoolExecutor:
             if _workers is None:
                 _workers = ThreadPoolExecutor(WORKER_THREADS, thread_name_prefix="kili-server")
     return _workers
+
+
+def _forget_worker_pool() -> None:
+    # A forked child has none of its parent's threads: it starts a pool of its own.
+    global _workers, _workers_lock
+    _workers, _workers_lock = None, threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_worker_pool)
 
 
 def _settle(future: asyncio.Future[_T], result: _T | None, error: BaseException | None) -> None:

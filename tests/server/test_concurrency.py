@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import sqlite3
 import threading
+import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -131,3 +135,37 @@ def test_without_waiting_a_locked_database_fails_at_once(local_server: LocalServ
                 no_wait.execute("BEGIN IMMEDIATE")
         finally:
             writer.execute("ROLLBACK")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX")
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # forking a threaded process
+def test_a_forked_child_serves_requests_with_threads_of_its_own(
+    local_server: LocalServer, http: httpx.Client, tmp_path: Path
+) -> None:
+    # The worker threads are the process's, started by the first request; a child forked
+    # afterwards has none of them and must start its own, not wait for them forever.
+    gql = GraphQLCaller(local_server.endpoint, TEST_API_KEY, http)
+    assert gql("{ countUsers(where: {}) }").status == 200
+    pid = os.fork()
+    if pid == 0:  # the child: serve one request, then leave without pytest's cleanup
+        code = 1
+        try:
+            with LocalServer(tmp_path / "child.db", api_key=TEST_API_KEY) as child:
+                with httpx.Client(timeout=20) as own:
+                    answer = GraphQLCaller(child.endpoint, TEST_API_KEY, own)(
+                        "{ countUsers(where: {}) }"
+                    )
+                code = 0 if answer.status == 200 else 2
+        finally:
+            os._exit(code)
+    deadline = time.monotonic() + 60
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            pytest.fail("the forked child's request never got an answer")
+        time.sleep(0.05)
+    assert os.waitstatus_to_exitcode(status) == 0
