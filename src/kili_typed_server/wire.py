@@ -15,7 +15,7 @@ the standard library's bytes are the ones written, so the answer is what it alwa
 
 The check for those floats scans the bytes, which costs about as much as writing them: the
 HTTP layer skips it (``floats=False``) for the answers of a schema that cannot hold a float
-(see ``app.may_answer_floats``): this server's has no ``Float``, its ``Int`` refuses NaN,
+(see ``schema.may_answer_floats``): this server's has no ``Float``, its ``Int`` refuses NaN,
 and its other scalars serialize to strings, integers and booleans.
 
 One difference is left: orjson writes a NaN or an infinity as ``null`` (as Node does),
