@@ -125,6 +125,7 @@ class _Plan:
             a JSON boolean given for one coerces to itself, so only the other variables
             go through the executor's coercion; and ``@include``/``@skip`` can only depend
             on these, so their values key the cache of collected fields.
+        boolean_names: The names of `booleans`, in the same order.
         others: The definitions of the other variables.
         collected: Collected fields by the values of `booleans`, then by selection.
     """
@@ -132,6 +133,7 @@ class _Plan:
     operation: OperationDefinitionNode
     fragments: dict[str, FragmentDefinitionNode]
     booleans: tuple[VariableDefinitionNode, ...]
+    boolean_names: tuple[str, ...]
     others: tuple[VariableDefinitionNode, ...]
     collected: dict[tuple[Any, ...], dict[Any, _Collected]] = field(
         default_factory=dict, compare=False
@@ -218,6 +220,7 @@ class FastPath:
             operation=chosen[0],
             fragments=fragments,
             booleans=booleans,
+            boolean_names=tuple(d.variable.name.value for d in booleans),
             others=tuple(d for d in definitions if not _is_boolean(d.type)),
         )
 
@@ -289,21 +292,20 @@ class FastPath:
         raw = variables or {}
         # Each variable coerces on its own; the executor's coercion runs on all but the
         # booleans given as JSON booleans, which coerce to themselves (Boolean.parse_value).
-        given: list[VariableDefinitionNode] = []
+        names = plan.boolean_names
+        given = [type(raw.get(name)) is bool for name in names]
         rest = list(plan.others)
-        for definition in plan.booleans:
-            if type(raw.get(definition.variable.name.value)) is bool:
-                given.append(definition)
-            else:
-                rest.append(definition)
+        if not all(given):
+            rest.extend(d for d, is_bool in zip(plan.booleans, given, strict=True) if not is_bool)
         coerced = get_variable_values(self.schema, rest, raw) if rest else {}
         if isinstance(coerced, list):
             raise _Fallback("variables do not coerce")
-        for definition in given:
-            coerced[definition.variable.name.value] = raw[definition.variable.name.value]
+        for name, is_bool in zip(names, given, strict=True):
+            if is_bool:
+                coerced[name] = raw[name]
         query_type = self.schema.query_type
         assert query_type is not None  # checked when the plan was made
-        flags = tuple(coerced.get(d.variable.name.value, Undefined) for d in plan.booleans)
+        flags = tuple(map(coerced.get, names, repeat(Undefined)))
         collected = plan.collected.get(flags)
         if collected is None:
             collected = {}
