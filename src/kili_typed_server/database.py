@@ -236,26 +236,51 @@ class Database:
     def connection(self) -> sqlite3.Connection:
         """This thread's connection, opened on first use (autocommit outside transactions).
 
+        Inside :meth:`without_waiting`, the thread's connection that never waits.
+
         Raises:
             RuntimeError: When the database is closed.
         """
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            if self._closed:
-                raise RuntimeError("the store is closed")
-            conn = sqlite3.connect(
-                self.path,
-                isolation_level=None,
-                check_same_thread=False,
-                timeout=limits.SQLITE_BUSY_TIMEOUT_MS / 1000,
-            )
-            conn.execute(f"PRAGMA busy_timeout={limits.SQLITE_BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA foreign_keys=ON")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            self._local.conn = conn
-            with self._lock:
-                self._connections.append(conn)
+        local = self._local
+        conn: sqlite3.Connection | None = getattr(local, "conn", None)
+        if getattr(local, "no_wait", False):
+            conn = getattr(local, "no_wait_conn", None)
+            if conn is None:
+                conn = local.no_wait_conn = self._open(busy_timeout_ms=0)
+        elif conn is None:
+            conn = local.conn = self._open(busy_timeout_ms=limits.SQLITE_BUSY_TIMEOUT_MS)
         return conn
+
+    def _open(self, *, busy_timeout_ms: int) -> sqlite3.Connection:
+        if self._closed:
+            raise RuntimeError("the store is closed")
+        conn = sqlite3.connect(
+            self.path,
+            isolation_level=None,
+            check_same_thread=False,
+            timeout=busy_timeout_ms / 1000,
+        )
+        conn.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        with self._lock:
+            self._connections.append(conn)
+        return conn
+
+    @contextmanager
+    def without_waiting(self) -> Generator[None, None, None]:
+        """Within the block, this thread's queries never wait for SQLite's lock.
+
+        For reads on the event loop's thread, which must never wait: a query that would
+        wait raises ``sqlite3.OperationalError`` (``database is locked``) at once instead,
+        and the caller runs it again in a worker thread. The thread uses a connection of
+        its own for it, without busy timeout. Not for writes.
+        """
+        self._local.no_wait = True
+        try:
+            yield
+        finally:
+            self._local.no_wait = False
 
     @contextmanager
     def transaction(self) -> Generator[sqlite3.Connection, None, None]:

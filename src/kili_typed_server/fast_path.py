@@ -5,7 +5,8 @@ path, calls a resolver, checks for awaitables and completes the value: about 60-
 row for a page of users, several times the cost of the HTTP round trip around it. Here a
 query is executed column by column instead: the same resolvers (the schema's own, bound by
 `kili_typed_server.resolvers`, so every permission check stays in the accounts service)
-give each row's source once, every field the executor would resolve with its default
+give each row's source once (those of ``resolvers.COLUMN_RESOLVERS`` for a whole page at
+once, with the same values), every field the executor would resolve with its default
 resolver is read from those sources for the whole page at once, and each column of leaf
 values is checked and serialized as the schema's scalar or enum would.
 
@@ -75,7 +76,7 @@ from graphql.pyutils import Undefined
 
 from kili_typed_server.accounts import Accounts
 from kili_typed_server.records import Caller
-from kili_typed_server.resolvers import RequestContext
+from kili_typed_server.resolvers import COLUMN_RESOLVERS, RequestContext
 
 logger = logging.getLogger("kili_typed_server")
 
@@ -90,6 +91,7 @@ _ROOT = "<operation>"
 #: The directives the executor itself applies while collecting fields.
 _FIELD_DIRECTIVES = frozenset({"include", "skip"})
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
+_LEAF_TYPES = (GraphQLScalarType, GraphQLEnumType)
 
 
 def enabled() -> bool:
@@ -123,6 +125,7 @@ class _Plan:
             a JSON boolean given for one coerces to itself, so only the other variables
             go through the executor's coercion; and ``@include``/``@skip`` can only depend
             on these, so their values key the cache of collected fields.
+        boolean_names: The names of `booleans`, in the same order.
         others: The definitions of the other variables.
         collected: Collected fields by the values of `booleans`, then by selection.
     """
@@ -130,6 +133,7 @@ class _Plan:
     operation: OperationDefinitionNode
     fragments: dict[str, FragmentDefinitionNode]
     booleans: tuple[VariableDefinitionNode, ...]
+    boolean_names: tuple[str, ...]
     others: tuple[VariableDefinitionNode, ...]
     collected: dict[tuple[Any, ...], dict[Any, _Collected]] = field(
         default_factory=dict, compare=False
@@ -216,6 +220,7 @@ class FastPath:
             operation=chosen[0],
             fragments=fragments,
             booleans=booleans,
+            boolean_names=tuple(d.variable.name.value for d in booleans),
             others=tuple(d for d in definitions if not _is_boolean(d.type)),
         )
 
@@ -287,21 +292,20 @@ class FastPath:
         raw = variables or {}
         # Each variable coerces on its own; the executor's coercion runs on all but the
         # booleans given as JSON booleans, which coerce to themselves (Boolean.parse_value).
-        given: list[VariableDefinitionNode] = []
+        names = plan.boolean_names
+        given = [type(raw.get(name)) is bool for name in names]
         rest = list(plan.others)
-        for definition in plan.booleans:
-            if type(raw.get(definition.variable.name.value)) is bool:
-                given.append(definition)
-            else:
-                rest.append(definition)
+        if not all(given):
+            rest.extend(d for d, is_bool in zip(plan.booleans, given, strict=True) if not is_bool)
         coerced = get_variable_values(self.schema, rest, raw) if rest else {}
         if isinstance(coerced, list):
             raise _Fallback("variables do not coerce")
-        for definition in given:
-            coerced[definition.variable.name.value] = raw[definition.variable.name.value]
+        for name, is_bool in zip(names, given, strict=True):
+            if is_bool:
+                coerced[name] = raw[name]
         query_type = self.schema.query_type
         assert query_type is not None  # checked when the plan was made
-        flags = tuple(coerced.get(d.variable.name.value, Undefined) for d in plan.booleans)
+        flags = tuple(map(coerced.get, names, repeat(Undefined)))
         collected = plan.collected.get(flags)
         if collected is None:
             collected = {}
@@ -367,6 +371,8 @@ class _Run:
                 # executor answers). A callable value, which that resolver would call,
                 # is caught where the column is serialized.
                 values = list(map(dict.get, sources, repeat(name)))
+            elif definition.resolve in COLUMN_RESOLVERS and not definition.args:
+                values = COLUMN_RESOLVERS[definition.resolve](sources, self.info)
             else:
                 arguments = get_argument_values(definition, nodes[0], self.variables)
                 resolve: Callable[..., Any] = definition.resolve
@@ -398,7 +404,7 @@ class _Run:
                 sub_fields = self.collected[key] = collect_sub_fields(
                     self.schema, self.fragments, self.variables, type_, nodes
                 )
-            completed = self.complete_fields(type_, sub_fields, present)
+            completed = self._complete_objects(type_, sub_fields, present)
             if len(present) == len(values):
                 return completed
             rest = iter(completed)
@@ -406,6 +412,30 @@ class _Run:
         if isinstance(type_, (GraphQLScalarType, GraphQLEnumType)):
             return _serialize_column(type_, values)
         raise _Fallback(f"no completion for {type_}")
+
+    def _complete_objects(
+        self, type_: GraphQLObjectType, fields: dict[str, list[FieldNode]], sources: list[Any]
+    ) -> list[dict[str, Any]]:
+        """The objects of `type_` for `sources`, each distinct source completed once when
+        every field is a leaf read from the source (no resolver: nothing else is called).
+
+        A page's users share their organization's dict: its ``{id name}`` is the same
+        object for every row, and the encoder writes it as many times.
+        """
+        if len(sources) > 1 and all(
+            name == "__typename"
+            or (
+                type_.fields[name].resolve is None
+                and isinstance(_named_type(type_.fields[name].type), _LEAF_TYPES)
+            )
+            for name in (nodes[0].name.value for nodes in fields.values())
+        ):
+            distinct = {id(source): source for source in sources}
+            if len(distinct) < len(sources):
+                completed = self.complete_fields(type_, fields, list(distinct.values()))
+                by_source = dict(zip(distinct, completed, strict=True))
+                return [by_source[id(source)] for source in sources]
+        return self.complete_fields(type_, fields, sources)
 
     def _complete_lists(
         self, type_: GraphQLList[Any], nodes: list[FieldNode], values: list[Any]

@@ -306,6 +306,24 @@ def resolve_user_organizations(
     return [] if organization is None else [organization]
 
 
+def resolve_users_organizations(
+    users: Sequence[dict[str, Any]], info: GraphQLResolveInfo
+) -> list[dict[str, Any] | None]:
+    """``User.organization`` of a whole page at once, as :func:`resolve_user_organization`
+    gives it for each user (each organization fetched once, in the same order)."""
+    ctx = _ctx(info)
+    ids = [user["organizationId"] for user in users]
+    found = {org_id: ctx.organization(org_id) for org_id in dict.fromkeys(ids)}
+    return list(map(found.__getitem__, ids))
+
+
+def resolve_users_organizations_lists(
+    users: Sequence[dict[str, Any]], info: GraphQLResolveInfo
+) -> list[list[dict[str, Any]]]:
+    """``User.organizations`` of a whole page at once (see :func:`resolve_users_organizations`)."""
+    return [[] if org is None else [org] for org in resolve_users_organizations(users, info)]
+
+
 @user_type.field("apiKeys")
 def resolve_user_api_keys(user: dict[str, Any], info: GraphQLResolveInfo) -> list[dict[str, Any]]:
     batch: UserBatch = user["_batch"]
@@ -335,6 +353,14 @@ def resolve_organization_users(
 def resolve_api_key_user(key: dict[str, Any], info: GraphQLResolveInfo) -> dict[str, Any] | None:
     batch: KeyBatch = key["_batch"]
     return batch.user(key["userId"])
+
+
+#: Resolvers of fields without arguments, and the functions giving the same values for a
+#: whole column of sources at once, for the fast path (`kili_typed_server.fast_path`).
+COLUMN_RESOLVERS: dict[Any, Any] = {
+    resolve_user_organization: resolve_users_organizations,
+    resolve_user_organizations: resolve_users_organizations_lists,
+}
 
 
 def bindables() -> list[ObjectType]:

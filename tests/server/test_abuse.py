@@ -15,8 +15,11 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kili_typed_server import LocalServer, limits
+from kili_typed_server.app import json_problem, plainly_usable
 from kili_typed_server.testing import TEST_API_KEY
 from kili_typed_server.testing import GraphQLCaller as Gql
 
@@ -218,6 +221,46 @@ def test_lone_surrogates_are_bad_user_input(
     assert "not valid Unicode" in error["message"]
     assert server_log == []
     still_serving(local_server, gql)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32-le", "utf-8-sig"])
+def test_lone_surrogates_are_bad_user_input_in_any_encoding_json_takes(
+    local_server: LocalServer, http: httpx.Client, encoding: str
+) -> None:
+    # json.loads takes UTF-16 and UTF-32 bodies too, where the escape's bytes differ.
+    body = '{"query": "{ viewer { id } }", "variables": {"x": "\\udc00"}}'
+    response = http.post(local_server.endpoint, content=body.encode(encoding), headers=AUTH)
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "not valid Unicode" in error["message"]
+
+
+#: Text with lone surrogates now and then.
+TEXT = st.text(st.characters() | st.characters(categories=["Cs"]), max_size=5)
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | TEXT,
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(TEXT, children, max_size=3),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(JSON_VALUES, st.integers(0, limits.MAX_JSON_DEPTH + 2), st.booleans())
+def test_a_body_taken_as_usable_from_its_bytes_is(
+    value: object, depth: int, ascii_only: bool
+) -> None:
+    # The walk of the decoded values is skipped for bodies whose bytes show it would find
+    # nothing; whatever the body, that shortcut must never let a problem through.
+    for _ in range(depth):
+        value = [value]
+    body = json.dumps(value, ensure_ascii=ascii_only).encode("utf-8", "surrogatepass")
+    try:
+        payload = json.loads(body)
+    except (ValueError, RecursionError):
+        return
+    if plainly_usable(body):
+        assert json_problem(payload) is None
 
 
 def test_a_valid_surrogate_pair_is_fine(local_server: LocalServer, gql: Gql) -> None:

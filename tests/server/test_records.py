@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import fields
 
 from kili_typed_server.records import UserRecord
-from kili_typed_server.repositories.users import COLUMN_COUNT, from_row
+from kili_typed_server.repositories.users import COLUMN_COUNT, from_row, from_rows
 
 
 def test_a_user_row_gives_the_record_the_constructor_gives() -> None:
@@ -27,6 +27,9 @@ def test_a_user_row_gives_the_record_the_constructor_gives() -> None:
         hubspot_subscription_status="SUBSCRIBED",
     )
     record = from_row(row)
+    (paged,) = from_rows([row])  # how pages are built
+    assert paged == record and repr(paged) == repr(record) and type(paged) is UserRecord
+    assert paged.__dict__ == record.__dict__
     assert len(row) == COLUMN_COUNT == len(fields(UserRecord))
     assert record == expected
     assert hash(record) == hash(expected)
