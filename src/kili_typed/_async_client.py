@@ -673,9 +673,15 @@ class AsyncKili:
         where: dict[str, Any],
         pages: Iterator[Page],
     ) -> AsyncGenerator[PageRows, None]:
-        """Each page's rows, in order, with up to `max_concurrent_pages` in flight."""
+        """Each page's rows, in order, with up to `max_concurrent_pages` in flight.
+
+        A list holds every page in the end, so its pages may wait, done, behind a slower
+        one; an iterator holds at most `max_concurrent_pages` pages at a time.
+        """
         return self._pages.in_order(
-            lambda page: self._fetch_page(listing, transport, where, page), pages
+            lambda page: self._fetch_page(listing, transport, where, page),
+            pages,
+            hold=self.max_concurrent_pages if listing.request.as_generator else None,
         )
 
     async def _count(self, where: UserWhere) -> int:

@@ -664,9 +664,15 @@ class Kili:
         where: dict[str, Any],
         pages: Iterator[Page],
     ) -> Generator[PageRows, None, None]:
-        """Each page's rows, in order, with up to `max_concurrent_pages` in flight."""
+        """Each page's rows, in order, with up to `max_concurrent_pages` in flight.
+
+        A list holds every page in the end, so its pages may wait, done, behind a slower
+        one; a generator holds at most `max_concurrent_pages` pages at a time.
+        """
         return self._pages.in_order(
-            lambda page: self._fetch_page(listing, transport, where, page), pages
+            lambda page: self._fetch_page(listing, transport, where, page),
+            pages,
+            hold=self.max_concurrent_pages if listing.request.as_generator else None,
         )
 
     def _count(self, where: UserWhere) -> int:
