@@ -119,7 +119,11 @@ RETURNS: dict[str, dict[str, Any]] = {
 MUTATIONS = ("create_user", "update_password", "reset_password", "update_properties_in_user")
 
 #: Public names besides the six methods.
-OTHER_PUBLIC = {"Kili": {"close", "with_options"}, "AsyncKili": {"aclose", "with_options"}}
+#: `client` (the generated client, made on first use) is a property: it shows on the class.
+OTHER_PUBLIC = {
+    "Kili": {"client", "close", "with_options"},
+    "AsyncKili": {"aclose", "client", "with_options"},
+}
 
 #: Methods of the current official SDK (kili 26.2) that code written for it, and the
 #: documented example of `users`, call: their parameters as (name, default, keyword-only).
