@@ -34,8 +34,11 @@ from ._asyncio_backend import AsyncioBackend
 from ._pooling import (
     DEFAULT_LIMITS,
     DEFAULT_PORTS,
+    check_scheme,
+    core_request,
     env_proxies,
     extensions,
+    httpx_response,
     mapped_exceptions,
     pool_bounds,
 )
@@ -101,15 +104,7 @@ class LeanConnectionPool:
     # ------------------------------------------------------------------ sending
 
     async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response:
-        scheme = request.url.scheme
-        if scheme == b"":
-            raise httpcore.UnsupportedProtocol(
-                "Request URL is missing an 'http://' or 'https://' protocol."
-            )
-        if scheme not in (b"http", b"https"):
-            raise httpcore.UnsupportedProtocol(
-                f"Request URL has an unsupported protocol '{scheme.decode()}://'."
-            )
+        check_scheme(request)
         timeouts: dict[str, float | None] = extensions(request).get("timeout", {})
         while True:
             connection = await self._acquire(request, timeouts)
@@ -321,27 +316,10 @@ class LeanAsyncTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         assert isinstance(request.stream, httpx.AsyncByteStream)
-        core_request = httpcore.Request(
-            method=request.method,
-            url=httpcore.URL(
-                scheme=request.url.raw_scheme,
-                host=request.url.raw_host,
-                port=request.url.port,
-                target=request.url.raw_path,
-            ),
-            headers=request.headers.raw,
-            content=request.stream,
-            extensions=request.extensions,
-        )
         with mapped_exceptions():
-            response = await self._pool.handle_async_request(core_request)
+            response = await self._pool.handle_async_request(core_request(request))
         assert isinstance(response.stream, _PooledBody)
-        return httpx.Response(
-            status_code=response.status,
-            headers=response.headers,
-            stream=_ResponseStream(response.stream),
-            extensions=extensions(response),
-        )
+        return httpx_response(response, _ResponseStream(response.stream))
 
     async def __aexit__(
         self,

@@ -74,3 +74,44 @@ def pool_bounds(limits: httpx.Limits) -> tuple[int, int]:
 def extensions(message: httpcore.Request | httpcore.Response) -> dict[str, Any]:
     """A request's or response's extensions (a dict; httpcore leaves them untyped)."""
     return cast(dict[str, Any], message.extensions)  # pyright: ignore[reportUnknownMemberType]
+
+
+def check_scheme(request: httpcore.Request) -> None:
+    """Refuse a URL without http or https, with httpcore's own errors and messages."""
+    scheme = request.url.scheme
+    if scheme == b"":
+        raise httpcore.UnsupportedProtocol(
+            "Request URL is missing an 'http://' or 'https://' protocol."
+        )
+    if scheme not in (b"http", b"https"):
+        raise httpcore.UnsupportedProtocol(
+            f"Request URL has an unsupported protocol '{scheme.decode()}://'."
+        )
+
+
+def core_request(request: httpx.Request) -> httpcore.Request:
+    """httpx's request as httpcore's, as httpx's transports translate it."""
+    return httpcore.Request(
+        method=request.method,
+        url=httpcore.URL(
+            scheme=request.url.raw_scheme,
+            host=request.url.raw_host,
+            port=request.url.port,
+            target=request.url.raw_path,
+        ),
+        headers=request.headers.raw,
+        content=request.stream,
+        extensions=request.extensions,
+    )
+
+
+def httpx_response(
+    response: httpcore.Response, stream: httpx.SyncByteStream | httpx.AsyncByteStream
+) -> httpx.Response:
+    """httpcore's response as httpx's, its body read through `stream`."""
+    return httpx.Response(
+        status_code=response.status,
+        headers=response.headers,
+        stream=stream,
+        extensions=extensions(response),
+    )

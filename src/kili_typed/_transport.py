@@ -25,8 +25,11 @@ import httpx
 from ._pooling import (
     DEFAULT_LIMITS,
     DEFAULT_PORTS,
+    check_scheme,
+    core_request,
     env_proxies,
     extensions,
+    httpx_response,
     mapped_exceptions,
     pool_bounds,
 )
@@ -76,15 +79,7 @@ class LeanSyncConnectionPool:
     # ------------------------------------------------------------------ sending
 
     def handle_request(self, request: httpcore.Request) -> httpcore.Response:
-        scheme = request.url.scheme
-        if scheme == b"":
-            raise httpcore.UnsupportedProtocol(
-                "Request URL is missing an 'http://' or 'https://' protocol."
-            )
-        if scheme not in (b"http", b"https"):
-            raise httpcore.UnsupportedProtocol(
-                f"Request URL has an unsupported protocol '{scheme.decode()}://'."
-            )
+        check_scheme(request)
         timeouts: dict[str, float | None] = extensions(request).get("timeout", {})
         while True:
             connection = self._acquire(request, timeouts)
@@ -284,27 +279,10 @@ class LeanTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         assert isinstance(request.stream, httpx.SyncByteStream)
-        core_request = httpcore.Request(
-            method=request.method,
-            url=httpcore.URL(
-                scheme=request.url.raw_scheme,
-                host=request.url.raw_host,
-                port=request.url.port,
-                target=request.url.raw_path,
-            ),
-            headers=request.headers.raw,
-            content=request.stream,
-            extensions=request.extensions,
-        )
         with mapped_exceptions():
-            response = self._pool.handle_request(core_request)
+            response = self._pool.handle_request(core_request(request))
         assert isinstance(response.stream, _PooledBody)
-        return httpx.Response(
-            status_code=response.status,
-            headers=response.headers,
-            stream=_ResponseStream(response.stream),
-            extensions=extensions(response),
-        )
+        return httpx_response(response, _ResponseStream(response.stream))
 
     def __exit__(
         self,
