@@ -16,76 +16,23 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable
 
 import httpx
 
-BIN = Path(sys.executable).parent
-API_KEY = "kt_bench-key-0123456789abcdef"
-FIELD_SETS = {
-    "4": ["email", "id", "firstname", "lastname"],
-    "9": [
-        "id",
-        "email",
-        "firstname",
-        "lastname",
-        "createdAt",
-        "activated",
-        "organizationRole",
-        "organization.id",
-        "organization.name",
-    ],
-}
+# The bench's own pieces: the server `make bench` starts, and the requests `Kili` sends.
+from clients import FIELDS, NINE_FIELDS, generated_payloads
+from run import API_KEY, server
+
+FIELD_SETS = {"4": FIELDS, "9": NINE_FIELDS}
 MODES = ("raw", "kili", "async")
 
 
 # ------------------------------------------------------------------ the children
-
-
-class _Recorder:
-    """Stands in for httpx to capture the exact JSON the generated client posts."""
-
-    def __init__(self) -> None:
-        self.payload: dict[str, Any] = {}
-
-    def post(self, url: str, json: dict[str, Any], **kwargs: Any) -> Any:
-        self.payload = json
-        raise LookupError("recorded")
-
-    def close(self) -> None:
-        pass
-
-
-def _payloads(fields: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The countUsers and users request bodies that `Kili.users(fields=...)` sends."""
-    from kili_typed_generated.client import Client
-    from kili_typed_generated.input_types import UserWhere
-
-    from kili_typed import select_fields
-
-    recorder = _Recorder()
-    client = Client(url="http://recorder", http_client=recorder)  # type: ignore[arg-type]
-    flags = select_fields(fields).flags
-    flags["with_id"] = True
-    payloads = []
-    for call in (
-        lambda: client.count_users(where=UserWhere()),
-        lambda: client.users(where=UserWhere(), first=100, skip=0, **flags),
-    ):
-        try:
-            call()
-        except LookupError:
-            payloads.append(recorder.payload)
-    return payloads[0], payloads[1]
 
 
 def _timed(run: Callable[[], int]) -> dict[str, float]:
@@ -101,7 +48,7 @@ def _timed(run: Callable[[], int]) -> dict[str, float]:
 def _raw(endpoint: str, fields: list[str]) -> dict[str, float]:
     """The floor: the same requests as `Kili`, one after another on one connection,
     each answer parsed as JSON and nothing more."""
-    count_body, page_body = _payloads(fields)
+    count_body, page_body = generated_payloads(fields)
     with httpx.Client(headers={"Authorization": f"X-API-Key: {API_KEY}"}, timeout=60) as http:
         http.post(endpoint, json=count_body)  # connect
 
@@ -151,43 +98,6 @@ def child(mode: str, endpoint: str, fields: list[str]) -> None:
 # ------------------------------------------------------------------ the parent
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-@contextmanager
-def _server(users: int) -> Iterator[str]:
-    """A local server in its own process with `users` users; yields its endpoint."""
-    with tempfile.TemporaryDirectory(prefix="kili-typed-cpu-") as tmp:
-        port = _free_port()
-        command = [
-            str(BIN / "kili-typed"), "serve", "--db", f"{tmp}/bench.db", "--port", str(port),
-            "--api-key", API_KEY, "--seed-users", str(users - 1), "--insecure-test-hashing",
-            "--log-level", "warning",
-        ]  # fmt: skip
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-        try:
-            base = f"http://127.0.0.1:{port}/api/label/v2"
-            deadline = time.monotonic() + 300
-            while True:
-                if process.poll() is not None:
-                    raise SystemExit(f"the server exited with {process.returncode}")
-                try:
-                    httpx.get(f"{base}/version").raise_for_status()
-                    break
-                except httpx.HTTPError:
-                    if time.monotonic() > deadline:
-                        raise SystemExit("the server did not come up") from None
-                    time.sleep(0.2)
-            yield f"{base}/graphql"
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
-
-
 def _measure(mode: str, endpoint: str, fields: str) -> dict[str, float]:
     out = subprocess.run(
         [sys.executable, __file__, "--child", mode, "--endpoint", endpoint, "--fields", fields],
@@ -211,7 +121,7 @@ def main() -> None:
         child(args.child, args.endpoint, FIELD_SETS[args.fields])
         return
     runs: dict[str, list[dict[str, float]]] = {mode: [] for mode in MODES}
-    with _server(args.users) as endpoint:
+    with server(args.users, 0) as endpoint:
         for _ in range(args.runs):
             for mode in MODES:
                 figure = _measure(mode, endpoint, args.fields)
