@@ -27,7 +27,7 @@ import pytest
 from typing_extensions import get_overloads
 
 import kili_typed
-from kili_typed import Kili, MutationResult
+from kili_typed import Kili, MutationResult, Selection
 
 
 class _Required:
@@ -95,7 +95,8 @@ DOCUMENTED_USERS_RETURN = "Iterable[Dict]"
 
 Role = Literal["ADMIN", "USER"]
 STRICTER: dict[tuple[str, str], Any] = {
-    ("users", "fields"): list[str] | tuple[str, ...],
+    # Wider: a `Selection` (user_fields, select_fields) is no tuple, and is accepted too.
+    ("users", "fields"): list[str] | tuple[str, ...] | Selection[str],
     # Wider, not stricter: `None` as the current SDK accepts it ("decide from the environment").
     ("users", "disable_tqdm"): bool | None,
     ("create_user", "organization_role"): Role,

@@ -2,7 +2,7 @@
 
 Regenerates from schema.graphql, queries/ and the codegen settings into a
 scratch directory, then compares every file byte for byte with generated/;
-likewise src/kili_typed/_user_fields.py, written by tools/gen_selection.py.
+likewise src/kili_typed/_user_fields.py and .pyi, written by tools/gen_selection.py.
 """
 
 from __future__ import annotations
@@ -41,15 +41,23 @@ SELECTION = ROOT / "src" / "kili_typed" / "_user_fields.py"
 
 
 def stale_selection() -> list[str]:
+    """The module and its stub (`_user_fields.pyi`), each compared with a fresh copy."""
+    problems: list[str] = []
     with tempfile.TemporaryDirectory() as scratch:
         fresh = Path(scratch) / SELECTION.name
         subprocess.run(
             [sys.executable, str(ROOT / "tools" / "gen_selection.py"), "--output", str(fresh)],
             check=True,
         )
-        if SELECTION.exists() and filecmp.cmp(fresh, SELECTION, shallow=False):
-            return []
-    return [f"differs from tools/gen_selection.py output: {SELECTION.relative_to(ROOT)}"]
+        for written, committed in (
+            (fresh, SELECTION),
+            (fresh.with_suffix(".pyi"), SELECTION.with_suffix(".pyi")),
+        ):
+            if not (committed.exists() and filecmp.cmp(written, committed, shallow=False)):
+                problems.append(
+                    f"differs from tools/gen_selection.py output: {committed.relative_to(ROOT)}"
+                )
+    return problems
 
 
 def main() -> int:

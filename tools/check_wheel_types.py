@@ -1,14 +1,23 @@
-"""Type-check what a user of the built wheel writes, with mypy --strict and pyright strict.
+"""Type-check what a user of the built wheel writes, with the four checkers users run.
 
 Builds the wheel, installs it into a clean virtualenv outside the repository,
-and checks, with no repository path on either checker's search path:
+and checks, with no repository path on any checker's search path, with mypy,
+pyright, ty and pyrefly (the versions the dev extra pins), each in its strict
+mode and in its default mode:
 
-- positive code, which must pass both checkers: `examples/*.py`, each Python
-  block of `README.md` and `docs/*.md` (as a module of its own, unless the line
-  before it says ``<!-- typecheck: skip (why) -->``), and
+- positive code, which must pass every checker in every mode: `examples/*.py`,
+  each Python block of `README.md` and `docs/*.md` (as a module of its own,
+  unless the line before it says ``<!-- typecheck: skip (why) -->``), and
   `tests/typing/positive/*.py`;
 - negative code, `tests/typing/negative/*.py`: every line marked
-  ``# expect-error`` must be reported by both checkers, and no other line.
+  ``# expect-error`` must be reported by every checker, and no other line; a line
+  marked ``# expect-error[mypy,pyright]`` by the checkers named alone, in their
+  strict modes (a rule the others do not have). In a default mode, the modes that
+  report such errors at all are held to the same lines; pyrefly's unconfigured
+  preset (`basic`) reports almost none, and is held to the positive code alone.
+
+It also prints, for each checker, the size of its longest report of one line of
+the negative code, and fails when mypy's is over `MAX_MESSAGE_BYTES`.
 
 Usage: python tools/check_wheel_types.py [--keep]
 """
@@ -23,15 +32,14 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TYPING = ROOT / "tests" / "typing"
 MARK = "# expect-error"
-#: Both checkers as `make typecheck` runs them: the repository's own pinned copies.
+#: The checkers, the repository's own pinned copies (the dev extra).
 BIN = Path(sys.executable).parent
-PYRIGHT_CONFIG = {"typeCheckingMode": "strict", "pythonVersion": "3.10"}
 #: A Python block of the docs, and the line before it (for SKIP).
 FENCE = re.compile(r"^([^\n]*)\n```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
 #: Put on the line before a block that is not meant to run as is (a fragment, or code
@@ -39,12 +47,6 @@ FENCE = re.compile(r"^([^\n]*)\n```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
 SKIP = "<!-- typecheck: skip"
 #: A block that includes a file of the repository (pymdownx.snippets).
 INCLUDE = re.compile(r'--8<-- "([^"]+)"')
-
-
-@dataclass
-class Report:
-    #: (file, line) pairs each checker reported, with its messages.
-    errors: dict[str, dict[tuple[str, int], list[str]]] = field(default_factory=dict)
 
 
 def run(cmd: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
@@ -119,12 +121,22 @@ def gather(work: Path) -> dict[str, list[Path]]:
     return kinds
 
 
-def mypy_errors(python: Path, files: list[Path], cwd: Path) -> dict[tuple[str, int], list[str]]:
-    env = {k: v for k, v in os.environ.items() if k not in ("MYPYPATH", "PYTHONPATH")}
+#: The longest report of one mistake mypy may print, in bytes (a typo once cost 113 KB).
+MAX_MESSAGE_BYTES = 8 * 1024
+
+#: A checker's report: (file, line) -> its messages there, errors and their notes.
+Found = dict[tuple[str, int], list[str]]
+
+
+def clean_env(*drop: str) -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in ("MYPYPATH", "PYTHONPATH", *drop)}
+
+
+def mypy_errors(python: Path, files: list[Path], cwd: Path, strict: bool) -> Found:
     result = run(
         [
             str(BIN / "mypy"),
-            "--strict",
+            *(["--strict"] if strict else []),
             "--python-version=3.10",
             f"--python-executable={python}",
             "--config-file=",
@@ -135,61 +147,148 @@ def mypy_errors(python: Path, files: list[Path], cwd: Path) -> dict[tuple[str, i
             *map(str, files),
         ],
         cwd=cwd,
-        env=env,
+        env=clean_env(),
     )
-    found: dict[tuple[str, int], list[str]] = {}
-    for line in result.stdout.splitlines():
-        match = re.match(r"^(.+?):(\d+): error: (.*)$", line)
-        if match:
-            key = (Path(match[1]).name, int(match[2]))
-            found.setdefault(key, []).append(match[3])
     if result.returncode not in (0, 1):
         raise SystemExit(f"mypy crashed:\n{result.stdout}\n{result.stderr}")
-    return found
+    found: Found = {}
+    errors: set[tuple[str, int]] = set()
+    for line in result.stdout.splitlines():
+        match = re.match(r"^(.+?):(\d+): (error|note): (.*)$", line)
+        if match:
+            key = (Path(match[1]).name, int(match[2]))
+            found.setdefault(key, []).append(line)
+            if match[3] == "error":
+                errors.add(key)
+    # A line with notes alone (a reveal_type) is not an error.
+    return {key: found[key] for key in errors}
 
 
-def pyright_errors(python: Path, files: list[Path], cwd: Path) -> dict[tuple[str, int], list[str]]:
-    (cwd / "pyrightconfig.json").write_text(json.dumps(PYRIGHT_CONFIG))
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+def pyright_errors(python: Path, files: list[Path], cwd: Path, strict: bool) -> Found:
+    mode = "strict" if strict else "standard"
+    (cwd / "pyrightconfig.json").write_text(
+        json.dumps({"typeCheckingMode": mode, "pythonVersion": "3.10"})
+    )
     result = run(
         [str(BIN / "pyright"), "--outputjson", f"--pythonpath={python}", *map(str, files)],
         cwd=cwd,
-        env=env,
+        env=clean_env(),
     )
+    (cwd / "pyrightconfig.json").unlink()
     try:
         report = json.loads(result.stdout)
     except json.JSONDecodeError:
         raise SystemExit(f"pyright failed:\n{result.stdout}\n{result.stderr}") from None
-    found: dict[tuple[str, int], list[str]] = {}
+    found: Found = {}
     for diag in report["generalDiagnostics"]:
         if diag["severity"] != "error":
             continue
         key = (Path(diag["file"]).name, diag["range"]["start"]["line"] + 1)
-        found.setdefault(key, []).append(diag["message"].splitlines()[0])
+        found.setdefault(key, []).append(diag["message"])
     return found
 
 
-def marked(files: list[Path]) -> set[tuple[str, int]]:
-    return {
-        (path.name, number)
-        for path in files
-        for number, line in enumerate(path.read_text().splitlines(), start=1)
-        if line.rstrip().endswith(MARK)
-    }
+def ty_errors(python: Path, files: list[Path], cwd: Path, strict: bool) -> Found:
+    # ty has one mode: its default rules, which report every mistake of the negative code.
+    del strict
+    result = run(
+        [
+            str(BIN / "ty"),
+            "check",
+            "--python",
+            str(python.parent.parent),
+            "--python-version=3.10",
+            "--output-format=concise",
+            "--no-progress",
+            *map(str, files),
+        ],
+        cwd=cwd,
+        env=clean_env("VIRTUAL_ENV"),
+    )
+    if result.returncode not in (0, 1):
+        raise SystemExit(f"ty failed:\n{result.stdout}\n{result.stderr}")
+    found: Found = {}
+    for line in result.stdout.splitlines():
+        match = re.match(r"^(.+?):(\d+):\d+: error\[", line)
+        if match:
+            found.setdefault((Path(match[1]).name, int(match[2])), []).append(line)
+    return found
 
 
-def verdict(
-    kind: str, files: list[Path], found: dict[str, dict[tuple[str, int], list[str]]]
-) -> list[str]:
+def pyrefly_errors(python: Path, files: list[Path], cwd: Path, strict: bool) -> Found:
+    """pyrefly's `strict` preset, or its `basic` one: what it uses where no config is found."""
+    result = run(
+        [
+            str(BIN / "pyrefly"),
+            "check",
+            f"--preset={'strict' if strict else 'basic'}",
+            f"--python-interpreter-path={python}",
+            "--python-version=3.10",
+            "--output-format=min-text",
+            "--summary=none",
+            *map(str, files),
+        ],
+        cwd=cwd,
+        env=clean_env("VIRTUAL_ENV"),
+    )
+    if result.returncode not in (0, 1):
+        raise SystemExit(f"pyrefly failed:\n{result.stdout}\n{result.stderr}")
+    found: Found = {}
+    for line in result.stdout.splitlines():
+        match = re.match(r"^ERROR (.+?):(\d+):\d+-", line)
+        if match:
+            found.setdefault((Path(match[1]).name, int(match[2])), []).append(line)
+    return found
+
+
+Checker = Callable[[Path, list[Path], Path, bool], Found]
+CHECKERS: dict[str, Checker] = {
+    "mypy": mypy_errors,
+    "pyright": pyright_errors,
+    "ty": ty_errors,
+    "pyrefly": pyrefly_errors,
+}
+#: Default modes held to the positive code alone: they report almost no mistake at all.
+LENIENT_DEFAULTS = frozenset({"pyrefly"})
+MARKED = re.compile(re.escape(MARK) + r"(?:\[([a-z,]+)\])?\s*$")
+
+
+def marked(files: list[Path]) -> dict[tuple[str, int], frozenset[str] | None]:
+    """The lines marked `# expect-error`, each with the checkers it names (None: all)."""
+    out: dict[tuple[str, int], frozenset[str] | None] = {}
+    for path in files:
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            match = MARKED.search(line)
+            if match:
+                out[(path.name, number)] = frozenset(match[1].split(",")) if match[1] else None
+    return out
+
+
+def verdict(kind: str, files: list[Path], found: dict[str, Found], strict: bool) -> list[str]:
     """What is wrong with `kind`'s files, given each checker's errors."""
     problems: list[str] = []
-    expected = marked(files) if kind.endswith("negative") else set()
+    marks = marked(files) if kind == "negative" else {}
     for checker, errors in found.items():
-        for key in sorted(errors.keys() - expected):
+        if kind == "negative" and not strict and checker in LENIENT_DEFAULTS:
+            continue
+        expected = {k for k, only in marks.items() if only is None or checker in only}
+        # A rule of a strict mode alone may or may not be in the default one.
+        optional = set() if strict else {k for k, only in marks.items() if only is not None}
+        for key in sorted(errors.keys() - expected - optional):
             problems.append(f"{checker}: {key[0]}:{key[1]}: unexpected error: {errors[key][0]}")
-        for key in sorted(expected - errors.keys()):
+        for key in sorted(expected - errors.keys() - optional):
             problems.append(f"{checker}: {key[0]}:{key[1]}: expected an error, none reported")
     return problems
+
+
+def longest_reports(found: dict[str, Found]) -> dict[str, tuple[int, tuple[str, int]]]:
+    """For each checker, the size in bytes of its longest report of one line, and where."""
+    out: dict[str, tuple[int, tuple[str, int]]] = {}
+    for checker, errors in found.items():
+        sizes = [(len("\n".join(messages).encode()), key) for key, messages in errors.items()]
+        if sizes:
+            out[checker] = max(sizes)
+    return out
 
 
 #: The least `pyright --verifytypes kili_typed --ignoreexternal` may score, in percent.
@@ -218,25 +317,31 @@ def main() -> int:
     failed = False
     try:
         python = build_and_install(work)
+        versions = ", ".join(f"{name} {tool_version(name)}" for name in CHECKERS)
+        print(f"checkers: {versions}")
         for kind, files in gather(work).items():
             if not files:
                 continue
             cwd = files[0].parent
-            found = {
-                "mypy": mypy_errors(python, files, cwd),
-                "pyright": pyright_errors(python, files, cwd),
-            }
-            problems = verdict(kind, files, found)
             names = ", ".join(path.name for path in files)
-            status = "ok" if not problems else f"{len(problems)} problem(s)"
-            print(f"{kind}: {status} ({names})")
-            if kind.endswith("negative"):
-                for checker, errors in found.items():
-                    for (name, line), messages in sorted(errors.items()):
-                        print(f"  {checker}: {name}:{line}: {messages[0]}")
-            for problem in problems:
-                print(f"  {problem}")
-            failed = failed or (bool(problems))
+            print(f"{kind}: {names}")
+            for strict in (True, False):
+                mode = "strict" if strict else "default"
+                found = {
+                    name: check(python, files, cwd, strict) for name, check in CHECKERS.items()
+                }
+                problems = verdict(kind, files, found, strict)
+                status = "ok" if not problems else f"{len(problems)} problem(s)"
+                print(f"  {mode}: {status}")
+                for problem in problems:
+                    print(f"    {problem}")
+                failed = failed or bool(problems)
+                if kind == "negative" and strict:
+                    for checker, (size, (name, line)) in longest_reports(found).items():
+                        print(f"    {checker}: longest report {size} bytes ({name}:{line})")
+                        if checker == "mypy" and size > MAX_MESSAGE_BYTES:
+                            print(f"    mypy's report is over {MAX_MESSAGE_BYTES} bytes")
+                            failed = True
         score = completeness(python)
         met = score >= MIN_COMPLETENESS
         print(
@@ -250,6 +355,15 @@ def main() -> int:
         else:
             shutil.rmtree(work, ignore_errors=True)
     return 1 if failed else 0
+
+
+def tool_version(name: str) -> str:
+    """The version the dev extra pins, e.g. ``1.0.0`` for ty (extras, as pyright's, left out)."""
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    found = re.search(rf'"{re.escape(name)}(?:\[[^\]]*\])?==([^"]+)"', text)
+    if found is None:
+        raise SystemExit(f"pyproject.toml pins no {name}")
+    return found.group(1)
 
 
 if __name__ == "__main__":

@@ -502,7 +502,7 @@ class AsyncKili:
         api_key: str | None = None,
         email: str | None = None,
         organization_id: str | None = None,
-        fields: FieldList = DEFAULT_USER_FIELDS,
+        fields: FieldList | Selection[str] = DEFAULT_USER_FIELDS,
         first: int | None = None,
         skip: int = 0,
         disable_tqdm: bool | None = False,
@@ -515,7 +515,7 @@ class AsyncKili:
         api_key: str | None,
         email: str | None,
         organization_id: str | None,
-        fields: FieldList,
+        fields: FieldList | Selection[str],
         first: int | None,
         skip: int,
         disable_tqdm: bool | None,
@@ -528,7 +528,7 @@ class AsyncKili:
         api_key: str | None = None,
         email: str | None = None,
         organization_id: str | None = None,
-        fields: FieldList = DEFAULT_USER_FIELDS,
+        fields: FieldList | Selection[str] = DEFAULT_USER_FIELDS,
         first: int | None = None,
         skip: int = 0,
         disable_tqdm: bool | None = False,
@@ -542,7 +542,7 @@ class AsyncKili:
         api_key: str | None = None,
         email: str | None = None,
         organization_id: str | None = None,
-        fields: FieldList = DEFAULT_USER_FIELDS,
+        fields: FieldList | Selection[str] = DEFAULT_USER_FIELDS,
         first: int | None = None,
         skip: int = 0,
         disable_tqdm: bool | None = False,
@@ -559,7 +559,7 @@ class AsyncKili:
         api_key: str | None = None,
         email: str | None = None,
         organization_id: str | None = None,
-        fields: FieldList = DEFAULT_USER_FIELDS,
+        fields: FieldList | Selection[str] = DEFAULT_USER_FIELDS,
         first: int | None = None,
         skip: int = 0,
         disable_tqdm: bool | None = False,
@@ -731,10 +731,12 @@ class AsyncKili:
 
     @overload
     async def get_current_user(
-        self, fields: FieldList = DEFAULT_CURRENT_USER_FIELDS
+        self, fields: FieldList | Selection[str] = DEFAULT_CURRENT_USER_FIELDS
     ) -> UserDict: ...
 
-    async def get_current_user(self, fields: FieldList = DEFAULT_CURRENT_USER_FIELDS) -> Any:
+    async def get_current_user(
+        self, fields: FieldList | Selection[str] = DEFAULT_CURRENT_USER_FIELDS
+    ) -> Any:
         """Get the current user: the owner of the API key.
 
         Args:

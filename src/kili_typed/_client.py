@@ -495,7 +495,7 @@ class Kili:
         api_key: str | None = None,
         email: str | None = None,
         organization_id: str | None = None,
-        fields: FieldList = DEFAULT_USER_FIELDS,
+        fields: FieldList | Selection[str] = DEFAULT_USER_FIELDS,
         first: int | None = None,
         skip: int = 0,
         disable_tqdm: bool | None = False,
@@ -508,7 +508,7 @@ class Kili:
         api_key: str | None,
         email: str | None,
         organization_id: str | None,
-        fields: FieldList,
+        fields: FieldList | Selection[str],
         first: int | None,
         skip: int,
         disable_tqdm: bool | None,
@@ -521,7 +521,7 @@ class Kili:
         api_key: str | None = None,
         email: str | None = None,
         organization_id: str | None = None,
-        fields: FieldList = DEFAULT_USER_FIELDS,
+        fields: FieldList | Selection[str] = DEFAULT_USER_FIELDS,
         first: int | None = None,
         skip: int = 0,
         disable_tqdm: bool | None = False,
@@ -535,7 +535,7 @@ class Kili:
         api_key: str | None = None,
         email: str | None = None,
         organization_id: str | None = None,
-        fields: FieldList = DEFAULT_USER_FIELDS,
+        fields: FieldList | Selection[str] = DEFAULT_USER_FIELDS,
         first: int | None = None,
         skip: int = 0,
         disable_tqdm: bool | None = False,
@@ -552,7 +552,7 @@ class Kili:
         api_key: str | None = None,
         email: str | None = None,
         organization_id: str | None = None,
-        fields: FieldList = DEFAULT_USER_FIELDS,
+        fields: FieldList | Selection[str] = DEFAULT_USER_FIELDS,
         first: int | None = None,
         skip: int = 0,
         disable_tqdm: bool | None = False,
@@ -721,9 +721,13 @@ class Kili:
     def get_current_user(self) -> UserRow[DefaultUserField]: ...
 
     @overload
-    def get_current_user(self, fields: FieldList = DEFAULT_CURRENT_USER_FIELDS) -> UserDict: ...
+    def get_current_user(
+        self, fields: FieldList | Selection[str] = DEFAULT_CURRENT_USER_FIELDS
+    ) -> UserDict: ...
 
-    def get_current_user(self, fields: FieldList = DEFAULT_CURRENT_USER_FIELDS) -> Any:
+    def get_current_user(
+        self, fields: FieldList | Selection[str] = DEFAULT_CURRENT_USER_FIELDS
+    ) -> Any:
         """Get the current user: the owner of the API key.
 
         Args:

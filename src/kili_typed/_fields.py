@@ -9,10 +9,12 @@ dict holding exactly the requested fields. All of it is pure: no I/O.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timezone
 from enum import Enum
-from typing import Any, Generic, TypedDict, TypeVar, cast
+from typing import Any, TypeVar, cast, overload
+
+from typing_extensions import TypedDict
 
 #: Scalar fields of `User`, each with the flag of `queries/users.graphql` that asks for it.
 USER_SCALARS: Mapping[str, str] = {
@@ -110,8 +112,12 @@ ALL_FLAGS: tuple[str, ...] = (
 )
 
 
-class UserSelection(TypedDict):
-    """The ``@include`` flags of the generated ``Client.users``, one per field."""
+class UserSelection(TypedDict, closed=True):
+    """The ``@include`` flags of the generated ``Client.users``, one per field.
+
+    Closed (PEP 728): it holds these keys and no other, so that
+    ``kili.client.users(where=..., **selection.flags)`` passes nothing else.
+    """
 
     with_id: bool
     with_email: bool
@@ -154,50 +160,88 @@ class UserSelection(TypedDict):
 _F_co = TypeVar("_F_co", bound=str, covariant=True)
 
 
-class Selection(tuple[str, ...], Generic[_F_co]):
-    """A validated selection of `User` fields: a tuple of their names.
+class Selection(Sequence[_F_co]):
+    """A validated selection of `User` fields: a read-only sequence of their names.
 
     `kili_typed.user_fields` builds one whose static type records the names
     (``Selection[Literal["email", "id"]]``), so that `users` returns rows typed
     with exactly them; `select_fields` builds one from names known only at run
-    time (``Selection[str]``, rows typed `UserDict`). Being a tuple of str, it
-    is accepted wherever `fields` is, by the official SDK too.
+    time (``Selection[str]``, rows typed `UserDict`). It is accepted wherever
+    `fields` is; for code that wants a list or a tuple (the official SDK's
+    `fields`), ``list(selection)`` gives its names.
+
+    It is a small class of its own, not a `tuple` subclass: every checker solves
+    a generic class's parameter through the facades' overloads, where ty does not
+    solve one of a `tuple` subclass.
 
     Args:
-        fields: Field names of `User`; nested fields as ``"organization.id"``.
+        fields: Field names of `User`; nested fields as ``"organization.name"``.
 
     Raises:
         ValueError: A name is not a field of `User` (the message names it and
             the closest valid names), names an object without its fields, or
             no name is given.
+        TypeError: `fields` is a single string, or holds something else than str.
 
     Attributes:
-        fields: The names, deduplicated, in the caller's order (the tuple itself).
+        fields: The names, deduplicated, in the caller's order.
         flags: The ``@include`` flags of the generated ``Client.users`` that ask
             for exactly these fields, for model-style calls:
             ``kili.client.users(where=..., **selection.flags)``.
     """
 
-    _flags: UserSelection
+    __slots__ = ("_flags", "_names")
 
-    def __new__(cls, fields: Iterable[_F_co]) -> Selection[_F_co]:
+    def __init__(self, fields: Iterable[_F_co]) -> None:
         names, flags = _validate(fields)
-        self = super().__new__(cls, names)
+        self._names: tuple[_F_co, ...] = cast("tuple[_F_co, ...]", names)
         self._flags = flags
-        return self
 
     @property
     def fields(self) -> tuple[str, ...]:
-        return tuple(self)
+        return self._names
 
     @property
     def flags(self) -> UserSelection:
         # A copy: callers may add keys (``{**flags, "with_id": True}``) or change them.
         return {**self._flags}
 
-    def __getnewargs__(self) -> tuple[tuple[str, ...]]:
+    @overload
+    def __getitem__(self, index: int) -> _F_co: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[_F_co, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> _F_co | tuple[_F_co, ...]:
+        return self._names[index]
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __iter__(self) -> Iterator[_F_co]:
+        return iter(self._names)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names
+
+    def __eq__(self, other: object) -> bool:
+        # Equal to a selection of the same names, and to the tuple of them (a
+        # selection was a tuple before; code comparing the two keeps working).
+        if isinstance(other, Selection):
+            return self._names == cast("Selection[str]", other).fields
+        if isinstance(other, tuple):
+            return self._names == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._names)
+
+    def __repr__(self) -> str:
+        return f"Selection({', '.join(map(repr, self._names))})"
+
+    def __reduce__(self) -> tuple[type[Selection[Any]], tuple[tuple[str, ...]]]:
         # Copies and pickles are rebuilt (and revalidated) from the names.
-        return (tuple(self),)
+        return (Selection, (self._names,))
 
 
 #: The former name of `Selection`, kept for code written against it.

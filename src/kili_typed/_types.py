@@ -65,12 +65,13 @@ class UserDict(TypedDict, total=False):
     createdAt: str
     updatedAt: str
     organizationId: str
-    #: A role this client does not know yet comes back as its plain string.
-    organizationRole: str | None
+    #: The schema's enum, so that a role read can be written back
+    #: (``update_properties_in_user(organization_role=row["organizationRole"])``).
+    organizationRole: OrganizationRole | None
     auth0Id: str | None
     hasCompletedLabelingTour: bool
     highestRoleInProject: str
-    hubspotSubscriptionStatus: str | None
+    hubspotSubscriptionStatus: HubspotSubscriptionStatus | None
     isServiceAccount: bool
     organization: OrganizationDict | None
     organizations: list[OrganizationDict] | None

@@ -1,10 +1,11 @@
-"""Typed selections and rows at run time: honest tuples and dicts (pure, no server)."""
+"""Typed selections and rows at run time: honest sequences and dicts (pure, no server)."""
 
 from __future__ import annotations
 
 import copy
 import json
 import pickle
+from collections.abc import Sequence
 from typing import get_args
 
 import pytest
@@ -33,11 +34,22 @@ def test_generated_names_are_the_validated_names() -> None:
     assert DEFAULT_USER_SELECTION == DEFAULT_USER_FIELDS
 
 
-def test_a_selection_is_a_deduplicated_tuple_of_str() -> None:
+def test_a_selection_is_a_deduplicated_sequence_of_str() -> None:
     selection = user_fields("email", "organization.id", "email")
-    assert isinstance(selection, tuple)
+    assert isinstance(selection, Sequence)
+    assert not isinstance(selection, tuple)
     assert selection.fields == ("email", "organization.id")
+    assert list(selection) == ["email", "organization.id"]
+    assert len(selection) == 2
+    assert selection[0] == "email"
+    assert selection[-1:] == ("organization.id",)
+    assert "email" in selection
+    assert "id" not in selection
+    # Equal to the tuple of its names, as when it was one; hashed alike.
     assert selection == ("email", "organization.id")
+    assert selection != ["email", "organization.id"]
+    assert hash(selection) == hash(("email", "organization.id"))
+    assert repr(selection) == "Selection('email', 'organization.id')"
     assert all(type(name) is str for name in selection)
 
 

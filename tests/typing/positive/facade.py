@@ -14,6 +14,7 @@ from kili_typed import (
     AsyncKili,
     DefaultUserField,
     Kili,
+    Selection,
     UserApiKeysRow,
     UserDict,
     UserOrganizationRow,
@@ -23,27 +24,28 @@ from kili_typed import (
     wrap_rows,
 )
 
-Fields = Literal["email", "firstname", "organization.id", "organizations.name", "apiKeys.revoked"]
+Fields = Literal["email", "firstname", "organization.name", "organizations.name", "apiKeys.revoked"]
 
 
 def sync(kili: Kili) -> None:
     selection = user_fields(
-        "email", "firstname", "organization.id", "organizations.name", "apiKeys.revoked"
+        "email", "firstname", "organization.name", "organizations.name", "apiKeys.revoked"
     )
+    assert_type(selection, Selection[Fields])
     rows = kili.users(fields=selection)
     assert_type(rows, list[UserRow[Fields]])
     for row in rows:
         assert_type(row["email"], str)
         assert_type(row["firstname"], str | None)
         organization = row["organization"]
-        assert_type(organization, UserOrganizationRow[UserRow[Fields]] | None)
+        assert_type(organization, UserOrganizationRow[Literal["name"]] | None)
         if organization is not None:
-            assert_type(organization["id"], str)
+            assert_type(organization["name"], str)
         for item in row["organizations"] or []:
             assert_type(item["name"], str)
         keys = row["apiKeys"]
         if keys is not None:
-            assert_type(keys, list[UserApiKeysRow[UserRow[Fields]]])
+            assert_type(keys, list[UserApiKeysRow[Literal["revoked"]]])
             print([key["revoked"] for key in keys])
 
     stream = kili.users(email="ada@example.com", fields=user_fields("id"), as_generator=True)
@@ -65,18 +67,31 @@ def sync(kili: Kili) -> None:
     )
 
 
-async def asynchronous(kili: AsyncKili) -> None:
-    rows = await kili.users(fields=user_fields("email", "organization.id"))
-    assert_type(rows, list[UserRow[Literal["email", "organization.id"]]])
-    organization = rows[0]["organization"]
+def nested_subsets(kili: Kili) -> None:
+    row = kili.users(fields=user_fields("organization.id", "organization.name", "apiKeys.id"))[0]
+    organization = row["organization"]
+    assert_type(organization, UserOrganizationRow[Literal["id", "name"]] | None)
     if organization is not None:
         assert_type(organization["id"], str)
+        assert_type(organization["name"], str)
+    for key in row["apiKeys"] or []:
+        assert_type(key["id"], str)
+
+
+async def asynchronous(kili: AsyncKili) -> None:
+    rows = await kili.users(fields=user_fields("email", "organization.name"))
+    assert_type(rows, list[UserRow[Literal["email", "organization.name"]]])
+    organization = rows[0]["organization"]
+    if organization is not None:
+        assert_type(organization["name"], str)
     stream = kili.users(fields=user_fields("email"), as_generator=True)
     assert_type(stream, AsyncGenerator[UserRow[Literal["email"]], None])
     async for row in stream:
         assert_type(row["email"], str)
     defaults = await kili.users()
     assert_type(defaults[0]["lastname"], str | None)
+    me = await kili.get_current_user(fields=user_fields("email", "organizationRole"))
+    assert_type(me["organizationRole"], Literal["ADMIN", "USER"] | None)
 
 
 def rows_as_plain_dicts() -> None:

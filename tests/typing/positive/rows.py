@@ -1,0 +1,40 @@
+"""Everyday idioms on typed rows: copies, merges, JSON, mappings, a role written back."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Literal
+
+from typing_extensions import assert_type
+
+from kili_typed import Kili, OrganizationRole, user_fields
+
+
+def show(mapping: Mapping[str, object]) -> str:
+    return ", ".join(f"{key}={value}" for key, value in mapping.items())
+
+
+def idioms(kili: Kili) -> None:
+    row = kili.users(fields=user_fields("email", "organizationRole", "organization.name"))[0]
+    copied = dict(row)
+    extended = row.copy()  # dict[str, Any]: a copy to add keys to
+    extended["source"] = "kili"
+    merged = {**row, "source": "kili"}
+    joined = row | {"source": "kili"}
+    print(copied, extended, merged, joined, json.dumps(row), show(row))
+    text: str = json.dumps([dict(row) for row in kili.users(fields=user_fields("id"))])
+    print(text)
+
+
+def role_written_back(kili: Kili) -> None:
+    for row in kili.users(fields=user_fields("email", "organizationRole")):
+        role = row["organizationRole"]
+        assert_type(role, Literal["ADMIN", "USER"] | None)
+        kili.update_properties_in_user(email=row["email"], organization_role=role)
+        if role is not None:
+            kept: OrganizationRole = role
+            copy = f"copy-{row['email']}"
+            kili.create_user(email=copy, password="x" * 12, organization_role=kept)
+    status = kili.users(fields=user_fields("hubspotSubscriptionStatus"))[0]
+    assert_type(status["hubspotSubscriptionStatus"], Literal["SUBSCRIBED", "UNSUBSCRIBED"] | None)
