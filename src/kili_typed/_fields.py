@@ -237,7 +237,9 @@ class Selection(Sequence[_F_co]):
         return hash(self._names)
 
     def __repr__(self) -> str:
-        return f"Selection({', '.join(map(repr, self._names))})"
+        # Names are set last in __init__: a selection whose names were refused has none.
+        names: tuple[str, ...] = getattr(self, "_names", ())
+        return f"Selection({', '.join(map(repr, names))})"
 
     def __reduce__(self) -> tuple[type[Selection[Any]], tuple[tuple[str, ...]]]:
         # Copies and pickles are rebuilt (and revalidated) from the names.
