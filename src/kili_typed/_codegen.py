@@ -176,6 +176,7 @@ def _config(
                 "include_all_inputs": False,
                 "include_all_enums": False,
                 "scalars": _SCALARS,
+                "plugins": ["kili_typed._codegen_plugin"],
             }
         }
     }

@@ -19,17 +19,21 @@ You do not use this module directly::
 
 from __future__ import annotations
 
+import random
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any, ClassVar, cast
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, TypeVar, cast
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from typing_extensions import Self
 
 from ._async_client import AsyncKili
 from ._client import Kili
 from ._redaction import Secrets
+from ._retry import DEFAULT_POLICY, Attempts
+
+_Model = TypeVar("_Model", bound=BaseModel)
 
 __all__ = ["AsyncKiliBaseClient", "KiliBaseClient", "OperationData", "is_mutation"]
 
@@ -102,6 +106,7 @@ class _Request:
         variables: Mapping[str, Any] | None,
         unset: object,
         options: Mapping[str, Any],
+        mutation: bool | None,
     ) -> _Request:
         """What a generated method hands to ``execute``, checked and made JSON.
 
@@ -118,7 +123,7 @@ class _Request:
         return cls(
             operation_name or "operation",
             sent,
-            is_mutation(query, operation_name),
+            is_mutation(query, operation_name) if mutation is None else mutation,
             Secrets(_secret_values(sent)),
         )
 
@@ -134,13 +139,40 @@ def _require_facade(client: object, kili: object, facade: type[object]) -> None:
 
 @dataclass(frozen=True)
 class OperationData:
-    """The ``data`` of a successful answer: what `execute` hands to ``get_data``.
+    """The ``data`` of a successful answer, as `execute` hands it to ``read``.
 
     Attributes:
         data: The answer's ``data`` object.
+        operation: The operation's name.
+        mutation: Whether it may have written.
+        secrets: Values of its variables kept out of errors.
     """
 
     data: dict[str, Any]
+    operation: str = "operation"
+    mutation: bool = True
+    secrets: Secrets = field(default_factory=Secrets)
+
+    def read(self, model: type[_Model]) -> _Model:
+        """The data as `model`; a misfit raised as the facade raises it.
+
+        Raises:
+            MalformedResponseError: The data does not fit (`OutcomeUnknownError` for a
+                mutation).
+        """
+        try:
+            return model.model_validate(self.data)
+        except ValidationError as error:
+            attempts = Attempts(
+                self.operation,
+                mutation=self.mutation,
+                policy=DEFAULT_POLICY,
+                secrets=self.secrets,
+                rng=random.Random(),
+            )
+            # Never a retry: an answer that arrived whole is not sent for again.
+            failure = attempts.failed(error, 0.0).error
+        raise failure or AssertionError("the policy has no error for a misfit answer")
 
 
 class KiliBaseClient:
@@ -172,15 +204,29 @@ class KiliBaseClient:
         query: str,
         operation_name: str | None = None,
         variables: dict[str, Any] | None = None,
+        mutation: bool | None = None,
         **kwargs: Any,
     ) -> OperationData:
         """Runs one operation and returns its ``data``.
 
+        Args:
+            query: The GraphQL document.
+            operation_name: The operation to run in it.
+            variables: Its variables: JSON, input models, or this package's ``UNSET``
+                for those not to send.
+            mutation: Whether it may write; `None` tells from `query` (and takes an
+                operation it cannot find for a mutation: never resent).
+            **kwargs: None accepted: timeouts and retries are the facade's options.
+
+        Returns:
+            The answer's ``data``, for `read`.
+
         Raises:
             KiliError: The request failed (`OutcomeUnknownError` for a mutation whose
                 answer was lost, `AuthenticationError` for a refused key...).
+            TypeError: An option was given.
         """
-        request = _Request.of(query, operation_name, variables, self.unset, kwargs)
+        request = _Request.of(query, operation_name, variables, self.unset, kwargs, mutation)
         data = self.kili._execute(  # pyright: ignore[reportPrivateUsage]
             query,
             request.operation,
@@ -188,11 +234,20 @@ class KiliBaseClient:
             mutation=request.mutation,
             secrets=request.secrets,
         )
-        return OperationData(data)
+        return OperationData(data, request.operation, request.mutation, request.secrets)
 
     def get_data(self, response: OperationData) -> dict[str, Any]:
         """The ``data`` `execute` returned (errors were raised there)."""
         return response.data
+
+    def read(self, response: OperationData, model: type[_Model]) -> _Model:
+        """The answer as the operation's result model.
+
+        Raises:
+            MalformedResponseError: The answer does not fit the model (for a mutation,
+                `OutcomeUnknownError`: it ran, but what it did cannot be read).
+        """
+        return response.read(model)
 
 
 class AsyncKiliBaseClient:
@@ -224,15 +279,29 @@ class AsyncKiliBaseClient:
         query: str,
         operation_name: str | None = None,
         variables: dict[str, Any] | None = None,
+        mutation: bool | None = None,
         **kwargs: Any,
     ) -> OperationData:
         """Runs one operation and returns its ``data``.
 
+        Args:
+            query: The GraphQL document.
+            operation_name: The operation to run in it.
+            variables: Its variables: JSON, input models, or this package's ``UNSET``
+                for those not to send.
+            mutation: Whether it may write; `None` tells from `query` (and takes an
+                operation it cannot find for a mutation: never resent).
+            **kwargs: None accepted: timeouts and retries are the facade's options.
+
+        Returns:
+            The answer's ``data``, for `read`.
+
         Raises:
             KiliError: The request failed (`OutcomeUnknownError` for a mutation whose
                 answer was lost, `AuthenticationError` for a refused key...).
+            TypeError: An option was given.
         """
-        request = _Request.of(query, operation_name, variables, self.unset, kwargs)
+        request = _Request.of(query, operation_name, variables, self.unset, kwargs, mutation)
         data = await self.kili._execute(  # pyright: ignore[reportPrivateUsage]
             query,
             request.operation,
@@ -240,8 +309,17 @@ class AsyncKiliBaseClient:
             mutation=request.mutation,
             secrets=request.secrets,
         )
-        return OperationData(data)
+        return OperationData(data, request.operation, request.mutation, request.secrets)
 
     def get_data(self, response: OperationData) -> dict[str, Any]:
         """The ``data`` `execute` returned (errors were raised there)."""
         return response.data
+
+    def read(self, response: OperationData, model: type[_Model]) -> _Model:
+        """The answer as the operation's result model.
+
+        Raises:
+            MalformedResponseError: The answer does not fit the model (for a mutation,
+                `OutcomeUnknownError`: it ran, but what it did cannot be read).
+        """
+        return response.read(model)
