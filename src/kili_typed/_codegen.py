@@ -152,7 +152,9 @@ def is_ours(package: Path) -> bool:
 
 
 def _ariadne() -> Any:
+    """ariadne-codegen's entry point, checked to be installed before anything is written."""
     try:
+        importlib.import_module("ariadne_codegen.exceptions")
         return importlib.import_module("ariadne_codegen.main")
     except ImportError as error:
         raise CodegenError(f"codegen needs ariadne-codegen: {INSTALL_HINT} ({error})") from None
