@@ -34,6 +34,10 @@ OPERATION_SUFFIXES = (".graphql", ".graphqls", ".gql")
 #: How to get what the command needs.
 INSTALL_HINT = "pip install 'kili-typed[codegen]'"
 
+#: `kili_typed._codegen_plugins`: unknown enum values read as strings, secrets out of the
+#: models' reprs, and each method's operation handed whole to the runtime.
+_PLUGINS = ("TolerantEnumsPlugin", "HiddenSecretsPlugin", "KiliRuntimePlugin")
+
 #: Kili's custom scalars, as the bundled client reads them.
 _SCALARS = {
     "DateTime": {"type": "datetime.datetime"},
@@ -178,7 +182,14 @@ def _config(
                 "include_all_inputs": False,
                 "include_all_enums": False,
                 "scalars": _SCALARS,
-                "plugins": ["kili_typed._codegen_plugin"],
+                "plugins": [
+                    f"kili_typed._codegen_plugins.{plugin}"
+                    for plugin in (
+                        "TolerantEnumsPlugin",
+                        "HiddenSecretsPlugin",
+                        "KiliRuntimePlugin",
+                    )
+                ],
             }
         }
     }

@@ -198,3 +198,19 @@ def test_each_client_takes_its_own_facade(
 )
 def test_is_mutation(query: str, name: str | None, mutation: bool) -> None:
     assert is_mutation(query, name) is mutation
+
+
+def test_input_models_keep_secrets_out_of_their_repr(own_ops: ModuleType) -> None:
+    data = member_data(own_ops)
+    assert data.password == PASSWORD
+    assert PASSWORD not in repr(data)
+
+
+def test_an_unknown_enum_value_is_read_as_its_string(
+    own_ops: ModuleType, kili_server: KiliServer
+) -> None:
+    newer = {"id": "u1", "email": "owner@example.com", "organizationRole": "OWNER"}
+    kili_server.faults.add("users", body={"data": {"users": [newer]}})
+    with kili_server.kili() as kili:
+        (user,) = own_ops.Client.from_kili(kili).users_by_email().users
+    assert user.organization_role == "OWNER"

@@ -1,4 +1,4 @@
-from typing import Optional
+from typing import Annotated, Optional, Union
 
 from pydantic import Field
 
@@ -13,7 +13,9 @@ class AddMember(BaseModel):
 class AddMemberCreateUser(BaseModel):
     id: str
     email: str
-    organization_role: Optional[OrganizationRole] = Field(alias="organizationRole")
+    organization_role: Optional[
+        Annotated[Union[OrganizationRole, str], Field(union_mode="left_to_right")]
+    ] = Field(alias="organizationRole")
 
 
 AddMember.model_rebuild()

@@ -10,7 +10,7 @@ class CreateUserData(BaseModel):
     """The new user's properties."""
 
     email: str
-    password: str
+    password: str = Field(repr=False)
     organization_role: OrganizationRole = Field(alias="organizationRole")
     firstname: Optional[str] = None
     lastname: Optional[str] = None
