@@ -124,6 +124,35 @@ def operation_files(queries: Path) -> tuple[Path, ...]:
     return files
 
 
+def check_operations(files: tuple[Path, ...]) -> None:
+    """Require operations that parse, and that the runtime can run: no subscription
+    (the runtime sends each operation as one HTTP request).
+
+    Raises:
+        CodegenError: A file does not parse, or holds a subscription.
+    """
+    from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
+
+    for file in files:
+        try:
+            document = parse(file.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as error:
+            raise CodegenError(f"cannot read {str(file)!r}: {error}") from None
+        except GraphQLError as error:
+            where = "".join(f":{at.line}:{at.column}" for at in (error.locations or [])[:1])
+            raise CodegenError(f"{file}{where}: {error.message}") from None
+        for definition in document.definitions:
+            if (
+                isinstance(definition, OperationDefinitionNode)
+                and definition.operation is OperationType.SUBSCRIPTION
+            ):
+                name = definition.name.value if definition.name else "(anonymous)"
+                raise CodegenError(
+                    f"{file}: subscription {name} is not supported: the runtime runs "
+                    "queries and mutations"
+                )
+
+
 def check_schema(schema: Path) -> None:
     """Require a readable GraphQL schema (SDL).
 
@@ -255,6 +284,7 @@ def generate(schema: Path, queries: Path, package: str, target: Path) -> Generat
     ariadne = _ariadne()
     check_schema(schema)
     files = operation_files(queries)
+    check_operations(files)
     if not target.is_dir():
         raise CodegenError(f"--target {str(target)!r} is not a directory")
     destination = target / package

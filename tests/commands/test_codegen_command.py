@@ -77,7 +77,8 @@ def test_running_again_replaces_the_package_whole(cli: InProcess, project: Path)
         (None, ["--target", "nowhere"], "--target 'nowhere' is not a directory"),
         ("bad-schema", [], "'schema.graphql' is not a valid GraphQL schema"),
         ("bad-operation", [], "Cannot query field 'nickname' on type 'User'"),
-        ("syntax-error", [], "refused the operations: Invalid graphql syntax"),
+        ("syntax-error", [], "me.graphql:1:24: Syntax Error: Expected Name, found <EOF>."),
+        ("subscription", [], "subscription Ticks is not supported"),
         ("foreign-dir", [], "'my_ops' exists and was not written by kili-typed codegen"),
     ],
 )
@@ -92,6 +93,8 @@ def test_wrong_input_writes_nothing(
         (project / "ops" / "me.graphql").write_text("query Me { viewer { nickname } }")
     elif change == "syntax-error":
         (project / "ops" / "me.graphql").write_text("query Me { viewer { id ")
+    elif change == "subscription":
+        (project / "ops" / "me.graphql").write_text("subscription Ticks { viewer { id } }")
     elif change == "foreign-dir":
         (project / "my_ops").mkdir()
         (project / "my_ops" / "mine.py").write_text("x = 1\n")
