@@ -175,15 +175,32 @@ class OperationData:
         raise failure or AssertionError("the policy has no error for a misfit answer")
 
 
-class KiliBaseClient:
+class _OperationsBase:
+    """What both base clients share: reading an answer after `execute`."""
+
+    #: The generated package's ``UNSET``: variables holding it are not sent.
+    unset: ClassVar[object] = None
+
+    def get_data(self, response: OperationData) -> dict[str, Any]:
+        """The ``data`` `execute` returned (errors were raised there)."""
+        return response.data
+
+    def read(self, response: OperationData, model: type[_Model]) -> _Model:
+        """The answer as the operation's result model.
+
+        Raises:
+            MalformedResponseError: The answer does not fit the model (for a mutation,
+                `OutcomeUnknownError`: it ran, but what it did cannot be read).
+        """
+        return response.read(model)
+
+
+class KiliBaseClient(_OperationsBase):
     """The base of a generated ``Client``: runs its operations through a `Kili`.
 
     Args:
         kili: The facade whose connection, key, settings and retry policy are used.
     """
-
-    #: The generated package's ``UNSET``: variables holding it are not sent.
-    unset: ClassVar[object] = None
 
     def __init__(self, kili: Kili) -> None:
         _require_facade(self, kili, Kili)
@@ -236,29 +253,13 @@ class KiliBaseClient:
         )
         return OperationData(data, request.operation, request.mutation, request.secrets)
 
-    def get_data(self, response: OperationData) -> dict[str, Any]:
-        """The ``data`` `execute` returned (errors were raised there)."""
-        return response.data
 
-    def read(self, response: OperationData, model: type[_Model]) -> _Model:
-        """The answer as the operation's result model.
-
-        Raises:
-            MalformedResponseError: The answer does not fit the model (for a mutation,
-                `OutcomeUnknownError`: it ran, but what it did cannot be read).
-        """
-        return response.read(model)
-
-
-class AsyncKiliBaseClient:
+class AsyncKiliBaseClient(_OperationsBase):
     """The base of a generated ``AsyncClient``: runs its operations through an `AsyncKili`.
 
     Args:
         kili: The facade whose connection, key, settings and retry policy are used.
     """
-
-    #: The generated package's ``UNSET``: variables holding it are not sent.
-    unset: ClassVar[object] = None
 
     def __init__(self, kili: AsyncKili) -> None:
         _require_facade(self, kili, AsyncKili)
@@ -282,23 +283,10 @@ class AsyncKiliBaseClient:
         mutation: bool | None = None,
         **kwargs: Any,
     ) -> OperationData:
-        """Runs one operation and returns its ``data``.
-
-        Args:
-            query: The GraphQL document.
-            operation_name: The operation to run in it.
-            variables: Its variables: JSON, input models, or this package's ``UNSET``
-                for those not to send.
-            mutation: Whether it may write; `None` tells from `query` (and takes an
-                operation it cannot find for a mutation: never resent).
-            **kwargs: None accepted: timeouts and retries are the facade's options.
-
-        Returns:
-            The answer's ``data``, for `read`.
+        """Runs one operation and returns its ``data``: `KiliBaseClient.execute`, awaitable.
 
         Raises:
-            KiliError: The request failed (`OutcomeUnknownError` for a mutation whose
-                answer was lost, `AuthenticationError` for a refused key...).
+            KiliError: The request failed.
             TypeError: An option was given.
         """
         request = _Request.of(query, operation_name, variables, self.unset, kwargs, mutation)
@@ -310,16 +298,3 @@ class AsyncKiliBaseClient:
             secrets=request.secrets,
         )
         return OperationData(data, request.operation, request.mutation, request.secrets)
-
-    def get_data(self, response: OperationData) -> dict[str, Any]:
-        """The ``data`` `execute` returned (errors were raised there)."""
-        return response.data
-
-    def read(self, response: OperationData, model: type[_Model]) -> _Model:
-        """The answer as the operation's result model.
-
-        Raises:
-            MalformedResponseError: The answer does not fit the model (for a mutation,
-                `OutcomeUnknownError`: it ran, but what it did cannot be read).
-        """
-        return response.read(model)

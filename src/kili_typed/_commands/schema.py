@@ -41,23 +41,19 @@ def add_parser(commands: Any) -> None:
     Args:
         commands: The subparsers object of the ``kili-typed`` parser.
     """
-    formatter = argparse.RawDescriptionHelpFormatter
     schema = commands.add_parser(
         "schema",
-        help="check a live server's schema against the bundled one",
+        help="a live server's schema: check it against the bundled one, or pull it",
         description="Schema checks against a live Kili server.",
         epilog=common.EPILOG,
-        formatter_class=formatter,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     actions = schema.add_subparsers(dest="schema_action", required=True, metavar="ACTION")
-    diff = actions.add_parser(
+    diff = _add_action(
+        actions,
         "diff",
-        help="report schema drift between the live server and schema.graphql",
-        description=_DESCRIPTION,
-        parents=[common.connection_options()],
-        epilog=common.EPILOG,
-        formatter_class=formatter,
-        allow_abbrev=False,
+        "report schema drift between the live server and schema.graphql",
+        _DESCRIPTION,
     )
     diff.add_argument(
         "--format", choices=("text", "json"), default="text", help="text (default) or json"
@@ -68,14 +64,11 @@ def add_parser(commands: Any) -> None:
         help=f"exit with status {exit_codes.SCHEMA_DRIFT} on dangerous changes too",
     )
     diff.set_defaults(run=functools.partial(common.run, _diff))
-    pull = actions.add_parser(
+    pull = _add_action(
+        actions,
         "pull",
-        help="write the live server's schema as SDL (for kili-typed codegen)",
-        description=_PULL_DESCRIPTION,
-        parents=[common.connection_options()],
-        epilog=common.EPILOG,
-        formatter_class=formatter,
-        allow_abbrev=False,
+        "write the live server's schema as SDL (for kili-typed codegen)",
+        _PULL_DESCRIPTION,
     )
     pull.add_argument(
         "--output",
@@ -84,6 +77,19 @@ def add_parser(commands: Any) -> None:
         "default: standard output",
     )
     pull.set_defaults(run=functools.partial(common.run, _pull))
+
+
+def _add_action(actions: Any, name: str, summary: str, description: str) -> Any:
+    """An action of ``schema``, with the connection options."""
+    return actions.add_parser(
+        name,
+        help=summary,
+        description=description,
+        parents=[common.connection_options()],
+        epilog=common.EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,
+    )
 
 
 def _introspect(
