@@ -70,7 +70,7 @@ a `kili_typed.AsyncKili`. The result models are in the ``{SYNC_PACKAGE}`` and
 ``{ASYNC_PACKAGE}`` subpackages.
 """
 
-from .{ASYNC_PACKAGE} import Client as AsyncClient
+from .{ASYNC_PACKAGE} import AsyncClient
 from .{SYNC_PACKAGE} import Client
 
 __all__ = ["AsyncClient", "Client"]
@@ -204,6 +204,7 @@ def _config(
                 "target_package_name": package,
                 "target_package_path": str(into),
                 "async_client": is_async,
+                "client_name": "AsyncClient" if is_async else "Client",
                 "base_client_name": "AsyncKiliBaseClient" if is_async else "KiliBaseClient",
                 "base_client_file_path": str(base_client),
                 "include_comments": "none",
@@ -295,11 +296,16 @@ def generate(schema: Path, queries: Path, package: str, target: Path) -> Generat
             "choose another --package or --target, or remove it"
         )
     # Beside the destination: on its file system, so that the move is a rename.
-    scratch = Path(tempfile.mkdtemp(prefix=f".{package}-", dir=target))
+    try:
+        scratch = Path(tempfile.mkdtemp(prefix=f".{package}-", dir=target))
+    except OSError as error:
+        raise CodegenError(f"cannot write into {str(target)!r}: {error.strerror}") from None
     try:
         built = scratch / package
         _write_package(ariadne, schema.resolve(), queries.resolve(), built, scratch)
         _move_into_place(built, destination, scratch / "previous" if replaced else None)
+    except OSError as error:
+        raise CodegenError(f"cannot write {str(destination)!r}: {error}") from None
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return Generated(destination, files, replaced)

@@ -6,7 +6,7 @@ a `kili_typed.AsyncKili`. The result models are in the ``sync_client`` and
 ``async_client`` subpackages.
 """
 
-from .async_client import Client as AsyncClient
+from .async_client import AsyncClient
 from .sync_client import Client
 
 __all__ = ["AsyncClient", "Client"]

@@ -10,7 +10,7 @@ def gql(q: str) -> str:
     return q
 
 
-class Client(AsyncKiliBaseClient):
+class AsyncClient(AsyncKiliBaseClient):
     async def my_organizations(self, **kwargs: Any) -> MyOrganizations:
         query = gql("""
             query MyOrganizations {
