@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,13 @@ def test_the_local_server_gives_the_bundled_schema(
     assert find_dangerous_changes(ours, build_schema(pulled)) == []
     # Descriptions included: the same text as graphql-core prints the bundled file.
     assert pulled == print_schema(ours) + "\n"
+    assert output.stat().st_mode & 0o777 == 0o666 & ~current_umask()
+
+
+def current_umask() -> int:
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return umask
 
 
 def test_without_output_it_prints_the_schema(cli: InProcess, env: KiliServer) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any
 
+import httpx
 import pytest
 
 from kili_typed import (
@@ -214,3 +215,21 @@ def test_an_unknown_enum_value_is_read_as_its_string(
     with kili_server.kili() as kili:
         (user,) = own_ops.Client.from_kili(kili).users_by_email().users
     assert user.organization_role == "OWNER"
+
+
+def test_the_client_sends_through_the_facades_connection(
+    own_ops: ModuleType, kili_server: KiliServer
+) -> None:
+    seen: list[tuple[str, str]] = []
+
+    def note(request: httpx.Request) -> None:
+        seen.append((request.url.path, request.headers["Authorization"]))
+
+    with httpx.Client(event_hooks={"request": [note]}) as http:
+        kili = Kili(
+            api_key=kili_server.api_key, api_endpoint=kili_server.endpoint, http_client=http
+        )
+        own_ops.Client.from_kili(kili).my_organizations()
+        kili.close()
+        assert not http.is_closed  # the facade's borrowed client, left open
+    assert seen == [("/api/label/v2/graphql", f"X-API-Key: {kili_server.api_key}")]

@@ -146,6 +146,10 @@ def write_whole(path: Path, text: str) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
             file.write(text)
+        # mkstemp's file is private (0600); a schema is not: the mode `open` would give.
+        umask = os.umask(0o022)
+        os.umask(umask)
+        os.chmod(scratch, 0o666 & ~umask)
         os.replace(scratch, path)
     except OSError as error:
         with contextlib.suppress(OSError):
