@@ -193,33 +193,43 @@ def _ariadne() -> Any:
         raise CodegenError(f"codegen needs ariadne-codegen: {INSTALL_HINT} ({error})") from None
 
 
+@dataclass(frozen=True)
+class _Flavour:
+    """One of the two runs of ariadne-codegen: its subpackage, client and base client."""
+
+    subpackage: str
+    is_async: bool
+    client: str
+    base: str
+    base_module: str
+
+
+_FLAVOURS = (
+    _Flavour(SYNC_PACKAGE, False, "Client", "KiliBaseClient", "base_client"),
+    _Flavour(ASYNC_PACKAGE, True, "AsyncClient", "AsyncKiliBaseClient", "async_base_client"),
+)
+
+
 def _config(
-    schema: Path, queries: Path, into: Path, package: str, base_client: Path, *, is_async: bool
+    schema: Path, queries: Path, into: Path, flavour: _Flavour, base_client: Path
 ) -> dict[str, Any]:
     return {
         "tool": {
             "ariadne-codegen": {
                 "schema_path": str(schema),
                 "queries_path": str(queries),
-                "target_package_name": package,
+                "target_package_name": flavour.subpackage,
                 "target_package_path": str(into),
-                "async_client": is_async,
-                "client_name": "AsyncClient" if is_async else "Client",
-                "base_client_name": "AsyncKiliBaseClient" if is_async else "KiliBaseClient",
+                "async_client": flavour.is_async,
+                "client_name": flavour.client,
+                "base_client_name": flavour.base,
                 "base_client_file_path": str(base_client),
                 "include_comments": "none",
                 "convert_to_snake_case": True,
                 "include_all_inputs": False,
                 "include_all_enums": False,
                 "scalars": _SCALARS,
-                "plugins": [
-                    f"kili_typed._codegen_plugins.{plugin}"
-                    for plugin in (
-                        "TolerantEnumsPlugin",
-                        "HiddenSecretsPlugin",
-                        "KiliRuntimePlugin",
-                    )
-                ],
+                "plugins": [f"kili_typed._codegen_plugins.{name}" for name in _PLUGINS],
             }
         }
     }
@@ -239,15 +249,11 @@ def _run_ariadne(ariadne: Any, config: dict[str, Any]) -> None:
 
 def _write_package(ariadne: Any, schema: Path, queries: Path, into: Path, scratch: Path) -> None:
     into.mkdir()
-    for subpackage, is_async, base in (
-        (SYNC_PACKAGE, False, "KiliBaseClient"),
-        (ASYNC_PACKAGE, True, "AsyncKiliBaseClient"),
-    ):
-        module = scratch / ("async_base_client.py" if is_async else "base_client.py")
-        client = "AsyncClient" if is_async else "Client"
-        module.write_text(_BASE_CLIENT.format(client=client, base=base), encoding="utf-8")
-        config = _config(schema, queries, into, subpackage, module, is_async=is_async)
-        _run_ariadne(ariadne, config)
+    for flavour in _FLAVOURS:
+        module = scratch / f"{flavour.base_module}.py"
+        text = _BASE_CLIENT.format(client=flavour.client, base=flavour.base)
+        module.write_text(text, encoding="utf-8")
+        _run_ariadne(ariadne, _config(schema, queries, into, flavour, module))
     (into / "__init__.py").write_text(_INIT, encoding="utf-8")
     (into / "py.typed").write_text("", encoding="utf-8")
 
