@@ -37,7 +37,8 @@ $(DEMO_STAMP): pyproject.toml
 demo: $(DEMO_STAMP)
 	@$(DEMO_VENV)/bin/python examples/demo.py
 
-# tools/ on the path: the codegen loads its plugins from tools/codegen_plugins.py.
+# tools/ on the path: the codegen loads its plugins from tools/codegen_plugins.py (two of
+# them from kili_typed._codegen_plugins, which kili-typed codegen gives users' packages too).
 generate: $(STAMP)
 	PYTHONPATH=tools $(BIN)/ariadne-codegen --config pyproject.toml
 	PYTHONPATH=tools $(BIN)/ariadne-codegen --config tools/codegen-async.toml

@@ -356,13 +356,24 @@ class Kili:
     ) -> None:
         self.close()
 
-    def _call(self, operation: str, send: Callable[[], T], secrets: tuple[str, ...] = ()) -> T:
-        """Run one generated-client call under the retry policy; failures raise a `KiliError`."""
+    def _call(
+        self,
+        operation: str,
+        send: Callable[[], T],
+        secrets: tuple[str, ...] = (),
+        *,
+        mutation: bool | None = None,
+    ) -> T:
+        """Run one generated-client call under the retry policy; failures raise a `KiliError`.
+
+        `mutation` says whether the call may write; by default, whether `operation` is
+        one of the six methods' mutations.
+        """
         if self._closed:
             raise client_closed()
         attempts = Attempts(
             operation,
-            mutation=operation in ops.MUTATIONS,
+            mutation=operation in ops.MUTATIONS if mutation is None else mutation,
             policy=self._policy,
             secrets=(*self._secrets, *secrets),
             rng=self._rng,
@@ -383,15 +394,34 @@ class Kili:
                 raise step.error
             self._sleep(step.wait)
 
-    def _execute(self, query: str, operation: str) -> dict[str, Any]:
-        """The ``data`` of a query outside the six methods (``kili-typed schema diff``'s
-        introspection), under the same retry policy and error mapping."""
+    def _execute(
+        self,
+        query: str,
+        operation: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        mutation: bool = False,
+        secrets: tuple[str, ...] = (),
+    ) -> dict[str, Any]:
+        """The ``data`` of an operation outside the six methods, under the same retry
+        policy, error mapping, redaction and answer cap: ``kili-typed schema diff``'s and
+        ``schema pull``'s introspection, and the operations of packages written by
+        ``kili-typed codegen`` (`kili_typed.runtime`).
+
+        Args:
+            query: The GraphQL document.
+            operation: The name of the operation to run in it.
+            variables: Its variables, as JSON.
+            mutation: Whether it may write: then it is never sent again once the server
+                may have run it.
+            secrets: Values of the variables to keep out of errors and logs.
+        """
 
         def send() -> dict[str, Any]:
-            answer = self._api.execute(query=query, operation_name=operation)
+            answer = self._api.execute(query=query, operation_name=operation, variables=variables)
             return self._api.get_data(answer)
 
-        return self._call(operation, send)
+        return self._call(operation, send, secrets, mutation=mutation)
 
     # ----------------------------------------------------------------- queries
 

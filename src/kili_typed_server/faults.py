@@ -18,7 +18,16 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 #: Root fields of the schema, by kind; a fault on another name is refused with these listed.
-QUERY_FIELDS = ("users", "countUsers", "viewer", "me", "apiKeys", "countApiKeys")
+QUERY_FIELDS = (
+    "users",
+    "countUsers",
+    "viewer",
+    "me",
+    "apiKeys",
+    "countApiKeys",
+    "organizations",
+    "countOrganizations",
+)
 MUTATION_FIELDS = ("createUser", "updatePassword", "resetPassword", "updatePropertiesInUser")
 ROOT_FIELDS = QUERY_FIELDS + MUTATION_FIELDS
 

@@ -24,7 +24,7 @@ def test_bare_command_prints_help(cli: InProcess) -> None:
     result = cli()
     assert result.status == 0
     assert result.out.startswith("usage: kili-typed")
-    for command in ("users", "schema", "server", "completion"):
+    for command in ("users", "schema", "codegen", "server", "completion"):
         assert f"    {command}" in result.out
     assert "KILI_API_KEY" in result.out
 
@@ -37,6 +37,8 @@ def test_bare_command_prints_help(cli: InProcess) -> None:
         ["users", "--help"],
         ["users", "me", "--help"],
         ["schema", "diff", "--help"],
+        ["schema", "pull", "--help"],
+        ["codegen", "--help"],
     ],
 )
 def test_client_commands_never_import_the_server_package(argv: list[str]) -> None:
@@ -79,7 +81,10 @@ def bash_complete(script: str, line: str) -> list[str]:
 @pytest.mark.parametrize(
     ("line", "expected"),
     [
-        ("kili-typed ", ["users", "schema", "server", "completion", "-h", "--help", "--version"]),
+        (
+            "kili-typed ",
+            ["users", "schema", "codegen", "server", "completion", "-h", "--help", "--version"],
+        ),
         ("kili-typed us", ["users"]),
         ("kili-typed users m", ["me"]),
         ("kili-typed server ", ["serve", "keys", "reset-password", "-h", "--help"]),

@@ -1,4 +1,4 @@
-"""The client side of the ``kili-typed`` command: ``users`` and ``schema``.
+"""The client side of the ``kili-typed`` command: ``users``, ``schema`` and ``codegen``.
 
 These commands talk to a Kili server (the cloud, an on-premise install or ``kili-typed
 serve``) through `kili_typed.Kili`; they never load the local server's web stack.
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import schema, users
+from . import codegen, schema, users
 
 
 def register(commands: Any) -> None:
@@ -20,3 +20,4 @@ def register(commands: Any) -> None:
     """
     users.add_parser(commands)
     schema.add_parser(commands)
+    codegen.add_parser(commands)

@@ -8,8 +8,13 @@ schema (see `kili_typed._drift`). Needs graphql-core: ``pip install 'kili-typed[
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import importlib
+import os
+import sys
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from kili_typed import _bundled as bundled
@@ -24,6 +29,11 @@ ones (new enum values...), then validate each operation of queries/ against the 
 schema. Exits with status 5 when anything is breaking or an operation no longer
 validates; dangerous changes alone exit with 0 unless --fail-on-dangerous."""
 
+_PULL_DESCRIPTION = """\
+Introspect a live Kili server and write its schema in the GraphQL schema language
+(SDL), descriptions included: the input of `kili-typed codegen`, which compiles your
+own operations into a typed package."""
+
 
 def add_parser(commands: Any) -> None:
     """Adds ``schema`` and its ``diff`` action to the top-level command parser.
@@ -31,23 +41,19 @@ def add_parser(commands: Any) -> None:
     Args:
         commands: The subparsers object of the ``kili-typed`` parser.
     """
-    formatter = argparse.RawDescriptionHelpFormatter
     schema = commands.add_parser(
         "schema",
-        help="check a live server's schema against the bundled one",
+        help="a live server's schema: check it against the bundled one, or pull it",
         description="Schema checks against a live Kili server.",
         epilog=common.EPILOG,
-        formatter_class=formatter,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     actions = schema.add_subparsers(dest="schema_action", required=True, metavar="ACTION")
-    diff = actions.add_parser(
+    diff = _add_action(
+        actions,
         "diff",
-        help="report schema drift between the live server and schema.graphql",
-        description=_DESCRIPTION,
-        parents=[common.connection_options()],
-        epilog=common.EPILOG,
-        formatter_class=formatter,
-        allow_abbrev=False,
+        "report schema drift between the live server and schema.graphql",
+        _DESCRIPTION,
     )
     diff.add_argument(
         "--format", choices=("text", "json"), default="text", help="text (default) or json"
@@ -58,6 +64,32 @@ def add_parser(commands: Any) -> None:
         help=f"exit with status {exit_codes.SCHEMA_DRIFT} on dangerous changes too",
     )
     diff.set_defaults(run=functools.partial(common.run, _diff))
+    pull = _add_action(
+        actions,
+        "pull",
+        "write the live server's schema as SDL (for kili-typed codegen)",
+        _PULL_DESCRIPTION,
+    )
+    pull.add_argument(
+        "--output",
+        metavar="FILE",
+        help="the file to write (replaced whole, once the schema is read); "
+        "default: standard output",
+    )
+    pull.set_defaults(run=functools.partial(common.run, _pull))
+
+
+def _add_action(actions: Any, name: str, summary: str, description: str) -> Any:
+    """An action of ``schema``, with the connection options."""
+    return actions.add_parser(
+        name,
+        help=summary,
+        description=description,
+        parents=[common.connection_options()],
+        epilog=common.EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,
+    )
 
 
 def _introspect(
@@ -70,14 +102,63 @@ def _introspect(
         return kili.api_endpoint, kili._execute(query, operation)  # pyright: ignore[reportPrivateUsage]
 
 
-def _diff(args: argparse.Namespace, lines: SecretLines) -> int:
+def _needs_graphql(command: str, module: str) -> Any:
+    """`module`, which needs graphql-core: not a dependency of the bare client."""
     try:
-        # Loaded only here: graphql-core is not a dependency of the bare client.
-        drift = importlib.import_module("kili_typed._drift")
+        return importlib.import_module(module)
     except ImportError as error:
         raise UsageError(
-            f"schema diff needs graphql-core: pip install 'kili-typed[schema]' ({error})"
+            f"schema {command} needs graphql-core: pip install 'kili-typed[schema]' ({error})"
         ) from None
+
+
+def _pull(args: argparse.Namespace, lines: SecretLines) -> int:
+    graphql = _needs_graphql("pull", "graphql")
+    query = graphql.get_introspection_query(
+        descriptions=True, schema_description=True, input_value_deprecation=True
+    )
+    endpoint, introspection = _introspect(args, lines, query, "IntrospectionQuery")
+    try:
+        sdl: str = graphql.print_schema(graphql.build_client_schema(introspection)) + "\n"
+    except (TypeError, ValueError, graphql.GraphQLError) as error:
+        return common.fail(
+            f"{endpoint} did not answer with a usable schema: {error}", exit_codes.UNAVAILABLE
+        )
+    if args.output is None:
+        print(sdl, end="")
+        return exit_codes.OK
+    write_whole(Path(args.output), sdl)
+    print(f"wrote the schema of {endpoint} to {args.output}", file=sys.stderr)
+    return exit_codes.OK
+
+
+def write_whole(path: Path, text: str) -> None:
+    """Writes `text` to `path` through a file beside it, renamed over it: a reader never
+    sees half of it, and a failure leaves what was there.
+
+    Raises:
+        UsageError: The file cannot be written.
+    """
+    try:
+        handle, scratch = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    except OSError as error:
+        raise UsageError(f"cannot write {str(path)!r}: {error.strerror or error}") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+        # mkstemp's file is private (0600); a schema is not: the mode `open` would give.
+        umask = os.umask(0o022)
+        os.umask(umask)
+        os.chmod(scratch, 0o666 & ~umask)
+        os.replace(scratch, path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(scratch)
+        raise UsageError(f"cannot write {str(path)!r}: {error.strerror or error}") from None
+
+
+def _diff(args: argparse.Namespace, lines: SecretLines) -> int:
+    drift = _needs_graphql("diff", "kili_typed._drift")
     endpoint, introspection = _introspect(
         args, lines, drift.INTROSPECTION_QUERY, drift.INTROSPECTION_OPERATION
     )

@@ -1,0 +1,6 @@
+from enum import Enum
+
+
+class OrganizationRole(str, Enum):
+    ADMIN = "ADMIN"
+    USER = "USER"
