@@ -16,10 +16,11 @@ import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Coroutine, Iterator
 from dataclasses import replace
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast, overload
+from typing import TYPE_CHECKING, Any, Literal, cast, overload
 
 import httpx
 from kili_typed_generated_async.operations import USERS_GQL
+from typing_extensions import TypeVar
 
 # The generated client and its pydantic models are imported by the first call that
 # needs them, not with `import kili_typed`: building their modules loads most of
@@ -69,7 +70,8 @@ from ._user_fields import DefaultUserField, UserField, UserRow
 logger = logging.getLogger("kili_typed")
 
 T = TypeVar("T")
-_F = TypeVar("_F", bound=UserField)
+# Left out, `fields` is the documented default: the rows then hold those keys.
+_F = TypeVar("_F", bound=UserField, default=DefaultUserField)
 
 
 class _AsyncTransport:
@@ -432,14 +434,17 @@ class AsyncKili:
 
     # ----------------------------------------------------------------- queries
 
+    # Three forms for each kind of `fields`: a list (as_generator False or left out), a
+    # generator asked for by keyword, and one asked for positionally (every argument
+    # given). A typed selection, or none (`_F` then defaults to the documented fields),
+    # gives `UserRow`s; a plain list or a `Selection[str]`, `UserDict`s.
     @overload
-    def users(  # type: ignore[overload-overlap]  # pyright: ignore[reportOverlappingOverload]
+    def users(  # pyright: ignore[reportOverlappingOverload]
         self,
         api_key: str | None = None,
         email: str | None = None,
         organization_id: str | None = None,
-        *,
-        fields: Selection[_F],
+        fields: Selection[_F] = ...,  # pyright: ignore[reportInvalidTypeVarUse]
         first: int | None = None,
         skip: int = 0,
         disable_tqdm: bool | None = False,
@@ -447,31 +452,18 @@ class AsyncKili:
     ) -> Coroutine[Any, Any, list[UserRow[_F]]]: ...
 
     @overload
-    def users(  # type: ignore[overload-overlap]  # pyright: ignore[reportOverlappingOverload]
+    def users(  # pyright: ignore[reportOverlappingOverload]
         self,
         api_key: str | None = None,
         email: str | None = None,
         organization_id: str | None = None,
-        *,
-        fields: Selection[_F],
+        fields: Selection[_F] = ...,  # pyright: ignore[reportInvalidTypeVarUse]
         first: int | None = None,
         skip: int = 0,
         disable_tqdm: bool | None = False,
+        *,
         as_generator: Literal[True],
     ) -> AsyncGenerator[UserRow[_F], None]: ...
-
-    @overload
-    def users(  # type: ignore[overload-overlap]  # pyright: ignore[reportOverlappingOverload]
-        self,
-        api_key: str | None,
-        email: str | None,
-        organization_id: str | None,
-        fields: Selection[_F],
-        first: int | None = None,
-        skip: int = 0,
-        disable_tqdm: bool | None = False,
-        as_generator: Literal[False] = False,
-    ) -> Coroutine[Any, Any, list[UserRow[_F]]]: ...
 
     @overload
     def users(  # type: ignore[overload-overlap]  # pyright: ignore[reportOverlappingOverload]
@@ -485,46 +477,6 @@ class AsyncKili:
         disable_tqdm: bool | None,
         as_generator: Literal[True],
     ) -> AsyncGenerator[UserRow[_F], None]: ...
-
-    @overload
-    def users(  # type: ignore[overload-overlap]  # pyright: ignore[reportOverlappingOverload]
-        self,
-        api_key: str | None,
-        email: str | None,
-        organization_id: str | None,
-        fields: Selection[_F],
-        first: int | None = None,
-        skip: int = 0,
-        disable_tqdm: bool | None = False,
-        *,
-        as_generator: Literal[True],
-    ) -> AsyncGenerator[UserRow[_F], None]: ...
-
-    @overload
-    def users(
-        self,
-        api_key: str | None = None,
-        email: str | None = None,
-        organization_id: str | None = None,
-        *,
-        first: int | None = None,
-        skip: int = 0,
-        disable_tqdm: bool | None = False,
-        as_generator: Literal[False] = False,
-    ) -> Coroutine[Any, Any, list[UserRow[DefaultUserField]]]: ...
-
-    @overload
-    def users(
-        self,
-        api_key: str | None = None,
-        email: str | None = None,
-        organization_id: str | None = None,
-        *,
-        first: int | None = None,
-        skip: int = 0,
-        disable_tqdm: bool | None = False,
-        as_generator: Literal[True],
-    ) -> AsyncGenerator[UserRow[DefaultUserField], None]: ...
 
     @overload
     def users(
@@ -542,19 +494,6 @@ class AsyncKili:
     @overload
     def users(
         self,
-        api_key: str | None,
-        email: str | None,
-        organization_id: str | None,
-        fields: FieldList | Selection[str],
-        first: int | None,
-        skip: int,
-        disable_tqdm: bool | None,
-        as_generator: Literal[True],
-    ) -> AsyncGenerator[UserDict, None]: ...
-
-    @overload
-    def users(
-        self,
         api_key: str | None = None,
         email: str | None = None,
         organization_id: str | None = None,
@@ -563,6 +502,19 @@ class AsyncKili:
         skip: int = 0,
         disable_tqdm: bool | None = False,
         *,
+        as_generator: Literal[True],
+    ) -> AsyncGenerator[UserDict, None]: ...
+
+    @overload
+    def users(
+        self,
+        api_key: str | None,
+        email: str | None,
+        organization_id: str | None,
+        fields: FieldList | Selection[str],
+        first: int | None,
+        skip: int,
+        disable_tqdm: bool | None,
         as_generator: Literal[True],
     ) -> AsyncGenerator[UserDict, None]: ...
 
@@ -794,7 +746,7 @@ class AsyncKili:
         return row_wrapper(selection.fields)(ops.current_user_row(dumped, selection))
 
     @overload
-    def organizations(
+    def organizations(  # pyright: ignore[reportOverlappingOverload]
         self,
         email: str | None = None,
         organization_id: str | None = None,
@@ -806,7 +758,7 @@ class AsyncKili:
     ) -> Coroutine[Any, Any, list[DefaultOrganizationDict]]: ...
 
     @overload
-    def organizations(
+    def organizations(  # pyright: ignore[reportOverlappingOverload]
         self,
         email: str | None = None,
         organization_id: str | None = None,
@@ -820,9 +772,10 @@ class AsyncKili:
     @overload
     def organizations(
         self,
-        email: str | None,
-        organization_id: str | None,
-        fields: FieldList,
+        email: str | None = None,
+        organization_id: str | None = None,
+        # Given (the overloads above take none): rows may hold any of the fields.
+        fields: FieldList = ...,
         first: int | None = None,
         skip: int = 0,
         disable_tqdm: bool | None = None,
@@ -835,37 +788,12 @@ class AsyncKili:
         self,
         email: str | None = None,
         organization_id: str | None = None,
-        *,
-        fields: FieldList,
-        first: int | None = None,
-        skip: int = 0,
-        disable_tqdm: bool | None = None,
-        as_generator: Literal[False] = False,
-    ) -> Coroutine[Any, Any, list[OrganizationDict]]: ...
-
-    @overload
-    def organizations(
-        self,
-        email: str | None,
-        organization_id: str | None,
-        fields: FieldList,
+        # Given (the overloads above take none): rows may hold any of the fields.
+        fields: FieldList = ...,
         first: int | None = None,
         skip: int = 0,
         disable_tqdm: bool | None = None,
         *,
-        as_generator: Literal[True],
-    ) -> AsyncGenerator[OrganizationDict, None]: ...
-
-    @overload
-    def organizations(
-        self,
-        email: str | None = None,
-        organization_id: str | None = None,
-        *,
-        fields: FieldList,
-        first: int | None = None,
-        skip: int = 0,
-        disable_tqdm: bool | None = None,
         as_generator: Literal[True],
     ) -> AsyncGenerator[OrganizationDict, None]: ...
 

@@ -14,10 +14,11 @@ import time
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import replace
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast, overload
+from typing import TYPE_CHECKING, Any, Literal, cast, overload
 
 import httpx
 from kili_typed_generated.operations import USERS_GQL
+from typing_extensions import TypeVar
 
 # The generated client and its pydantic models are imported by the first call that
 # needs them, not with `import kili_typed`: building their modules loads most of
@@ -67,7 +68,8 @@ from ._user_fields import DefaultUserField, UserField, UserRow
 logger = logging.getLogger("kili_typed")
 
 T = TypeVar("T")
-_F = TypeVar("_F", bound=UserField)
+# Left out, `fields` is the documented default: the rows then hold those keys.
+_F = TypeVar("_F", bound=UserField, default=DefaultUserField)
 
 
 class _Transport:
@@ -425,14 +427,17 @@ class Kili:
 
     # ----------------------------------------------------------------- queries
 
+    # Three forms for each kind of `fields`: a list (as_generator False or left out), a
+    # generator asked for by keyword, and one asked for positionally (every argument
+    # given). A typed selection, or none (`_F` then defaults to the documented fields),
+    # gives `UserRow`s; a plain list or a `Selection[str]`, `UserDict`s.
     @overload
-    def users(  # type: ignore[overload-overlap]  # pyright: ignore[reportOverlappingOverload]
+    def users(  # pyright: ignore[reportOverlappingOverload]
         self,
         api_key: str | None = None,
         email: str | None = None,
         organization_id: str | None = None,
-        *,
-        fields: Selection[_F],
+        fields: Selection[_F] = ...,  # pyright: ignore[reportInvalidTypeVarUse]
         first: int | None = None,
         skip: int = 0,
         disable_tqdm: bool | None = False,
@@ -440,31 +445,18 @@ class Kili:
     ) -> list[UserRow[_F]]: ...
 
     @overload
-    def users(  # type: ignore[overload-overlap]  # pyright: ignore[reportOverlappingOverload]
+    def users(  # pyright: ignore[reportOverlappingOverload]
         self,
         api_key: str | None = None,
         email: str | None = None,
         organization_id: str | None = None,
-        *,
-        fields: Selection[_F],
+        fields: Selection[_F] = ...,  # pyright: ignore[reportInvalidTypeVarUse]
         first: int | None = None,
         skip: int = 0,
         disable_tqdm: bool | None = False,
+        *,
         as_generator: Literal[True],
     ) -> Generator[UserRow[_F], None, None]: ...
-
-    @overload
-    def users(  # type: ignore[overload-overlap]  # pyright: ignore[reportOverlappingOverload]
-        self,
-        api_key: str | None,
-        email: str | None,
-        organization_id: str | None,
-        fields: Selection[_F],
-        first: int | None = None,
-        skip: int = 0,
-        disable_tqdm: bool | None = False,
-        as_generator: Literal[False] = False,
-    ) -> list[UserRow[_F]]: ...
 
     @overload
     def users(  # type: ignore[overload-overlap]  # pyright: ignore[reportOverlappingOverload]
@@ -478,46 +470,6 @@ class Kili:
         disable_tqdm: bool | None,
         as_generator: Literal[True],
     ) -> Generator[UserRow[_F], None, None]: ...
-
-    @overload
-    def users(  # type: ignore[overload-overlap]  # pyright: ignore[reportOverlappingOverload]
-        self,
-        api_key: str | None,
-        email: str | None,
-        organization_id: str | None,
-        fields: Selection[_F],
-        first: int | None = None,
-        skip: int = 0,
-        disable_tqdm: bool | None = False,
-        *,
-        as_generator: Literal[True],
-    ) -> Generator[UserRow[_F], None, None]: ...
-
-    @overload
-    def users(
-        self,
-        api_key: str | None = None,
-        email: str | None = None,
-        organization_id: str | None = None,
-        *,
-        first: int | None = None,
-        skip: int = 0,
-        disable_tqdm: bool | None = False,
-        as_generator: Literal[False] = False,
-    ) -> list[UserRow[DefaultUserField]]: ...
-
-    @overload
-    def users(
-        self,
-        api_key: str | None = None,
-        email: str | None = None,
-        organization_id: str | None = None,
-        *,
-        first: int | None = None,
-        skip: int = 0,
-        disable_tqdm: bool | None = False,
-        as_generator: Literal[True],
-    ) -> Generator[UserRow[DefaultUserField], None, None]: ...
 
     @overload
     def users(
@@ -535,19 +487,6 @@ class Kili:
     @overload
     def users(
         self,
-        api_key: str | None,
-        email: str | None,
-        organization_id: str | None,
-        fields: FieldList | Selection[str],
-        first: int | None,
-        skip: int,
-        disable_tqdm: bool | None,
-        as_generator: Literal[True],
-    ) -> Generator[UserDict, None, None]: ...
-
-    @overload
-    def users(
-        self,
         api_key: str | None = None,
         email: str | None = None,
         organization_id: str | None = None,
@@ -556,6 +495,19 @@ class Kili:
         skip: int = 0,
         disable_tqdm: bool | None = False,
         *,
+        as_generator: Literal[True],
+    ) -> Generator[UserDict, None, None]: ...
+
+    @overload
+    def users(
+        self,
+        api_key: str | None,
+        email: str | None,
+        organization_id: str | None,
+        fields: FieldList | Selection[str],
+        first: int | None,
+        skip: int,
+        disable_tqdm: bool | None,
         as_generator: Literal[True],
     ) -> Generator[UserDict, None, None]: ...
 
@@ -785,7 +737,7 @@ class Kili:
         return row_wrapper(selection.fields)(ops.current_user_row(dumped, selection))
 
     @overload
-    def organizations(
+    def organizations(  # pyright: ignore[reportOverlappingOverload]
         self,
         email: str | None = None,
         organization_id: str | None = None,
@@ -797,7 +749,7 @@ class Kili:
     ) -> list[DefaultOrganizationDict]: ...
 
     @overload
-    def organizations(
+    def organizations(  # pyright: ignore[reportOverlappingOverload]
         self,
         email: str | None = None,
         organization_id: str | None = None,
@@ -811,9 +763,10 @@ class Kili:
     @overload
     def organizations(
         self,
-        email: str | None,
-        organization_id: str | None,
-        fields: FieldList,
+        email: str | None = None,
+        organization_id: str | None = None,
+        # Given (the overloads above take none): rows may hold any of the fields.
+        fields: FieldList = ...,
         first: int | None = None,
         skip: int = 0,
         disable_tqdm: bool | None = None,
@@ -826,37 +779,12 @@ class Kili:
         self,
         email: str | None = None,
         organization_id: str | None = None,
-        *,
-        fields: FieldList,
-        first: int | None = None,
-        skip: int = 0,
-        disable_tqdm: bool | None = None,
-        as_generator: Literal[False] = False,
-    ) -> list[OrganizationDict]: ...
-
-    @overload
-    def organizations(
-        self,
-        email: str | None,
-        organization_id: str | None,
-        fields: FieldList,
+        # Given (the overloads above take none): rows may hold any of the fields.
+        fields: FieldList = ...,
         first: int | None = None,
         skip: int = 0,
         disable_tqdm: bool | None = None,
         *,
-        as_generator: Literal[True],
-    ) -> Generator[OrganizationDict, None, None]: ...
-
-    @overload
-    def organizations(
-        self,
-        email: str | None = None,
-        organization_id: str | None = None,
-        *,
-        fields: FieldList,
-        first: int | None = None,
-        skip: int = 0,
-        disable_tqdm: bool | None = None,
         as_generator: Literal[True],
     ) -> Generator[OrganizationDict, None, None]: ...
 
