@@ -1,7 +1,7 @@
 """The executable GraphQL schema: ``schema.graphql`` with the server's scalars and resolvers.
 
 The schema is the repository's ``schema.graphql``, the same one the client is generated
-from, found the one way the package knows (`kili_typed._bundled`).
+from, found the one way the package knows (`kili_typed_graphql`).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from graphql import (
     ValueNode,
 )
 
-from kili_typed import _bundled as bundled
+import kili_typed_graphql as bundled
 from kili_typed_server import limits
 from kili_typed_server.clock import format_datetime
 from kili_typed_server.errors import PageSizeError

@@ -269,6 +269,6 @@ def add_parser(commands: Any) -> None:
 def _run(args: argparse.Namespace) -> int:
     from kili_typed._cli import build_parser
 
-    tree = command_tree(build_parser(with_server=True))
+    tree = command_tree(build_parser(["completion"])[0])
     sys.stdout.write(WRITERS[args.shell](tree))
     return 0

@@ -12,7 +12,7 @@ import functools
 import importlib
 from typing import Any
 
-from kili_typed import _bundled as bundled
+import kili_typed_graphql as bundled
 
 from . import common, exit_codes
 from .credentials import SecretLines, UsageError
