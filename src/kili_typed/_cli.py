@@ -13,8 +13,8 @@ Commands::
 they talk to any Kili server through `kili_typed.Kili`. Other packages add commands
 through the ``kili_typed.commands`` entry-point group: the local server adds ``server``
 (see ``pyproject.toml``). The client never names them: a plugin's module is loaded only
-when a word the client does not know is typed (or a completion script, which covers every
-command, is written), and it adds its parsers with ``register(commands)`` and runs them
+when a word the client does not know is typed (or the shell asks for completions, which
+cover every command), and it adds its parsers with ``register(commands)`` and runs them
 with ``run(args)``. ``kili-typed --help`` lists each plugin command without loading it.
 """
 
@@ -28,6 +28,8 @@ from importlib.metadata import entry_points
 from typing import Any
 
 from kili_typed._commands import register as register_client_commands
+from kili_typed._commands.completion import add_parser as add_completion
+from kili_typed._commands.completion import complete, completing
 from kili_typed._version import __version__
 
 #: The entry-point group of commands other packages add to ``kili-typed``.
@@ -48,8 +50,9 @@ def build_parser(
     """The ``kili-typed`` parser for `argv`, and the runner of each command a plugin added.
 
     The plugins are loaded, and their parsers added, only when `argv` names a command
-    the client does not know itself, or ``completion``; otherwise each plugin command is
-    listed as a placeholder and nothing of the plugin is imported.
+    the client does not know itself, or when the shell asks for completions (which cover
+    every command); otherwise each plugin command is listed as a placeholder and nothing
+    of the plugin is imported. In completion mode, this writes the completions and exits.
     """
     parser = argparse.ArgumentParser(
         prog="kili-typed",
@@ -61,7 +64,7 @@ def build_parser(
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     register_client_commands(commands)
     first = next((word for word in argv if not word.startswith("-")), None)
-    with_plugins = first == COMPLETION or (first is not None and first not in commands.choices)
+    with_plugins = completing() or (first is not None and first not in commands.choices)
     runners: dict[str, Runner] = {}
     for name, module_name in plugin_modules().items():
         if not with_plugins:
@@ -72,14 +75,9 @@ def build_parser(
         module.register(commands)
         run: Runner = module.run
         runners.update((added, run) for added in set(commands.choices) - before)
-    from kili_typed._commands.completion import add_parser as add_completion
-
     add_completion(commands)
+    complete(parser, commands)
     return parser, runners
-
-
-#: The command that writes a completion script: it covers every command, plugins' too.
-COMPLETION = "completion"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
