@@ -647,36 +647,30 @@ class AsyncKili:
         pages = listing.pages(await self._count(where))
         # What the generated client would send for `where`, computed once per listing.
         where_json = where.model_dump(by_alias=True, exclude_unset=True)
-        transport = self._transport(self._timeout)
         show = show_progress(request.disable_tqdm, self.disable_tqdm, terminal=stderr_is_terminal())
         with progress_bar(listing.expected, disable=not show) as bar:
-            async for page in self._fetch_pages(listing, transport, where_json, pages):
+            async for page in self._fetch_pages(listing, where_json, pages):
                 rows = listing.rows(page)
                 bar.update(len(rows))
                 yield rows
         listing.finish()
 
-    async def _fetch_page(
-        self, listing: Listing, transport: _AsyncTransport, where: dict[str, Any], page: Page
-    ) -> PageRows:
-        """One page, read into rows: its document posted as the generated client would,
-        and the answer's JSON read without building a model per row."""
-        payload = {
-            "query": USERS_GQL,
-            "operationName": "users",
-            "variables": listing.variables(where, page),
-        }
+    async def _fetch_page(self, listing: Listing, where: dict[str, Any], page: Page) -> PageRows:
+        """One page, sent through the generated client and read into rows."""
+        api = self._api
+        variables = listing.variables(where, page)
 
         async def send() -> PageRows:
-            answer = await transport.post(self.api_endpoint, json=payload)
-            return listing.read(answer.body["data"])
+            answer = await api.execute(query=USERS_GQL, operation_name="users", variables=variables)
+            # Not `api.users(...)`: that builds the `Users` model of each page, which
+            # `Listing.read` does only for a page it cannot take as it is (why: there).
+            return listing.read(api.get_data(answer))
 
         return await self._call("users", send, ops.secrets_of(listing.request.where))
 
     def _fetch_pages(
         self,
         listing: Listing,
-        transport: _AsyncTransport,
         where: dict[str, Any],
         pages: Iterator[Page],
     ) -> AsyncGenerator[PageRows, None]:
@@ -686,7 +680,7 @@ class AsyncKili:
         one; an iterator holds at most `max_concurrent_pages` pages at a time.
         """
         return self._pages.in_order(
-            lambda page: self._fetch_page(listing, transport, where, page),
+            lambda page: self._fetch_page(listing, where, page),
             pages,
             hold=self.max_concurrent_pages if listing.request.as_generator else None,
         )
