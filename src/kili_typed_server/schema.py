@@ -12,15 +12,10 @@ from typing import Any
 from ariadne import ScalarType, make_executable_schema
 from graphql import (
     DirectiveLocation,
-    GraphQLBoolean,
     GraphQLDeprecatedDirective,
     GraphQLDirective,
     GraphQLEnumType,
-    GraphQLID,
-    GraphQLInt,
-    GraphQLScalarType,
     GraphQLSchema,
-    GraphQLString,
     IntValueNode,
     ValueNode,
 )
@@ -123,25 +118,3 @@ def _restore_enum_parsers(schema: GraphQLSchema) -> None:
     for named_type in schema.type_map.values():
         if isinstance(named_type, GraphQLEnumType) and "parse_value" in vars(named_type):
             del named_type.parse_value
-
-
-#: graphql-core's scalars whose serializers never give a float (String's turns one into
-#: a string).
-_FLOATLESS_SCALARS = (GraphQLString, GraphQLInt, GraphQLBoolean, GraphQLID)
-
-
-def may_answer_floats(schema: GraphQLSchema) -> bool:
-    """Whether a schema's answers may hold floats (see `kili_typed_server.wire`).
-
-    Only a leaf type's serializer puts a float in an answer: of graphql-core's built-in
-    scalars, only ``Float``'s; of custom ones, any but this server's own ``DateTime``
-    (strings) and ``PageSize`` (integers). Errors hold strings and integers.
-    """
-    own = {_serialize_datetime, _page_size}
-    for named in schema.type_map.values():
-        if not isinstance(named, GraphQLScalarType):
-            continue
-        builtin = any(named is scalar for scalar in _FLOATLESS_SCALARS)
-        if not builtin and named.serialize not in own:
-            return True
-    return False
