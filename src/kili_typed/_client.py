@@ -51,9 +51,7 @@ from ._http import (
     make_timeout,
     request_headers,
 )
-from ._listing import Listing
-from ._pagination import Page, plan_pages, rows_to_fetch
-from ._progress import progress_bar
+from ._listing import Listing, Page, plan_pages, progress_bar, rows_to_fetch
 from ._redaction import Secrets, hide
 from ._retry import DEFAULT_MAX_RETRIES, Attempts, RetryPolicy, check_max_retries
 from ._rows import PageRows, row_wrapper

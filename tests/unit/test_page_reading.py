@@ -26,9 +26,8 @@ from kili_typed._fields import (
     USER_SCALARS,
     VALID_FIELDS,
 )
-from kili_typed._listing import Listing
+from kili_typed._listing import Listing, Page
 from kili_typed._operations import users_request
-from kili_typed._pagination import Page
 from kili_typed._rows import PageReader, _datetimes
 from kili_typed._user_fields import UserRow
 
