@@ -65,14 +65,23 @@ def error_of(facade: str, call: Call, **options: Any) -> KiliError:
     raise AssertionError("the call was expected to fail")
 
 
+@contextlib.contextmanager
+def callers_client(facade: str) -> Iterator[httpx.Client | httpx.AsyncClient]:
+    """An httpx client of the caller's, of the facade's kind (`call_on` runs each
+    `AsyncKili` on an event loop of its own, which takes the async client's connections
+    with it when it ends)."""
+    if facade == "sync":
+        with httpx.Client() as http:
+            yield http
+    else:
+        yield httpx.AsyncClient()
+
+
 def both_errors(facade: str, call: Call, **options: Any) -> tuple[KiliError, KiliError]:
     """What `call` raises through the facade's own pool, then through a caller's httpx client."""
     own = error_of(facade, call, **options)
-    if facade == "sync":
-        with httpx.Client() as http:
-            borrowed = error_of(facade, call, http_client=http, **options)
-    else:
-        borrowed = error_of(facade, call, http_client=httpx.AsyncClient(), **options)
+    with callers_client(facade) as http:
+        borrowed = error_of(facade, call, http_client=http, **options)
     return own, borrowed
 
 
@@ -99,11 +108,8 @@ def test_a_listing_through_the_own_pool_is_the_listing_through_an_http_client(
 
     own = call_on(facade, listing, **options)
     counted = call_on(facade, count, **options)
-    if facade == "sync":
-        with httpx.Client() as http:
-            borrowed = call_on(facade, listing, http_client=http, **options)
-    else:
-        borrowed = call_on(facade, listing, http_client=httpx.AsyncClient(), **options)
+    with callers_client(facade) as http:
+        borrowed = call_on(facade, listing, http_client=http, **options)
     assert len(own) == 230
     assert own == borrowed
     assert counted == 250
@@ -266,28 +272,16 @@ def test_headers_dripped_a_byte_at_a_time_end_at_the_timeout(facade: str) -> Non
 
 @pytest.mark.timeout(30)
 def test_headers_dripped_into_a_callers_client_end_at_the_timeout(facade: str) -> None:
-    with header_dripper() as endpoint:
-        if facade == "sync":
-            with httpx.Client() as http:
-                error = error_of(
-                    facade,
-                    count,
-                    api_key="k",
-                    api_endpoint=endpoint,
-                    timeout=1,
-                    max_retries=0,
-                    http_client=http,
-                )
-        else:
-            error = error_of(
-                facade,
-                count,
-                api_key="k",
-                api_endpoint=endpoint,
-                timeout=1,
-                max_retries=0,
-                http_client=httpx.AsyncClient(),
-            )
+    with header_dripper() as endpoint, callers_client(facade) as http:
+        error = error_of(
+            facade,
+            count,
+            api_key="k",
+            api_endpoint=endpoint,
+            timeout=1,
+            max_retries=0,
+            http_client=http,
+        )
     assert isinstance(error, KiliTimeoutError)
 
 
