@@ -230,7 +230,7 @@ def in_process(users: str) -> dict[str, float]:
     """
     import tempfile
 
-    from kili_typed_server.testkit import KiliServer
+    from kili_typed_testkit.server import KiliServer
 
     times: dict[str, list[float]] = {"loopback_s": [], "in_process_s": []}
     with tempfile.TemporaryDirectory(prefix="kili-typed-bench-") as tmp:

@@ -25,8 +25,8 @@ from pathlib import Path
 import httpx
 
 from kili_typed import Kili
-from kili_typed_server.testing import make_test_server
-from kili_typed_server.testkit import KiliServer
+from kili_typed_testkit.server import KiliServer
+from kili_typed_testkit.testing import make_test_server
 
 RESTARTS = 15
 RESETS = 200

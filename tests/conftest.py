@@ -1,7 +1,7 @@
 """Shared fixtures.
 
 ``local_server`` runs the real local Kili server over HTTP on a loopback port, with a fresh
-SQLite file and the known credentials of ``kili_typed_server.testing``.
+SQLite file and the known credentials of ``kili_typed_testkit.testing``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import cast
 import pytest
 
 from kili_typed_server import LocalServer
-from kili_typed_server.testing import make_test_server
+from kili_typed_testkit.testing import make_test_server
 from tests.client.faults import MUTATION_RUNS
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kili_typed import _bundled as bundled
+import kili_typed_graphql as bundled
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,5 +24,6 @@ def test_wheels_put_the_files_where_bundled_looks() -> None:
     tomllib = pytest.importorskip("tomllib", reason="tomllib is in the standard library from 3.11")
     settings = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     force_include = settings["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
-    assert force_include["schema.graphql"] == "/".join(("kili_typed", *bundled.PACKAGED_SCHEMA))
-    assert force_include["queries"] == "/".join(("kili_typed", *bundled.PACKAGED_QUERIES))
+    package = "kili_typed_graphql"
+    assert force_include["schema.graphql"] == "/".join((package, *bundled.PACKAGED_SCHEMA))
+    assert force_include["queries"] == "/".join((package, *bundled.PACKAGED_QUERIES))

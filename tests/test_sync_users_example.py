@@ -11,7 +11,7 @@ import pytest
 
 from kili_typed import Kili, UserDict
 from kili_typed_server import LocalServer
-from kili_typed_server.testing import TEST_ADMIN_EMAIL
+from kili_typed_testkit.testing import TEST_ADMIN_EMAIL
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "sync_users.py"
 

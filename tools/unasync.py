@@ -94,9 +94,15 @@ RULES = (
         "from ._concurrency import AsyncPageRunner, alist\n",
         "from ._concurrency import PageRunner\n",
     ),
-    # The pool the client creates (kili_typed._async_transport, kili_typed._transport).
-    Rule("from ._async_transport import make_async_client", "from ._transport import make_client"),
-    Rule("make_async_client(", "make_client("),
+    # The pool the client creates, and the deadline of an attempt (kili_typed._http).
+    Rule(
+        "    async_deadline,\n    check_concurrency,\n    check_http_client,\n"
+        "    check_max_answer_bytes,\n",
+        "    check_concurrency,\n    check_http_client,\n    check_max_answer_bytes,\n"
+        "    deadline,\n",
+    ),
+    Rule("make_async_client", "make_client"),
+    Rule("with async_deadline(", "with deadline("),
     # Types.
     # A type argument: a name with at most one level of brackets, e.g. UserRow[_F].
     Rule(rf"AsyncGenerator\[({_TYPE_ARGUMENT}), None\]", r"Generator[\1, None, None]", regex=True),

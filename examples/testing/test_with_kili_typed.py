@@ -11,7 +11,7 @@ import pytest
 from pipeline import onboard, onboard_from_environment
 
 from kili_typed import AsyncKili, Kili, OutcomeUnknownError, RateLimitError, ServerError
-from kili_typed_server.testkit import KiliServer
+from kili_typed_testkit import KiliServer
 
 PASSWORD = "Welcome-2026"
 

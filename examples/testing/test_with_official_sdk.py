@@ -11,7 +11,7 @@ import pytest
 from kili.client import Kili
 from kili.exceptions import MutationOutcomeUnknownError
 
-from kili_typed_server.testkit import KiliServer
+from kili_typed_testkit import KiliServer
 
 PASSWORD = "Welcome-2026"
 

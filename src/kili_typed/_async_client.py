@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 from . import _operations as ops
 from . import _organizations as orgs
 from ._answers import Answer, read_answer
-from ._bounds import AnswerLimits, client_closed, read_response
+from ._bounds import AnswerReading, client_closed, read_response
 from ._concurrency import AsyncPageRunner, alist
 from ._config import resolve_settings, show_progress, stderr_is_terminal
 from ._constants import (
@@ -44,19 +44,20 @@ from ._constants import (
     DEFAULT_USER_FIELDS,
 )
 from ._fields import Selection
-from ._listing import Listing
-from ._pagination import Page, plan_pages, rows_to_fetch
-from ._progress import progress_bar
-from ._redaction import Secrets, hide
-from ._retry import DEFAULT_MAX_RETRIES, Attempts, RetryPolicy, check_max_retries
-from ._rows import PageRows, row_wrapper
-from ._settings import (
+from ._http import (
+    Verify,
+    async_deadline,
     check_concurrency,
     check_http_client,
     check_max_answer_bytes,
+    make_async_client,
     make_timeout,
     request_headers,
 )
+from ._listing import Listing, Page, plan_pages, progress_bar, rows_to_fetch
+from ._redaction import Secrets, hide
+from ._retry import DEFAULT_MAX_RETRIES, Attempts, RetryPolicy, check_max_retries
+from ._rows import PageRows, row_wrapper
 from ._types import (
     DefaultOrganizationDict,
     FieldList,
@@ -89,7 +90,7 @@ class _AsyncTransport:
         self._http = http
         self._headers = headers
         self._timeout = timeout
-        self._limits = AnswerLimits(timeout, max_answer_bytes)
+        self._max_answer_bytes = max_answer_bytes
 
     async def exchange(
         self, url: str, json: Any, headers: dict[str, str] | None = None
@@ -103,10 +104,16 @@ class _AsyncTransport:
         """
         if self._http.is_closed:
             raise client_closed()
-        reading = self._limits.start()
         sent = self._headers if not headers else {**headers, **self._headers}
+        with async_deadline(self._timeout.read) as extensions:
+            return await self._read(url, json, sent, extensions)
+
+    async def _read(
+        self, url: str, json: Any, headers: dict[str, str], extensions: dict[str, Any]
+    ) -> tuple[httpx.Response, bytes]:
+        reading = AnswerReading(self._max_answer_bytes)
         async with self._http.stream(
-            "POST", url, json=json, headers=sent, timeout=self._timeout
+            "POST", url, json=json, headers=headers, timeout=self._timeout, extensions=extensions
         ) as response:
             reading.check_length(response.headers.get("content-length"))
             async for chunk in response.aiter_bytes():
@@ -170,12 +177,13 @@ class AsyncKili:
         api_endpoint: The GraphQL endpoint. Defaults to ``KILI_API_ENDPOINT``, else
             ``api_endpoint`` in the file, else Kili's cloud
             (``https://cloud.kili-technology.com/api/label/v2/graphql``).
-        verify: Verify the server's TLS certificate (or a CA bundle path). Defaults to
+        verify: Verify the server's TLS certificate: a bool, a CA bundle's path (a
+            file or a directory) or an `ssl.SSLContext`. Defaults to
             ``KILI_VERIFY`` (``true``, ``1`` or ``yes`` mean true), else ``verify_ssl``
             in the file, else `True`. Applies to the connection pool the client
             creates; with `http_client`, configure verification on that client instead.
-        timeout: Seconds one attempt may take, from sending the request to the
-            last byte of the answer (connecting gets 10 seconds of it), or an
+        timeout: Seconds one attempt may take as a whole, from connecting to the
+            last byte of the answer (connecting gets at most 10 seconds of it), or an
             `httpx.Timeout` whose ``read`` is that bound. Default: 60.
         max_concurrent_pages: How many pages of a `users` listing are requested
             at once. Rows still come out in order; an iterator holds at most
@@ -219,7 +227,7 @@ class AsyncKili:
     #: How many pages of a `users` listing are requested at once.
     max_concurrent_pages: int
     #: TLS verification of the pool this client created (see `verify`).
-    verify: bool | str
+    verify: Verify
     #: The default of every method's `disable_tqdm`.
     disable_tqdm: bool | None
 
@@ -227,7 +235,7 @@ class AsyncKili:
         self,
         api_key: str | None = None,
         api_endpoint: str | None = None,
-        verify: bool | str | None = None,
+        verify: Verify | None = None,
         *,
         timeout: float | httpx.Timeout = DEFAULT_READ_TIMEOUT,
         max_concurrent_pages: int = DEFAULT_MAX_CONCURRENT_PAGES,
@@ -249,9 +257,6 @@ class AsyncKili:
         self._headers = request_headers(key)
         self._max_answer_bytes = check_max_answer_bytes(max_answer_bytes)
         if http_client is None:
-            # Imported here, with the pool: `import kili_typed` does not load httpcore.
-            from ._async_transport import make_async_client
-
             self._http = make_async_client(self._timeout, settings.verify)
             self._owns_http = True
         else:
@@ -622,36 +627,30 @@ class AsyncKili:
         pages = listing.pages(await self._count(where))
         # What the generated client would send for `where`, computed once per listing.
         where_json = where.model_dump(by_alias=True, exclude_unset=True)
-        transport = self._transport(self._timeout)
         show = show_progress(request.disable_tqdm, self.disable_tqdm, terminal=stderr_is_terminal())
         with progress_bar(listing.expected, disable=not show) as bar:
-            async for page in self._fetch_pages(listing, transport, where_json, pages):
+            async for page in self._fetch_pages(listing, where_json, pages):
                 rows = listing.rows(page)
                 bar.update(len(rows))
                 yield rows
         listing.finish()
 
-    async def _fetch_page(
-        self, listing: Listing, transport: _AsyncTransport, where: dict[str, Any], page: Page
-    ) -> PageRows:
-        """One page, read into rows: its document posted as the generated client would,
-        and the answer's JSON read without building a model per row."""
-        payload = {
-            "query": USERS_GQL,
-            "operationName": "users",
-            "variables": listing.variables(where, page),
-        }
+    async def _fetch_page(self, listing: Listing, where: dict[str, Any], page: Page) -> PageRows:
+        """One page, sent through the generated client and read into rows."""
+        api = self._api
+        variables = listing.variables(where, page)
 
         async def send() -> PageRows:
-            answer = await transport.post(self.api_endpoint, json=payload)
-            return listing.read(answer.body["data"])
+            answer = await api.execute(query=USERS_GQL, operation_name="users", variables=variables)
+            # Not `api.users(...)`: that builds the `Users` model of each page, which
+            # `Listing.read` does only for a page it cannot take as it is (why: there).
+            return listing.read(api.get_data(answer))
 
         return await self._call("users", send, ops.secrets_of(listing.request.where))
 
     def _fetch_pages(
         self,
         listing: Listing,
-        transport: _AsyncTransport,
         where: dict[str, Any],
         pages: Iterator[Page],
     ) -> AsyncGenerator[PageRows, None]:
@@ -661,7 +660,7 @@ class AsyncKili:
         one; an iterator holds at most `max_concurrent_pages` pages at a time.
         """
         return self._pages.in_order(
-            lambda page: self._fetch_page(listing, transport, where, page),
+            lambda page: self._fetch_page(listing, where, page),
             pages,
             hold=self.max_concurrent_pages if listing.request.as_generator else None,
         )

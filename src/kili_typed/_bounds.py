@@ -1,15 +1,12 @@
 """What a client accepts from a server: how large an answer, how long an attempt.
 
 Sans-I/O: the facades stream each answer through an `AnswerReading` and stop as
-soon as a bound is crossed, so a server can neither fill the client's memory (an
+soon as the size bound is crossed, so a server cannot fill the client's memory (an
 endless body, or a small gzip body that inflates to gigabytes: the size counted is
-the inflated one) nor hold one attempt past its timeout by trickling bytes.
+the inflated one). How long an attempt may take is bounded by `kili_typed._http`.
 """
 
 from __future__ import annotations
-
-import time
-from dataclasses import dataclass
 
 import httpx
 
@@ -31,34 +28,17 @@ def client_closed() -> ClientClosedError:
     )
 
 
-@dataclass(frozen=True)
-class AnswerLimits:
-    """The bounds of one client.
+class AnswerReading:
+    """One answer being read: its chunks, checked against the size bound as they come.
 
     Args:
-        timeout: The client's timeout: its ``read`` is what one attempt may take as a whole.
         max_bytes: The largest answer body accepted, once inflated.
     """
 
-    timeout: httpx.Timeout
-    max_bytes: int
+    __slots__ = ("_chunks", "_max_bytes", "_size")
 
-    def start(self) -> AnswerReading:
-        """Start the clock of one attempt."""
-        budget = self.timeout.read
-        deadline = None if budget is None else time.monotonic() + budget
-        return AnswerReading(self.max_bytes, deadline, budget)
-
-
-class AnswerReading:
-    """One answer being read: its chunks, checked against the bounds as they come."""
-
-    __slots__ = ("_budget", "_chunks", "_deadline", "_max_bytes", "_size")
-
-    def __init__(self, max_bytes: int, deadline: float | None, budget: float | None) -> None:
+    def __init__(self, max_bytes: int) -> None:
         self._max_bytes = max_bytes
-        self._deadline = deadline
-        self._budget = budget
         self._chunks: list[bytes] = []
         self._size = 0
 
@@ -74,14 +54,11 @@ class AnswerReading:
 
         Raises:
             AnswerTooLarge: The body so far is larger than the bound.
-            httpx.ReadTimeout: The attempt has taken longer than its timeout.
         """
         self._size += len(chunk)
         if self._size > self._max_bytes:
             raise AnswerTooLarge(self._max_bytes)
         self._chunks.append(chunk)
-        if self._deadline is not None and time.monotonic() > self._deadline:
-            raise httpx.ReadTimeout(f"the answer took longer than {self._budget:g}s in all")
 
     def body(self) -> bytes:
         """The whole body."""

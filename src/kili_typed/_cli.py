@@ -10,39 +10,51 @@ Commands::
     kili-typed server reset-password --db PATH [--token-stdin | --token-file PATH]
     kili-typed completion bash|zsh|fish
 
-``users`` and ``schema`` are the client's commands (`kili_typed._commands`): they talk to
-any Kili server through `kili_typed.Kili`. ``server`` administers a local kili-typed
-server (`kili_typed_server.commands`), which is loaded only when a server command is run
-(or a completion script, which covers every command, is written): the client's commands
-never load a module of the server. ``serve``, ``keys`` and ``reset-password`` still work
-at the top level, hidden, for one release.
+``users``, ``schema`` and ``completion`` are the client's commands (`kili_typed._commands`):
+they talk to any Kili server through `kili_typed.Kili`. Other packages add commands
+through the ``kili_typed.commands`` entry-point group: the local server adds ``server``
+(see ``pyproject.toml``). The client never names them: a plugin's module is loaded only
+when a word the client does not know is typed (or the shell asks for completions, which
+cover every command), and it adds its parsers with ``register(commands)`` and runs them
+with ``run(args)``. ``kili-typed --help`` lists each plugin command without loading it.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from importlib import import_module
+from importlib.metadata import entry_points
+from typing import Any
 
 from kili_typed._commands import register as register_client_commands
+from kili_typed._commands.completion import add_parser as add_completion
+from kili_typed._commands.completion import complete, completing
 from kili_typed._version import __version__
 
-#: The command that groups the local server's commands, and its one-line help.
-SERVER_COMMAND = "server"
-SERVER_SUMMARY = (
-    "administer a local kili-typed server: serve it, or manage its database's API keys "
-    "and password resets (never Kili's cloud)"
-)
-#: The server's commands as they were spelled before `server` grouped them.
-LEGACY_SERVER_COMMANDS = ("serve", "keys", "reset-password")
+#: The entry-point group of commands other packages add to ``kili-typed``.
+COMMANDS_GROUP = "kili_typed.commands"
 
-#: Commands that need the server's parsers (none of them imports the web stack).
-_NEEDS_SERVER_PARSERS = frozenset({SERVER_COMMAND, *LEGACY_SERVER_COMMANDS, "completion"})
+#: A plugin's way to run the commands it registered.
+Runner = Callable[[argparse.Namespace], int]
 
 
-def build_parser(*, with_server: bool) -> argparse.ArgumentParser:
-    """The ``kili-typed`` parser; the server's commands only as placeholders unless
-    `with_server`."""
+def plugin_modules() -> dict[str, str]:
+    """The module of each command a plugin adds, by command word (none loaded)."""
+    return {point.name: point.value for point in entry_points(group=COMMANDS_GROUP)}
+
+
+def build_parser(
+    argv: Sequence[str] = (),
+) -> tuple[argparse.ArgumentParser, dict[str, Runner]]:
+    """The ``kili-typed`` parser for `argv`, and the runner of each command a plugin added.
+
+    The plugins are loaded, and their parsers added, only when `argv` names a command
+    the client does not know itself, or when the shell asks for completions (which cover
+    every command); otherwise each plugin command is listed as a placeholder and nothing
+    of the plugin is imported. In completion mode, this writes the completions and exits.
+    """
     parser = argparse.ArgumentParser(
         prog="kili-typed",
         description="A Kili client from the shell, and a local Kili-compatible server.",
@@ -52,25 +64,21 @@ def build_parser(*, with_server: bool) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"kili-typed {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     register_client_commands(commands)
-    if with_server:
-        from kili_typed_server.commands import register as register_server_commands
-
-        register_server_commands(commands)
-    else:
-        # Listed in `kili-typed --help`; a server command is parsed by the full parser.
-        commands.add_parser(SERVER_COMMAND, help=SERVER_SUMMARY, add_help=False)
-        for name in LEGACY_SERVER_COMMANDS:
-            commands.add_parser(name, add_help=False)
-    from kili_typed._commands.completion import add_parser as add_completion
-
-    add_completion(commands)
-    return parser
-
-
-def _needs_server_parsers(argv: Sequence[str]) -> bool:
-    """Whether the command line names a server command (its first word that is no option)."""
     first = next((word for word in argv if not word.startswith("-")), None)
-    return first in _NEEDS_SERVER_PARSERS
+    with_plugins = completing() or (first is not None and first not in commands.choices)
+    runners: dict[str, Runner] = {}
+    for name, module_name in plugin_modules().items():
+        if not with_plugins:
+            commands.add_parser(name, help=f"see `kili-typed {name} --help`", add_help=False)
+            continue
+        module: Any = import_module(module_name)
+        before = set(commands.choices)
+        module.register(commands)
+        run: Runner = module.run
+        runners.update((added, run) for added in set(commands.choices) - before)
+    add_completion(commands)
+    complete(parser, commands)
+    return parser, runners
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -83,19 +91,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         The exit status.
     """
     words = list(sys.argv[1:] if argv is None else argv)
-    with_server = _needs_server_parsers(words)
-    parser = build_parser(with_server=with_server)
+    parser, runners = build_parser(words)
     args = parser.parse_args(words)
     if args.command is None:
         parser.print_help()
         return 0
     try:
-        if with_server and args.command != "completion":
-            from kili_typed_server.commands import run
-
-            return run(args)
-        status: int = args.run(args)
-        return status
+        run: Runner = runners.get(args.command) or args.run
+        return run(args)
     except KeyboardInterrupt:
         return 130
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import os
+import ssl
 import stat
 import sys
 import warnings
@@ -183,7 +184,8 @@ class Settings:
 
     api_key: str = field(repr=False)
     api_endpoint: str
-    verify: bool | str
+    #: A bool, a CA bundle's path or an `ssl.SSLContext`.
+    verify: bool | str | ssl.SSLContext
     #: The client-wide default of `disable_tqdm`: `None` lets each call decide.
     disable_tqdm: bool | None
     #: The configuration file read, if any, for messages.
@@ -209,7 +211,8 @@ def resolve_settings(
     Args:
         api_key: ``Kili(api_key=...)``.
         api_endpoint: ``Kili(api_endpoint=...)``.
-        verify: ``Kili(verify=...)``: a bool, or the path of a CA bundle.
+        verify: ``Kili(verify=...)``: a bool, the path of a CA bundle, or an
+            `ssl.SSLContext`.
         disable_tqdm: ``Kili(disable_tqdm=...)``.
         environ: The environment; ``os.environ`` by default.
         config: The configuration file; `load_config_file()` by default.
@@ -224,7 +227,12 @@ def resolve_settings(
     """
     _check_type("api_key", api_key, (str,), "str or None")
     _check_type("api_endpoint", api_endpoint, (str,), "str or None")
-    _check_type("verify", verify, (bool, str), "bool, str (a CA bundle path) or None")
+    _check_type(
+        "verify",
+        verify,
+        (bool, str, ssl.SSLContext),
+        "bool, str (a CA bundle path), ssl.SSLContext or None",
+    )
     _check_type("disable_tqdm", disable_tqdm, (bool,), "bool or None")
     env = os.environ if environ is None else environ
     file = load_config_file() if config is None else config
@@ -270,7 +278,7 @@ def resolve_settings(
         tqdm_env = _env(env, DISABLE_TQDM_ENV)
         disable_tqdm = env_flag(tqdm_env) if tqdm_env is not None else file.get("disable_tqdm")
 
-    assert isinstance(verify, (bool, str))
+    assert isinstance(verify, (bool, str, ssl.SSLContext))
     assert disable_tqdm is None or isinstance(disable_tqdm, bool)
     return Settings(
         api_key=key.strip(),

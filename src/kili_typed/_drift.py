@@ -219,7 +219,7 @@ def check_operations(
 
     Args:
         live: The server's schema.
-        files: GraphQL documents by file name, as `kili_typed._bundled.operation_texts`.
+        files: GraphQL documents by file name, as `kili_typed_graphql.operation_texts`.
 
     Returns:
         ``(operations, problems)``: a check per operation, in file order, and the files

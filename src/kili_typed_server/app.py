@@ -23,15 +23,11 @@ import enum
 import functools
 import json
 import logging
-import os
 import sqlite3
 import sys
-import threading
 import zlib
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 from graphql import (
     DocumentNode,
@@ -44,6 +40,7 @@ from graphql import (
     validate,
 )
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
@@ -69,7 +66,7 @@ from kili_typed_server.query_cost import QueryCostRule
 from kili_typed_server.rate_limit import RateLimiter
 from kili_typed_server.records import Caller
 from kili_typed_server.resolvers import RequestContext
-from kili_typed_server.schema import build_schema, may_answer_floats
+from kili_typed_server.schema import build_schema
 from kili_typed_server.wire import JSONAnswer
 
 GRAPHQL_PATH = "/api/label/v2/graphql"
@@ -79,17 +76,8 @@ _KEY_PREFIX = "x-api-key:"
 _DOCUMENT_CACHE_SIZE = 256
 _CACHEABLE_QUERY_LENGTH = 20_000
 
-#: Worker threads for the requests' blocking work, as many as anyio's default pool (which
-#: Starlette's ``run_in_threadpool`` uses): a request parked in a password hash or a
-#: database wait holds one, and the others go on.
-WORKER_THREADS = 40
-
 #: How the added latency (``latency_ms``) is awaited; tests hold it to see the loop still serve.
 latency_sleep = asyncio.sleep
-
-_T = TypeVar("_T")
-_workers: ThreadPoolExecutor | None = None
-_workers_lock = threading.Lock()
 
 logger = logging.getLogger("kili_typed_server")
 
@@ -114,70 +102,6 @@ def api_key_from_header(value: str | None) -> str | None:
     if value is None or value[: len(_KEY_PREFIX)].lower() != _KEY_PREFIX:
         return None
     return value[len(_KEY_PREFIX) :].strip() or None
-
-
-def _worker_pool() -> ThreadPoolExecutor:
-    """The process's worker threads, shared by its apps and started on first use."""
-    global _workers
-    if _workers is None:
-        with _workers_lock:
-            if _workers is None:
-                _workers = ThreadPoolExecutor(WORKER_THREADS, thread_name_prefix="kili-server")
-    return _workers
-
-
-def _forget_worker_pool() -> None:
-    # A forked child has none of its parent's threads: it starts a pool of its own.
-    global _workers, _workers_lock
-    _workers, _workers_lock = None, threading.Lock()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forget_worker_pool)
-
-
-def _settle(future: asyncio.Future[_T], result: _T | None, error: BaseException | None) -> None:
-    if future.done():  # its request was cancelled meanwhile
-        return
-    if error is None:
-        future.set_result(cast("_T", result))
-    else:
-        future.set_exception(error)
-
-
-def _run_and_settle(
-    loop: asyncio.AbstractEventLoop,
-    future: asyncio.Future[_T],
-    function: Callable[..., _T],
-    args: tuple[Any, ...],
-) -> None:
-    try:
-        result = function(*args)
-    except BaseException as error:  # the awaiting request raises it
-        loop.call_soon_threadsafe(_settle, future, None, error)
-    else:
-        loop.call_soon_threadsafe(_settle, future, result, None)
-
-
-def in_worker(function: Callable[..., _T], *args: Any) -> asyncio.Future[_T]:
-    """Runs blocking work in a worker thread; the loop goes on serving meanwhile.
-
-    What ``run_in_threadpool`` does, at about half its cost a call (it takes two per
-    request): the worker settles the loop's future itself, without anyio's task group,
-    capacity limiter and cancel scope, or asyncio's chained futures of
-    ``loop.run_in_executor``. A cancelled request stops waiting; its work runs to the end.
-
-    Args:
-        function: The blocking callable.
-        *args: Its arguments.
-
-    Returns:
-        A future of its result (or its exception).
-    """
-    loop = asyncio.get_running_loop()
-    future: asyncio.Future[_T] = loop.create_future()
-    _worker_pool().submit(_run_and_settle, loop, future, function, args)
-    return future
 
 
 class Later(enum.Enum):
@@ -336,8 +260,8 @@ def _too_large() -> JSONAnswer:
     )
 
 
-def _response(body: dict[str, Any], status: int, *, floats: bool = True) -> JSONAnswer:
-    return JSONAnswer(body, status_code=status, floats=floats)
+def _response(body: dict[str, Any], status: int) -> JSONAnswer:
+    return JSONAnswer(body, status_code=status)
 
 
 class GraphQLService:
@@ -358,8 +282,6 @@ class GraphQLService:
         # The queries clients send most, answered without the executor's per-field walk;
         # anything it does not cover, and every error, is the executor's.
         self.fast_path = fast_path.FastPath(accounts, self.schema) if fast_path.enabled() else None
-        #: Whether an answer may hold a float, which the encoder must then look for.
-        self.answers_floats = may_answer_floats(self.schema)
 
     def _prepare_uncached(self, query: str) -> DocumentNode | tuple[list[GraphQLError], str]:
         """The parsed, valid document of `query`, or its errors and their code."""
@@ -537,7 +459,7 @@ def create_app(
             # From the headers alone: a refused request never has its body read.
             caller = service.authenticate_at_once(api_key)
             if caller is LATER:
-                caller = await in_worker(service.authenticate, api_key)
+                caller = await run_in_threadpool(service.authenticate, api_key)
             if caller is None:
                 client = request.client.host if request.client else "unknown"
                 wait = anonymous_limiter.retry_after(f"address {client}")
@@ -563,7 +485,7 @@ def create_app(
                     408,
                 )
             body = decode_body(raw, request.headers.get("content-encoding"))
-            result, status = await in_worker(service.handle, caller, body)
+            result, status = await run_in_threadpool(service.handle, caller, body)
         except BodyTooLarge:
             return _too_large()
         except UnsupportedEncoding as error:
@@ -579,7 +501,7 @@ def create_app(
             result, status = error_body("Internal server error", INTERNAL_SERVER_ERROR), 500
         if latency_ms:
             await latency_sleep(latency_ms / 1000)
-        return _response(result, status, floats=service.answers_floats)
+        return _response(result, status)
 
     async def version_endpoint(_request: Request) -> Response:
         return JSONAnswer({"version": version})

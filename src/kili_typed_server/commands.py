@@ -5,9 +5,10 @@ reset-password`` act directly on its SQLite database, not through any API, and n
 Kili's cloud. The old spellings (``kili-typed serve``, ``keys``, ``reset-password``) are
 hidden aliases for one release.
 
-``kili-typed`` loads this module only when one of these commands is run. The web stack is
-imported only by ``serve``; the other commands act on a database file with the standard
-library alone.
+``kili-typed`` finds this module through the ``kili_typed.commands`` entry point (see
+``pyproject.toml``) and loads it only when one of these commands is run: it calls
+:func:`register`, then :func:`run`. The web stack is imported only by ``serve``; the other
+commands act on a database file with the standard library alone.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kili_typed._cli import LEGACY_SERVER_COMMANDS, SERVER_COMMAND, SERVER_SUMMARY
 from kili_typed_server.database import (
     DatabaseCorrupt,
     DatabaseError,
@@ -31,6 +31,15 @@ from kili_typed_server.display import escape
 from kili_typed_server.errors import ApiError
 from kili_typed_server.passwords import INSECURE_TEST_HASHER, PRODUCTION_HASHER
 from kili_typed_server.store import Store
+
+#: The command that groups the local server's commands, and its one-line help.
+SERVER_COMMAND = "server"
+SERVER_SUMMARY = (
+    "administer a local kili-typed server: serve it, or manage its database's API keys "
+    "and password resets (never Kili's cloud)"
+)
+#: The server's commands as they were spelled before `server` grouped them.
+LEGACY_SERVER_COMMANDS = ("serve", "keys", "reset-password")
 
 DEFAULT_DB = "kili-local.db"
 DEFAULT_HOST = "127.0.0.1"

@@ -244,7 +244,7 @@ class LocalServer:
             other requests.
         hasher: How passwords are hashed: production-strength scrypt by default. Test
             suites pass :data:`~kili_typed_server.passwords.INSECURE_TEST_HASHER`
-            (:func:`~kili_typed_server.testing.make_test_server` does) so that creating
+            (as the test kit's ``make_test_server`` does) so that creating
             users costs microseconds; never on a database that holds real passwords.
         digest_secret: The key-digest secret when kept outside the database; ``None`` (the
             default) keeps it inside.

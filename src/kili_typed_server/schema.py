@@ -1,7 +1,7 @@
 """The executable GraphQL schema: ``schema.graphql`` with the server's scalars and resolvers.
 
 The schema is the repository's ``schema.graphql``, the same one the client is generated
-from, found the one way the package knows (`kili_typed._bundled`).
+from, found the one way the package knows (`kili_typed_graphql`).
 """
 
 from __future__ import annotations
@@ -12,20 +12,15 @@ from typing import Any
 from ariadne import ScalarType, make_executable_schema
 from graphql import (
     DirectiveLocation,
-    GraphQLBoolean,
     GraphQLDeprecatedDirective,
     GraphQLDirective,
     GraphQLEnumType,
-    GraphQLID,
-    GraphQLInt,
-    GraphQLScalarType,
     GraphQLSchema,
-    GraphQLString,
     IntValueNode,
     ValueNode,
 )
 
-from kili_typed import _bundled as bundled
+import kili_typed_graphql as bundled
 from kili_typed_server import limits
 from kili_typed_server.clock import format_datetime
 from kili_typed_server.errors import PageSizeError
@@ -123,25 +118,3 @@ def _restore_enum_parsers(schema: GraphQLSchema) -> None:
     for named_type in schema.type_map.values():
         if isinstance(named_type, GraphQLEnumType) and "parse_value" in vars(named_type):
             del named_type.parse_value
-
-
-#: graphql-core's scalars whose serializers never give a float (String's turns one into
-#: a string).
-_FLOATLESS_SCALARS = (GraphQLString, GraphQLInt, GraphQLBoolean, GraphQLID)
-
-
-def may_answer_floats(schema: GraphQLSchema) -> bool:
-    """Whether a schema's answers may hold floats (see `kili_typed_server.wire`).
-
-    Only a leaf type's serializer puts a float in an answer: of graphql-core's built-in
-    scalars, only ``Float``'s; of custom ones, any but this server's own ``DateTime``
-    (strings) and ``PageSize`` (integers). Errors hold strings and integers.
-    """
-    own = {_serialize_datetime, _page_size}
-    for named in schema.type_map.values():
-        if not isinstance(named, GraphQLScalarType):
-            continue
-        builtin = any(named is scalar for scalar in _FLOATLESS_SCALARS)
-        if not builtin and named.serialize not in own:
-            return True
-    return False

@@ -8,8 +8,8 @@ import pytest
 
 from kili_typed import Kili
 from kili_typed_server import LocalServer
-from kili_typed_server.testing import make_test_server
-from kili_typed_server.testkit import KiliServer
+from kili_typed_testkit.server import KiliServer
+from kili_typed_testkit.testing import make_test_server
 
 from .facades import KINDS, RequestLog, attach_log, make_facade
 

@@ -29,7 +29,7 @@ from typing import Literal
 
 from kili_typed_server import LocalServer
 from kili_typed_server.app import GRAPHQL_PATH
-from kili_typed_server.testkit import KiliServer
+from kili_typed_testkit.server import KiliServer
 
 #: The test property under which a test records (mutation, times the real server ran it);
 #: tests/conftest.py sums them up at the end of the run, from every xdist worker too.

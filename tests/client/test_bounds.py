@@ -28,7 +28,7 @@ from kili_typed import (
     KiliTimeoutError,
     ResponseTooLargeError,
 )
-from kili_typed_server.testkit import KiliServer
+from kili_typed_testkit.server import KiliServer
 
 from .facades import Blocking, make_facade
 

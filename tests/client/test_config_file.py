@@ -13,7 +13,7 @@ import pytest
 
 from kili_typed import AsyncKili, ConfigFileWarning, Kili
 from kili_typed._cli import main
-from kili_typed_server.testkit import KiliServer
+from kili_typed_testkit.server import KiliServer
 
 from .facades import make_facade
 

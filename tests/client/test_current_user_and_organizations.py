@@ -18,7 +18,7 @@ from kili_typed import (
     UserRow,
     user_fields,
 )
-from kili_typed_server.testkit import KiliServer
+from kili_typed_testkit.server import KiliServer
 
 from .facades import RequestLog
 

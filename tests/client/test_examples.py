@@ -9,7 +9,7 @@ from pathlib import Path
 from types import ModuleType
 
 from kili_typed import AsyncKili, Kili
-from kili_typed_server.testkit import KiliServer
+from kili_typed_testkit.server import KiliServer
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

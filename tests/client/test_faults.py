@@ -31,7 +31,7 @@ from kili_typed import (
 )
 from kili_typed._retry import BACKOFF_BASE, DEFAULT_MAX_RETRIES
 from kili_typed_server import LocalServer
-from kili_typed_server.testing import add_user_with_key, make_test_server
+from kili_typed_testkit.testing import add_user_with_key, make_test_server
 
 from .facades import make_facade, record_sleeps
 from .faults import (

@@ -12,7 +12,7 @@ import textwrap
 
 import pytest
 
-from kili_typed_server.testkit import KiliServer
+from kili_typed_testkit.server import KiliServer
 
 #: Loaded by the first call, never by the import: building them loads most of pydantic.
 HEAVY = ("pydantic.main", "pydantic.fields", "kili_typed_generated.client",

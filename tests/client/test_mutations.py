@@ -18,7 +18,7 @@ from kili_typed import (
     KiliConnectionError,
 )
 from kili_typed_server import LocalServer
-from kili_typed_server.testkit import KiliServer
+from kili_typed_testkit.server import KiliServer
 
 from .facades import RequestLog, record_sleeps
 

@@ -11,7 +11,7 @@ import pytest
 
 from kili_typed import AsyncKili, Kili, KiliTimeoutError, ServerError
 from kili_typed._retry import DEFAULT_MAX_RETRIES
-from kili_typed_server.testkit import KiliServer
+from kili_typed_testkit.server import KiliServer
 
 from .facades import RequestLog, make_facade, record_sleeps, underlying
 from .faults import Fault, FaultProxy, answer

@@ -17,8 +17,8 @@ import pytest
 
 import kili_typed
 from kili_typed import AsyncKili, Kili, KiliError
-from kili_typed_server.testing import add_user_with_key
-from kili_typed_server.testkit import KiliServer
+from kili_typed_testkit.server import KiliServer
+from kili_typed_testkit.testing import add_user_with_key
 
 from .facades import make_facade, record_sleeps, underlying
 from .faults import Fault, FaultProxy, answer

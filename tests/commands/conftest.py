@@ -11,7 +11,7 @@ import pytest
 
 from kili_typed import Kili
 from kili_typed._cli import main
-from kili_typed_server.testkit import KiliServer
+from kili_typed_testkit.server import KiliServer
 from tests.processes import Result
 
 

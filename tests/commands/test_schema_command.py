@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from kili_typed._retry import DEFAULT_MAX_RETRIES
-from kili_typed_server.testkit import KiliServer
+from kili_typed_testkit.server import KiliServer
 from tests.processes import run_kili_typed
 
 from .conftest import InProcess, one_line

@@ -13,13 +13,13 @@ import pytest
 
 from kili_typed._commands import credentials
 from kili_typed._retry import DEFAULT_MAX_RETRIES
-from kili_typed_server.testing import (
+from kili_typed_testkit.server import KiliServer
+from kili_typed_testkit.testing import (
     TEST_ADMIN_EMAIL,
     TEST_ADMIN_PASSWORD,
     TEST_USER_EMAIL,
     add_user_with_key,
 )
-from kili_typed_server.testkit import KiliServer
 from tests.processes import run_kili_typed
 
 from .conftest import InProcess, TTYText, one_line

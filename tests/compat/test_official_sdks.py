@@ -27,7 +27,7 @@ from graphql import FieldNode, OperationDefinitionNode, parse
 
 from kili_typed_server import LocalServer, UserFilter
 from kili_typed_server.administration import seed_email
-from kili_typed_server.testing import (
+from kili_typed_testkit.testing import (
     TEST_ADMIN_EMAIL,
     TEST_ADMIN_PASSWORD,
     TEST_API_KEY,

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from kili_typed_server import LocalServer
-from kili_typed_server.testing import TEST_API_KEY, GraphQLCaller, add_user_with_key
+from kili_typed_testkit.testing import TEST_API_KEY, GraphQLCaller, add_user_with_key
 
 
 @pytest.fixture

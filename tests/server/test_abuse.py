@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 from kili_typed_server import LocalServer, limits
 from kili_typed_server.app import json_problem, plainly_usable
-from kili_typed_server.testing import TEST_API_KEY
-from kili_typed_server.testing import GraphQLCaller as Gql
+from kili_typed_testkit.testing import TEST_API_KEY
+from kili_typed_testkit.testing import GraphQLCaller as Gql
 
 AUTH = {"Authorization": f"X-API-Key: {TEST_API_KEY}"}
 HEAD = (

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from kili_typed_server import LocalServer
-from kili_typed_server.testing import TEST_ADMIN_EMAIL, TEST_USER_EMAIL
-from kili_typed_server.testing import GraphQLCaller as Gql
+from kili_typed_testkit.testing import TEST_ADMIN_EMAIL, TEST_USER_EMAIL
+from kili_typed_testkit.testing import GraphQLCaller as Gql
 
 STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 

@@ -18,7 +18,7 @@ import pytest
 
 from kili_typed._cli import main
 from kili_typed_server import LocalServer, Store, UserFilter
-from kili_typed_server.testing import TEST_ADMIN_EMAIL, GraphQLCaller, make_test_server
+from kili_typed_testkit.testing import TEST_ADMIN_EMAIL, GraphQLCaller, make_test_server
 from tests.processes import ServeProcess
 
 

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from kili_typed_server import LocalServer, limits
-from kili_typed_server.testing import TEST_API_KEY, GraphQLCaller
+from kili_typed_testkit.testing import TEST_API_KEY, GraphQLCaller
 
 CREATE = "mutation($d: CreateUserData!) { createUser(data: $d) { email } }"
 

@@ -42,7 +42,7 @@ from hypothesis import strategies as st
 from kili_typed_server.app import GraphQLService, _response
 from kili_typed_server.passwords import INSECURE_TEST_HASHER
 from kili_typed_server.store import Store
-from kili_typed_server.testing import TEST_ADMIN_EMAIL, TEST_API_KEY
+from kili_typed_testkit.testing import TEST_ADMIN_EMAIL, TEST_API_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 USER_KEY = "kt_test-user-key-0123456789abcdef"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from graphql import GraphQLObjectType, build_client_schema, get_introspection_query
 
-from kili_typed_server.testing import GraphQLCaller as Gql
+from kili_typed_testkit.testing import GraphQLCaller as Gql
 
 # What the 2026 Kili SDK asks for (gql's introspection_args).
 SDK_2026_INTROSPECTION = get_introspection_query(

@@ -23,7 +23,7 @@ import httpx
 import pytest
 
 from kili_typed_server import Store, UserFilter
-from kili_typed_server.testing import TEST_API_KEY, GraphQLCaller, make_test_server
+from kili_typed_testkit.testing import TEST_API_KEY, GraphQLCaller, make_test_server
 
 CLIENTS = 8
 DURATION_SECONDS = 6.0

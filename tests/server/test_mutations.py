@@ -12,13 +12,13 @@ import pytest
 
 from kili_typed_server import LocalServer, Store, UserFilter, limits
 from kili_typed_server.passwords import INSECURE_TEST_HASHER
-from kili_typed_server.testing import (
+from kili_typed_testkit.testing import (
     TEST_ADMIN_EMAIL,
     TEST_ADMIN_PASSWORD,
     TEST_USER_EMAIL,
     TEST_USER_PASSWORD,
 )
-from kili_typed_server.testing import GraphQLCaller as Gql
+from kili_typed_testkit.testing import GraphQLCaller as Gql
 
 CREATE = """
 mutation Create($data: CreateUserData!) {

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from kili_typed_server import LocalServer
-from kili_typed_server.testing import TEST_USER_EMAIL
-from kili_typed_server.testing import GraphQLCaller as Gql
+from kili_typed_testkit.testing import TEST_USER_EMAIL
+from kili_typed_testkit.testing import GraphQLCaller as Gql
 
 # As kili 26.2 sends them: root aliased `data`, non-null $first and $skip.
 LIST = """query organizations($where: OrganizationWhere!, $first: PageSize!, $skip: Int!) {

@@ -10,7 +10,7 @@ import pytest
 
 from kili_typed_server import INSECURE_TEST_HASHER, LocalServer
 from kili_typed_server.errors import BadUserInput
-from kili_typed_server.testing import (
+from kili_typed_testkit.testing import (
     TEST_ADMIN_PASSWORD,
     TEST_API_KEY,
     TEST_USER_PASSWORD,

@@ -12,7 +12,7 @@ import pytest
 from kili_typed_server import INSECURE_TEST_HASHER, LocalServer, Store, app
 from kili_typed_server.administration import seed_email
 from kili_typed_server.errors import BadUserInput
-from kili_typed_server.testing import TEST_API_KEY, GraphQLCaller, make_test_server
+from kili_typed_testkit.testing import TEST_API_KEY, GraphQLCaller, make_test_server
 from tests.processes import ServeProcess
 
 COUNT = "{ countUsers(where: {}) }"

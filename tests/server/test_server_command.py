@@ -11,7 +11,7 @@ import pytest
 
 from kili_typed._cli import main
 from kili_typed_server import Store, UserFilter
-from kili_typed_server.testing import TEST_ADMIN_EMAIL, make_test_server
+from kili_typed_testkit.testing import TEST_ADMIN_EMAIL, make_test_server
 
 from .test_cli import capture_reset_token
 

@@ -17,7 +17,7 @@ from kili_typed._cli import main
 from kili_typed_server import Store, commands
 from kili_typed_server.database import Database, DigestSecretError
 from kili_typed_server.passwords import INSECURE_TEST_HASHER
-from kili_typed_server.testing import TEST_ADMIN_EMAIL, GraphQLCaller, make_test_server
+from kili_typed_testkit.testing import TEST_ADMIN_EMAIL, GraphQLCaller, make_test_server
 
 SECRET = "0123456789abcdef" * 4
 OTHER_SECRET = "fedcba9876543210" * 4

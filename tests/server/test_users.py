@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from kili_typed_server import LocalServer
-from kili_typed_server.testing import TEST_ADMIN_EMAIL
-from kili_typed_server.testing import GraphQLCaller as Gql
+from kili_typed_testkit.testing import TEST_ADMIN_EMAIL
+from kili_typed_testkit.testing import GraphQLCaller as Gql
 
 USERS = """
 query Users($where: UserWhere!, $first: PageSize, $skip: Int) {

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kili_typed_server.testing import TEST_API_KEY, GraphQLCaller
+from kili_typed_testkit.testing import TEST_API_KEY, GraphQLCaller
 
 TOKEN = "control-token-0123456789abcdef"
 COUNT = "{ countUsers(where: {}) }"

@@ -20,7 +20,7 @@ from kili_typed import (
     ServerError,
 )
 from kili_typed_server.faults import make_fault
-from kili_typed_server.testkit import KiliServer
+from kili_typed_testkit.server import KiliServer
 
 ADA_EMAIL = "ada@example.com"
 ADA_PASSWORD = "Lovelace-1815"

@@ -13,7 +13,7 @@ import pytest
 from kili_typed import KiliConnectionError
 from kili_typed_server.administration import seed_email
 from kili_typed_server.seeding import parse_seed, read_seed_file
-from kili_typed_server.testkit import KiliServer
+from kili_typed_testkit.server import KiliServer
 
 HERE = Path(__file__).parent
 
@@ -110,7 +110,7 @@ def test_a_seed_user_never_shows_its_password() -> None:
 
 def test_the_plugin_imports_nothing_heavy() -> None:
     probe = (
-        "import sys, kili_typed_server.pytest_plugin; "
+        "import sys, kili_typed_testkit.pytest_plugin; "
         "heavy = [m for m in ('uvicorn', 'starlette', 'graphql', 'httpx', 'sqlite3', "
         "'kili_typed', 'kili_typed_server.store') if m in sys.modules]; print(heavy)"
     )

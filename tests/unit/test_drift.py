@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from graphql import build_schema, introspection_from_schema
 
-from kili_typed import _bundled as bundled
+import kili_typed_graphql as bundled
 from kili_typed._drift import DriftReport, SchemaChange, compare, format_text, to_json
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kili_typed._pagination import Page, plan_pages, rows_to_fetch
+from kili_typed._listing import Page, plan_pages, rows_to_fetch
 
 
 @pytest.mark.parametrize(

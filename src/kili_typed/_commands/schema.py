@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from kili_typed import _bundled as bundled
+import kili_typed_graphql as bundled
 
 from . import common, exit_codes
 from .credentials import SecretLines, UsageError

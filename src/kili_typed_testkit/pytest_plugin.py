@@ -5,7 +5,7 @@ enough. It imports only pytest and the standard library until a test uses one of
 fixtures:
 
 ``kili_server``
-    The session's local server (:class:`~kili_typed_server.testkit.KiliServer`), reset
+    The session's local server (:class:`~kili_typed_testkit.server.KiliServer`), reset
     before the test to the bootstrap organization, admin and key: ``.endpoint``,
     ``.api_key``, ``.store``, ``.faults``, ``.requests``, ``.seed_users(n)``,
     ``.seed_file(path)``.
@@ -32,7 +32,7 @@ import pytest
 
 if TYPE_CHECKING:
     from kili_typed import AsyncKili, Kili
-    from kili_typed_server.testkit import KiliServer
+    from kili_typed_testkit.server import KiliServer
 
 MARKER = "kili_server"
 #: The marker's keyword arguments, with what each one does.
@@ -106,7 +106,7 @@ def kili_server_session(
     the session options; stopped when the session ends.
     """
     try:
-        from kili_typed_server.testkit import KiliServer
+        from kili_typed_testkit.server import KiliServer
     except ImportError as error:
         pytest.fail(
             "the kili_server fixture needs the local server's extra: "

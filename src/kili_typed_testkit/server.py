@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from kili_typed_server.harness import AppSettings, Harness
-from kili_typed_server.inprocess import AppLoop, InProcessAsyncTransport, InProcessTransport
 from kili_typed_server.passwords import INSECURE_TEST_HASHER
 from kili_typed_server.recording import RequestList
 from kili_typed_server.runner import LocalServer
 from kili_typed_server.seeding import SeedUser
 from kili_typed_server.store import Store
-from kili_typed_server.testing import TEST_ADMIN_EMAIL, TEST_ADMIN_PASSWORD, TEST_API_KEY
+from kili_typed_testkit.inprocess import AppLoop, InProcessAsyncTransport, InProcessTransport
+from kili_typed_testkit.testing import TEST_ADMIN_EMAIL, TEST_ADMIN_PASSWORD, TEST_API_KEY
 
 if TYPE_CHECKING:
     from kili_typed import AsyncKili, Kili

@@ -1,10 +1,13 @@
 """The GraphQL files the client is generated from: ``schema.graphql`` and ``queries/``.
 
-Wheels carry them as ``kili_typed/_graphql/schema.graphql`` and ``kili_typed/_graphql/queries/``
-(see ``[tool.hatch.build.targets.wheel.force-include]`` in ``pyproject.toml``); in a
-source checkout they are read from the repository root. Reading them needs only the
-standard library. This module is the one way to find them: the local server
-(`kili_typed_server`) reads its schema through it too.
+A package of its own, below both the client (`kili_typed`, whose ``schema diff`` reads
+them) and the local server (`kili_typed_server`, which serves this schema), so that
+neither imports the other; it imports nothing but the standard library.
+
+Wheels carry the files as ``kili_typed_graphql/schema.graphql`` and
+``kili_typed_graphql/queries/`` (see ``[tool.hatch.build.targets.wheel.force-include]``
+in ``pyproject.toml``); in a source checkout they are read from the repository root.
+This module is the one way to find them.
 """
 
 from __future__ import annotations
@@ -21,21 +24,21 @@ else:
 SCHEMA_FILE_NAME = "schema.graphql"
 QUERIES_DIR_NAME = "queries"
 
-#: Where a wheel puts each file, relative to the ``kili_typed`` package.
-PACKAGED_SCHEMA = ("_graphql", SCHEMA_FILE_NAME)
-PACKAGED_QUERIES = ("_graphql", QUERIES_DIR_NAME)
+#: Where a wheel puts each file, relative to this package.
+PACKAGED_SCHEMA = (SCHEMA_FILE_NAME,)
+PACKAGED_QUERIES = (QUERIES_DIR_NAME,)
 
 _REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 
 
 def _find(packaged: tuple[str, ...], source: Path, *, directory: bool) -> Traversable:
-    candidate = resources.files("kili_typed").joinpath(*packaged)
+    candidate = resources.files(__name__).joinpath(*packaged)
     if candidate.is_dir() if directory else candidate.is_file():
         return candidate
     if source.is_dir() if directory else source.is_file():
         return source
     raise FileNotFoundError(
-        f"{'/'.join(packaged)} is neither in the installed kili_typed package nor at {source}"
+        f"{'/'.join(packaged)} is neither in the installed {__name__} package nor at {source}"
     )
 
 
