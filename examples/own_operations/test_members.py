@@ -7,7 +7,7 @@ import pytest
 from members import add_member, organization_ids, organization_name
 
 from kili_typed import AsyncKili, Kili, OutcomeUnknownError
-from kili_typed_server.testkit import KiliServer
+from kili_typed_testkit import KiliServer
 
 
 def test_reads_the_organization(kili: Kili) -> None:

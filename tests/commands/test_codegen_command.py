@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from kili_typed import _bundled as bundled
+import kili_typed_graphql as bundled
 from kili_typed._codegen import MARKER
 
 from .conftest import InProcess, one_line

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from graphql import build_schema, find_breaking_changes, find_dangerous_changes, print_schema
 
-from kili_typed import _bundled as bundled
-from kili_typed_server.testkit import KiliServer
+import kili_typed_graphql as bundled
+from kili_typed_testkit import KiliServer
 
 from .conftest import InProcess, one_line
 

@@ -11,7 +11,7 @@ from types import ModuleType
 
 import pytest
 
-from kili_typed import _bundled as bundled
+import kili_typed_graphql as bundled
 from kili_typed._codegen import generate
 
 #: The operations a user writes: a query, a query with an optional variable, a mutation.

@@ -10,8 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kili_typed._bundled import schema_text
 from kili_typed._codegen import generate
+from kili_typed_graphql import schema_text
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "own_operations"
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from graphql import build_schema, print_schema
 
+import kili_typed_graphql as bundled
 from kili_typed import Kili
-from kili_typed import _bundled as bundled
-from kili_typed_server.testkit import KiliServer
+from kili_typed_testkit import KiliServer
 from tests.processes import PROCESS_TIMEOUT_SECONDS
 
 OPERATION = "query MyOrganizations { organizations(where: {}, first: 10, skip: 0) { id name } }\n"

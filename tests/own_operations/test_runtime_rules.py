@@ -21,7 +21,7 @@ from kili_typed import (
     ResponseTooLargeError,
 )
 from kili_typed.runtime import is_mutation
-from kili_typed_server.testkit import KiliServer
+from kili_typed_testkit import KiliServer
 
 NEWCOMER = "ada@example.com"
 PASSWORD = "Lovelace-1815-secret"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from graphql import build_schema
 
-from kili_typed import _bundled as bundled
+import kili_typed_graphql as bundled
 from kili_typed_server.faults import MUTATION_FIELDS, QUERY_FIELDS
 
 
