@@ -30,6 +30,7 @@ import threading
 import zlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from importlib import metadata
 from typing import Any, TypeVar, cast
 
@@ -38,6 +39,8 @@ from graphql import (
     GraphQLError,
     GraphQLSchema,
     GraphQLSyntaxError,
+    OperationDefinitionNode,
+    OperationType,
     execute_sync,  # pyright: ignore[reportUnknownVariableType]  (graphql-core's own)
     parse,
     specified_rules,
@@ -50,6 +53,7 @@ from starlette.routing import Route
 
 from kili_typed_server import fast_path, limits
 from kili_typed_server.accounts import Accounts
+from kili_typed_server.deadlines import Deadline, DeadlineExceeded, TimedExecution
 from kili_typed_server.error_formatting import format_error
 from kili_typed_server.errors import (
     BAD_REQUEST,
@@ -65,9 +69,9 @@ from kili_typed_server.errors import (
     UNSUPPORTED_MEDIA_TYPE,
     error_body,
 )
-from kili_typed_server.query_cost import QueryCostRule
+from kili_typed_server.query_cost import Cost, cost_rule, operation_costs, over_budget
 from kili_typed_server.rate_limit import RateLimiter
-from kili_typed_server.records import Caller
+from kili_typed_server.records import Caller, UserFilter
 from kili_typed_server.resolvers import RequestContext
 from kili_typed_server.schema import build_schema, may_answer_floats
 from kili_typed_server.wire import JSONAnswer
@@ -340,17 +344,39 @@ def _response(body: dict[str, Any], status: int, *, floats: bool = True) -> JSON
     return JSONAnswer(body, status_code=status, floats=floats)
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A parsed and valid document, with the cost of each of its operations by name."""
+
+    document: DocumentNode
+    costs: dict[str | None, Cost]
+
+
 class GraphQLService:
     """Executes GraphQL requests against the accounts service.
 
     Args:
         accounts: The service the resolvers call, which authenticates keys too.
         schema: The executable schema; built from ``schema.graphql`` by default.
+        max_query_cost: The units of work one request may take (see ``query_cost.py``);
+            a request over it is refused before it runs.
+        request_timeout: Seconds a query may run before it is stopped (see
+            ``deadlines.py``).
     """
 
-    def __init__(self, accounts: Accounts, schema: GraphQLSchema | None = None) -> None:
+    def __init__(
+        self,
+        accounts: Accounts,
+        schema: GraphQLSchema | None = None,
+        *,
+        max_query_cost: int = limits.MAX_QUERY_COST,
+        request_timeout: float = limits.REQUEST_TIMEOUT_SECONDS,
+    ) -> None:
         self.accounts = accounts
         self.schema = schema or build_schema()
+        self.max_query_cost = max_query_cost
+        self.request_timeout = request_timeout
+        self._rules = (cost_rule(max_query_cost),)
         # Clients send the same few documents again and again (a listing sends one per
         # page); parsing and validating a document costs more than running it, so the
         # outcome is kept per document text, as Apollo Server's document cache does.
@@ -361,7 +387,7 @@ class GraphQLService:
         #: Whether an answer may hold a float, which the encoder must then look for.
         self.answers_floats = may_answer_floats(self.schema)
 
-    def _prepare_uncached(self, query: str) -> DocumentNode | tuple[list[GraphQLError], str]:
+    def _prepare_uncached(self, query: str) -> Prepared | tuple[list[GraphQLError], str]:
         """The parsed, valid document of `query`, or its errors and their code."""
         try:
             # The parser stops at the token limit, so a huge document costs no more.
@@ -370,14 +396,14 @@ class GraphQLService:
             return [error], GRAPHQL_PARSE_FAILED
         # The cost rule first and alone: it is linear, while the standard rules include
         # quadratic ones (overlapping fields) that a document over the limits must not reach.
-        validation_errors = validate(self.schema, document, [QueryCostRule]) or validate(
+        validation_errors = validate(self.schema, document, self._rules) or validate(
             self.schema, document, specified_rules
         )
         if validation_errors:
             return validation_errors, GRAPHQL_VALIDATION_FAILED
-        return document
+        return Prepared(document, operation_costs(self.schema, document))
 
-    def prepare(self, query: str) -> DocumentNode | tuple[list[GraphQLError], str]:
+    def prepare(self, query: str) -> Prepared | tuple[list[GraphQLError], str]:
         """Parses and validates `query`, from the cache when it is not too long."""
         if len(query) > _CACHEABLE_QUERY_LENGTH:
             return self._prepare_uncached(query)
@@ -427,23 +453,51 @@ class GraphQLService:
         problem = None if plainly_usable(body) else json_problem(payload)
         if problem is not None:
             return error_body(problem, BAD_USER_INPUT), 400
-        document = self.prepare(payload["query"])
-        if isinstance(document, tuple):
-            errors, code = document
+        query: str = payload["query"]
+        prepared = self.prepare(query)
+        if isinstance(prepared, tuple):
+            errors, code = prepared
             return self._errors(errors, code), 400
-        if self.fast_path is not None:
-            answer = self.fast_path.execute(
-                document, caller, payload.get("variables"), payload.get("operationName")
-            )
-            if answer is not None:
-                return answer, 200
-        result = execute_sync(
-            self.schema,
-            document,
-            context_value=RequestContext(accounts=self.accounts, caller=caller),
-            variable_values=payload.get("variables"),
-            operation_name=payload.get("operationName"),
+        variables = payload.get("variables")
+        operation_name = payload.get("operationName")
+        problem = self._over_budget(prepared, caller, variables, operation_name)
+        if problem is not None:
+            return self._errors([GraphQLError(problem)], GRAPHQL_VALIDATION_FAILED), 400
+        document = prepared.document
+        deadline = (
+            None if _is_mutation(document, operation_name) else Deadline(self.request_timeout)
         )
+        try:
+            if self.fast_path is not None:
+                answer = self.fast_path.execute(
+                    document,
+                    caller,
+                    variables,
+                    operation_name,
+                    deadline=deadline,
+                    keep_plan=len(query) <= _CACHEABLE_QUERY_LENGTH,
+                )
+                if answer is not None:
+                    return answer, 200
+            result = execute_sync(
+                self.schema,
+                document,
+                context_value=RequestContext(
+                    accounts=self.accounts, caller=caller, deadline=deadline
+                ),
+                variable_values=variables,
+                operation_name=operation_name,
+                execution_context_class=TimedExecution,
+            )
+        except DeadlineExceeded:
+            message = (
+                f"the query ran longer than {self.request_timeout:g} s and was stopped; "
+                "ask for fewer fields or smaller pages"
+            )
+            return {
+                "errors": [{"message": message, "extensions": {"code": REQUEST_TIMEOUT}}],
+                "data": None,
+            }, 200
         if result.errors:
             # Without a path, an error came before execution: variables or operation name.
             if all(error.path is None for error in result.errors):
@@ -452,11 +506,48 @@ class GraphQLService:
             return {"errors": formatted, "data": None}, 200
         return {"data": result.data}, 200
 
+    def _over_budget(
+        self,
+        prepared: Prepared,
+        caller: Caller,
+        variables: dict[str, Any] | None,
+        operation_name: str | None,
+    ) -> str | None:
+        """Why this request of a valid document would cost too much, if it would.
+
+        Its cost depends on the request: the variables' lists, and the size of the
+        caller's organization when it selects ``Organization.users`` (one indexed count).
+        """
+        chosen = [
+            (name, cost)
+            for name, cost in prepared.costs.items()
+            if operation_name is None or name == operation_name
+        ]
+        members = 0
+        if any(cost.per_member for _, cost in chosen):
+            found = self.accounts.count_users(caller.user, UserFilter())
+            members = min(found, limits.MAX_UNPAGED_USERS_PER_REQUEST)
+        for name, cost in chosen:
+            total = cost.total(variables, members)
+            if total > self.max_query_cost:
+                shown = "The anonymous operation" if name is None else f'"{name}"'
+                return over_budget(shown, total, self.max_query_cost)
+        return None
+
     @staticmethod
     def _errors(errors: list[GraphQLError], phase_code: str) -> dict[str, Any]:
         # Errors that stopped the request before execution: no "data" key, as the GraphQL
         # spec and graphql-js (Kili's server) answer.
         return {"errors": [format_error(error, phase_code) for error in errors]}
+
+
+def _is_mutation(document: DocumentNode, operation_name: str | None) -> bool:
+    return any(
+        isinstance(d, OperationDefinitionNode)
+        and d.operation == OperationType.MUTATION
+        and (operation_name is None or (d.name is not None and d.name.value == operation_name))
+        for d in document.definitions
+    )
 
 
 def _payload_problem(body: object) -> str | None:
@@ -497,6 +588,8 @@ def create_app(
     *,
     rate_limit: int | None = None,
     latency_ms: int = 0,
+    max_query_cost: int = limits.MAX_QUERY_COST,
+    request_timeout: float = limits.REQUEST_TIMEOUT_SECONDS,
 ) -> Starlette:
     """Builds the ASGI application.
 
@@ -509,17 +602,28 @@ def create_app(
             ``limits.UNAUTHENTICATED_REQUESTS_PER_MINUTE``, always.
         latency_ms: Milliseconds to wait before each GraphQL answer, to imitate a distant
             server; the wait blocks no other request.
+        max_query_cost: The units of work one request may take (see ``query_cost.py``);
+            a request over it is refused with 400 before it runs.
+        request_timeout: Seconds a query may run before it is stopped and answered with
+            an error (see ``deadlines.py``).
 
     Returns:
         A Starlette app serving ``POST /api/label/v2/graphql`` and
         ``GET /api/label/v2/version``.
 
     Raises:
-        ValueError: When ``rate_limit`` is not positive or ``latency_ms`` is negative.
+        ValueError: When ``rate_limit``, ``max_query_cost`` or ``request_timeout`` is not
+            positive, or ``latency_ms`` is negative.
     """
     if latency_ms < 0:
         raise ValueError(f"latency_ms must be 0 or more, got {latency_ms}")
-    service = GraphQLService(accounts, schema)
+    if max_query_cost < 1:
+        raise ValueError(f"max_query_cost must be 1 or more, got {max_query_cost}")
+    if not request_timeout > 0:
+        raise ValueError(f"request_timeout must be more than 0 seconds, got {request_timeout}")
+    service = GraphQLService(
+        accounts, schema, max_query_cost=max_query_cost, request_timeout=request_timeout
+    )
     limiter = None if rate_limit is None else RateLimiter(rate_limit)
     anonymous_limiter = RateLimiter(
         min(

@@ -374,9 +374,9 @@ def test_the_fast_path_answers_the_common_documents(service: GraphQLService) -> 
         (OFFICIAL_2022_ME, None),
         (UNUSUAL[1], None),
     ):
-        document = service.prepare(query)
-        assert not isinstance(document, tuple), document
-        answer = fast_path.execute(document, caller, variables, None)
+        prepared = service.prepare(query)
+        assert not isinstance(prepared, tuple), prepared
+        answer = fast_path.execute(prepared.document, caller, variables, None)
         assert answer is not None, query
 
 
