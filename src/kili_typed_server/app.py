@@ -79,9 +79,9 @@ from kili_typed_server.wire import JSONAnswer
 GRAPHQL_PATH = "/api/label/v2/graphql"
 VERSION_PATH = "/api/label/v2/version"
 _KEY_PREFIX = "x-api-key:"
-#: Documents whose parse and validation outcome is kept, and the longest one kept.
+#: Documents whose parse and validation outcome is kept (the longest kept is
+#: ``limits.MAX_CACHED_QUERY_LENGTH``).
 _DOCUMENT_CACHE_SIZE = 256
-_CACHEABLE_QUERY_LENGTH = 20_000
 
 #: Worker threads for the requests' blocking work, as many as anyio's default pool (which
 #: Starlette's ``run_in_threadpool`` uses): a request parked in a password hash or a
@@ -405,7 +405,7 @@ class GraphQLService:
 
     def prepare(self, query: str) -> Prepared | tuple[list[GraphQLError], str]:
         """Parses and validates `query`, from the cache when it is not too long."""
-        if len(query) > _CACHEABLE_QUERY_LENGTH:
+        if len(query) > limits.MAX_CACHED_QUERY_LENGTH:
             return self._prepare_uncached(query)
         return self._prepare(query)
 
@@ -475,7 +475,7 @@ class GraphQLService:
                     variables,
                     operation_name,
                     deadline=deadline,
-                    keep_plan=len(query) <= _CACHEABLE_QUERY_LENGTH,
+                    keep_plan=len(query) <= limits.MAX_CACHED_QUERY_LENGTH,
                 )
                 if answer is not None:
                     return answer, 200

@@ -64,7 +64,7 @@ class Harness:
         self.defaults = defaults
         self.faults = FaultSet()
         self.log = RequestLog()
-        self.app = InstrumentedApp(app, self.faults, self.log)
+        self.app = InstrumentedApp(app, self.faults, self.log, authenticate=self._valid_key)
         self._default_app = app
         self._settings = defaults
         self._schema: GraphQLSchema | None = None
@@ -75,6 +75,9 @@ class Harness:
     def __repr__(self) -> str:
         requests = len(self.log.snapshot())
         return f"Harness({self.store!r}, {len(self.faults)} faults, {requests} requests)"
+
+    def _valid_key(self, api_key: str) -> bool:
+        return self.store.accounts.authenticate(api_key) is not None
 
     @property
     def requests(self) -> RequestList:

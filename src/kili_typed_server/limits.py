@@ -40,6 +40,13 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 #: parser, which stops at the limit, so a huge document costs no more than this to refuse.
 #: The standard introspection query has about 300.
 MAX_QUERY_TOKENS = 10_000
+#: Longest document whose parsing, validation and fast-path plan are kept for the next
+#: request of the same text (clients send the same few documents again and again).
+MAX_CACHED_QUERY_LENGTH = 20_000
+#: Requests the test kit's request log keeps, and the request bodies' bytes it keeps them
+#: for: beyond either, the oldest are forgotten.
+MAX_LOGGED_REQUESTS = 10_000
+MAX_LOGGED_BYTES = 64 * 1024 * 1024
 #: Units of work one request may take (see ``query_cost.py``): each field counts once per
 #: item of every list around it (a paged list as its ``first``, 100 when not a literal;
 #: ``Organization.users`` as the caller's organization's users), aliases as copies, and
