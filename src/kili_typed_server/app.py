@@ -31,7 +31,6 @@ import zlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from importlib import metadata
 from typing import Any, TypeVar, cast
 
 from graphql import (
@@ -43,6 +42,7 @@ from graphql import (
     OperationType,
     execute_sync,  # pyright: ignore[reportUnknownVariableType]  (graphql-core's own)
     parse,
+    print_schema,
     specified_rules,
     validate,
 )
@@ -51,7 +51,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from kili_typed_server import fast_path, limits
+from kili_typed_server import fast_path, limits, request_rules
 from kili_typed_server.accounts import Accounts
 from kili_typed_server.deadlines import Deadline, DeadlineExceeded, TimedExecution
 from kili_typed_server.error_formatting import format_error
@@ -98,12 +98,21 @@ _workers_lock = threading.Lock()
 logger = logging.getLogger("kili_typed_server")
 
 
-def server_version() -> str:
-    """Returns the version ``GET /version`` answers: the installed kili-typed's."""
-    try:
-        return metadata.version("kili-typed")
-    except metadata.PackageNotFoundError:
-        return "0.0.0"
+#: The major and minor version ``GET /version`` answers: the 2022 SDKs (2.128) compare
+#: theirs with it and warn when they differ, as Kili released SDK and platform under the
+#: same numbers then; the 2026 SDK only names its schema cache after it.
+KILI_API_RELEASE = "2.128"
+
+
+def api_version(schema: GraphQLSchema) -> str:
+    """The version ``GET /version`` answers, as Kili's platform does: ``2.128.<patch>``.
+
+    The patch is a digest of the served schema: the 2026 SDK keeps the schema it
+    introspected in a cache file named after the version, and reads it again only when
+    the version changes.
+    """
+    digest = zlib.crc32(print_schema(schema).encode("utf-8")) % 100_000
+    return f"{KILI_API_RELEASE}.{digest}"
 
 
 def api_key_from_header(value: str | None) -> str | None:
@@ -330,18 +339,31 @@ def decode_body(raw: bytes, content_encoding: str | None) -> bytes:
     return decoded
 
 
-def _too_large() -> JSONAnswer:
+class UnreadableBody(Exception):
+    """The request body is not JSON at all (e.g. gzip bytes sent without their
+    ``Content-Encoding``): answered as Kili's body parser does, with a 400 that is not a
+    GraphQL answer, which tells the 2026 SDK to send its request again uncompressed."""
+
+
+def _too_large(media_type: str | None = None) -> JSONAnswer:
     return _response(
         error_body(
             f"the request body is larger than {limits.MAX_BODY_BYTES} bytes",
             PAYLOAD_TOO_LARGE,
         ),
         413,
+        media_type=media_type,
     )
 
 
-def _response(body: dict[str, Any], status: int, *, floats: bool = True) -> JSONAnswer:
-    return JSONAnswer(body, status_code=status, floats=floats)
+def _unreadable(reason: str) -> Response:
+    return PlainTextResponse(f"Bad Request: {reason}", status_code=400)
+
+
+def _response(
+    body: dict[str, Any], status: int, *, floats: bool = True, media_type: str | None = None
+) -> JSONAnswer:
+    return JSONAnswer(body, status_code=status, floats=floats, media_type=media_type)
 
 
 @dataclass(frozen=True)
@@ -437,6 +459,9 @@ class GraphQLService:
 
         Returns:
             The JSON body and the HTTP status of the response.
+
+        Raises:
+            UnreadableBody: When the body is not JSON.
         """
         try:
             payload = json.loads(body)
@@ -446,7 +471,7 @@ class GraphQLService:
                 BAD_USER_INPUT,
             ), 400
         except (ValueError, UnicodeDecodeError):
-            return error_body("the request body is not valid JSON", BAD_REQUEST), 400
+            raise UnreadableBody("the request body is not valid JSON") from None
         problem = _payload_problem(payload)
         if problem is not None:
             return error_body(problem, BAD_REQUEST), 400
@@ -560,6 +585,8 @@ def _payload_problem(body: object) -> str | None:
         return "'variables' must be a JSON object or null"
     if payload.get("operationName") is not None and not isinstance(payload["operationName"], str):
         return "'operationName' must be a string or null"
+    if payload.get("extensions") is not None and not isinstance(payload["extensions"], dict):
+        return "'extensions' must be a JSON object or null"
     return None
 
 
@@ -631,11 +658,22 @@ def create_app(
             limits.UNAUTHENTICATED_REQUESTS_PER_MINUTE,
         )
     )
-    version = server_version()
+    version = api_version(service.schema)
 
     async def graphql_endpoint(request: Request) -> Response:
+        media = request_rules.answer_media_type(request.headers.get("accept"))
         if request.method != "POST":
-            return _response(error_body(f"use POST for {GRAPHQL_PATH}", METHOD_NOT_ALLOWED), 405)
+            return _response(
+                error_body(f"use POST for {GRAPHQL_PATH}", METHOD_NOT_ALLOWED),
+                405,
+                media_type=media,
+            )
+        if media is None:
+            return _response(error_body(request_rules.NOT_ACCEPTABLE_MESSAGE, BAD_REQUEST), 406)
+        # Apollo Server's order: CSRF prevention, then the key, then the body.
+        problem = request_rules.csrf_problem(request.headers)
+        if problem is not None:
+            return _response(error_body(problem, BAD_REQUEST), 400, media_type=media)
         api_key = api_key_from_header(request.headers.get("authorization"))
         try:
             # From the headers alone: a refused request never has its body read.
@@ -647,11 +685,16 @@ def create_app(
                 wait = anonymous_limiter.retry_after(f"address {client}")
                 if wait is not None:
                     return throttled(anonymous_limiter, wait, "per address without a valid key")
-                return _response(error_body(UNAUTHENTICATED_MESSAGE, UNAUTHENTICATED), 401)
+                return _response(
+                    error_body(UNAUTHENTICATED_MESSAGE, UNAUTHENTICATED), 401, media_type=media
+                )
             if limiter is not None and api_key is not None:
                 wait = limiter.retry_after(api_key)
                 if wait is not None:
                     return throttled(limiter, wait)
+            problem = request_rules.content_type_problem(request.headers)
+            if problem is not None:
+                return _response(error_body(problem, BAD_REQUEST), 400, media_type=media)
             try:
                 raw = await read_body(request)
             except ClientDisconnect:
@@ -665,16 +708,17 @@ def create_app(
                         REQUEST_TIMEOUT,
                     ),
                     408,
+                    media_type=media,
                 )
             body = decode_body(raw, request.headers.get("content-encoding"))
             result, status = await in_worker(service.handle, caller, body)
         except BodyTooLarge:
-            return _too_large()
+            return _too_large(media)
         except UnsupportedEncoding as error:
             # 415 tells the 2026 SDK to send the request again uncompressed.
-            return _response(error_body(str(error), UNSUPPORTED_MEDIA_TYPE), 415)
-        except BrokenEncoding as error:
-            return _response(error_body(str(error), BAD_REQUEST), 400)
+            return _response(error_body(str(error), UNSUPPORTED_MEDIA_TYPE), 415, media_type=media)
+        except (BrokenEncoding, UnreadableBody) as error:
+            return _unreadable(str(error))
         except Exception:
             # Resolver errors are handled by GraphQL execution; this is the database failing
             # outside it (e.g. the database locked past the busy timeout while
@@ -683,7 +727,7 @@ def create_app(
             result, status = error_body("Internal server error", INTERNAL_SERVER_ERROR), 500
         if latency_ms:
             await latency_sleep(latency_ms / 1000)
-        return _response(result, status, floats=service.answers_floats)
+        return _response(result, status, floats=service.answers_floats, media_type=media)
 
     async def version_endpoint(_request: Request) -> Response:
         return JSONAnswer({"version": version})

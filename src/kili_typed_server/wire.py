@@ -115,11 +115,22 @@ class JSONAnswer(JSONResponse):
         content: The answer.
         status_code: Its HTTP status.
         floats: As for :func:`encode_json`.
+        media_type: Its ``Content-Type``; JSON in UTF-8, as Apollo Server names it, by
+            default.
     """
 
-    def __init__(self, content: Any, status_code: int = 200, *, floats: bool = True) -> None:
+    media_type = "application/json; charset=utf-8"
+
+    def __init__(
+        self,
+        content: Any,
+        status_code: int = 200,
+        *,
+        floats: bool = True,
+        media_type: str | None = None,
+    ) -> None:
         self._floats = floats  # read by render, which the base class's __init__ calls
-        super().__init__(content, status_code)
+        super().__init__(content, status_code, media_type=media_type)
 
     def render(self, content: Any) -> bytes:
         return encode_json(content, floats=self._floats)

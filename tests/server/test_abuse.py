@@ -23,7 +23,7 @@ from kili_typed_server.app import json_problem, plainly_usable
 from kili_typed_server.testing import TEST_API_KEY
 from kili_typed_server.testing import GraphQLCaller as Gql
 
-AUTH = {"Authorization": f"X-API-Key: {TEST_API_KEY}"}
+AUTH = {"Authorization": f"X-API-Key: {TEST_API_KEY}", "Content-Type": "application/json"}
 HEAD = (
     "POST /api/label/v2/graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
 )
