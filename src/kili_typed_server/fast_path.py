@@ -193,6 +193,10 @@ class FastPath:
             logger.debug("fast path: falling back to the executor: %r", error)
             return None
 
+    def plan_count(self) -> int:
+        """How many plans are kept (at most as many as the HTTP layer keeps documents)."""
+        return len(self._plans)
+
     def plan(
         self, document: DocumentNode, operation_name: str | None, *, keep: bool = True
     ) -> _Plan | None:
