@@ -356,6 +356,13 @@ def _too_large(media_type: str | None = None) -> JSONAnswer:
     )
 
 
+def body_too_slow(media_type: str | None = None) -> JSONAnswer:
+    """The answer to a request whose body did not arrive within
+    ``limits.BODY_READ_TIMEOUT_SECONDS`` (408)."""
+    message = f"the request body did not arrive within {limits.BODY_READ_TIMEOUT_SECONDS:g} s"
+    return _response(error_body(message, REQUEST_TIMEOUT), 408, media_type=media_type)
+
+
 def _unreadable(reason: str) -> Response:
     return PlainTextResponse(f"Bad Request: {reason}", status_code=400)
 
@@ -701,15 +708,7 @@ def create_app(
                 logger.debug("a client disconnected while sending its request body")
                 return Response(status_code=400)  # nobody is left to read it
             except asyncio.TimeoutError:
-                return _response(
-                    error_body(
-                        "the request body did not arrive within "
-                        f"{limits.BODY_READ_TIMEOUT_SECONDS:g} s",
-                        REQUEST_TIMEOUT,
-                    ),
-                    408,
-                    media_type=media,
-                )
+                return body_too_slow(media)
             body = decode_body(raw, request.headers.get("content-encoding"))
             result, status = await in_worker(service.handle, caller, body)
         except BodyTooLarge:

@@ -36,9 +36,9 @@ from kili_typed_server import limits
 from kili_typed_server.app import (
     GRAPHQL_PATH,
     api_key_from_header,
+    body_too_slow,
     decode_body,
 )
-from kili_typed_server.errors import REQUEST_TIMEOUT, error_body
 from kili_typed_server.faults import Fault, FaultSet, reason_phrase
 from kili_typed_server.recording import RequestLog
 
@@ -186,7 +186,7 @@ class InstrumentedApp:
                 with anyio.fail_after(limits.BODY_READ_TIMEOUT_SECONDS):
                     body, more_body = await _buffer(receive)
             except TimeoutError:
-                await _send_answer(send, _too_slow())
+                await body_too_slow()(scope, receive, send)
                 return
         found = Identified()
         if not more_body:
@@ -325,12 +325,6 @@ def _guess_content_type(text: str) -> str:
     except ValueError:
         return "text/html; charset=utf-8"
     return "application/json"
-
-
-def _too_slow() -> _Answer:
-    """The app's answer to a body that does not arrive in time."""
-    message = f"the request body did not arrive within {limits.BODY_READ_TIMEOUT_SECONDS:g} s"
-    return _json_answer(408, error_body(message, REQUEST_TIMEOUT))
 
 
 def _json_answer(status: int, body: dict[str, Any]) -> _Answer:
