@@ -123,7 +123,12 @@ def banner(bootstrap: Bootstrap, endpoint: str, db_path: Path) -> str:
 
 
 def options_summary(
-    seed_users: int, seeded: int, rate_limit: int | None, latency_ms: int
+    seed_users: int,
+    seeded: int,
+    rate_limit: int | None,
+    latency_ms: int,
+    max_query_cost: int = limits.MAX_QUERY_COST,
+    request_timeout: float = limits.REQUEST_TIMEOUT_SECONDS,
 ) -> list[str]:
     """Describes the optional behaviours a server runs with, for its banner.
 
@@ -132,9 +137,11 @@ def options_summary(
         seeded: Seeded users created by this start.
         rate_limit: Requests a minute per key, or ``None``.
         latency_ms: Added latency.
+        max_query_cost: The units of work one request may take.
+        request_timeout: Seconds a query may run.
 
     Returns:
-        One line per option in use.
+        One line per option in use (the budgets when not the defaults).
     """
     lines: list[str] = []
     if seed_users:
@@ -143,6 +150,10 @@ def options_summary(
         lines.append(f"  rate limit:   {rate_limit} requests a minute per API key")
     if latency_ms:
         lines.append(f"  latency:      {latency_ms} ms added to each GraphQL answer")
+    if max_query_cost != limits.MAX_QUERY_COST:
+        lines.append(f"  query cost:   at most {max_query_cost} units of work a request")
+    if request_timeout != limits.REQUEST_TIMEOUT_SECONDS:
+        lines.append(f"  timeout:      queries stopped after {request_timeout:g} s")
     return lines
 
 
@@ -227,7 +238,10 @@ def serve_forever(
             print("  (an admin password applies only to a new database: ignored)", flush=True)
         if hasher != PRODUCTION_HASHER:
             print(f"  passwords:    {INSECURE_HASHING_WARNING}", flush=True)
-        for line in options_summary(seed_users, seeded, rate_limit, latency_ms):
+        summary = options_summary(
+            seed_users, seeded, rate_limit, latency_ms, max_query_cost, request_timeout
+        )
+        for line in summary:
             print(line, flush=True)
         if not is_loopback(host):
             extra_lines.append(
