@@ -5,15 +5,20 @@ synchronous SQLite, and password hashing costs tens of milliseconds of CPU), so 
 loop keeps answering other requests meanwhile. Its key is checked on the loop itself, by
 one indexed read that never waits for SQLite's lock (when it would, the check runs in a
 worker too). Status codes follow Apollo Server, which Kili runs: 401 for a refused key,
-400 for a request that cannot be executed (bad JSON, syntax, validation, variable
-values), 200 once execution ran, even if a resolver failed.
+400 for a request that cannot be executed (syntax, validation, variable values, a cost
+over the budget), 200 once execution ran, even if a resolver failed; a body that is not
+JSON at all gets a plain-text 400, as Kili's body parser answers.
 
-The key is checked from the headers before the body is read: a request without a valid
+In Apollo Server's order, from the headers alone: CSRF prevention and the ``Accept``
+negotiation (``request_rules.py``), then the key, then the content type. The key is
+checked from the headers before the body is read: a request without a valid
 key costs one indexed lookup and never a buffered body. Requests without a valid key are
 throttled per client address; an optional per-key rate limit throttles the others. Both
 answer 429 with ``Retry-After`` and a plain-text body, as Kili's gateway does. A body must
 arrive within ``limits.BODY_READ_TIMEOUT_SECONDS`` (408 otherwise), and a client that
-disconnects meanwhile is let go without a trace in the log.
+disconnects meanwhile is let go without a trace in the log. Before a query runs, its cost
+is checked against the budget (``query_cost.py``); while it runs, its wall-clock budget
+(``deadlines.py``).
 """
 
 from __future__ import annotations
