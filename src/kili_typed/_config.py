@@ -10,10 +10,14 @@ constructor argument, else its environment variable, else its key in the first r
 - ``verify`` / ``KILI_VERIFY`` / ``verify_ssl`` / ``True``;
 - ``disable_tqdm`` / ``KILI_DISABLE_TQDM`` / ``disable_tqdm`` / ``None`` (each call decides).
 
-``KILI_VERIFY`` and ``KILI_DISABLE_TQDM`` are true when they read ``true``, ``1`` or
-``yes`` (any case), false otherwise, as in the official SDK. A file that is not valid JSON
-(or not a JSON object, or unreadable) is skipped with a `ConfigFileWarning`; a file that
-holds an API key and that other users may read is used, with a `ConfigFileWarning`.
+``KILI_DISABLE_TQDM`` is true when it reads ``true``, ``1`` or ``yes`` (any case), false
+otherwise, as in the official SDK. ``KILI_VERIFY`` turns verification off only when it
+says so: ``true``/``1``/``yes``/``on`` and ``false``/``0``/``no``/``off`` (any case), or the
+path of a CA bundle (verification on, with that bundle); anything else is a
+`ConfigurationError` (the official SDK reads a path or ``on`` as false: verification off).
+A file that is not valid JSON (or not a JSON object, or unreadable) is skipped with a
+`ConfigFileWarning`; a file that holds an API key and that other users may read is used,
+with a `ConfigFileWarning`.
 
 Everything here is pure but for reading that one file and ``sys.stderr.isatty()``; the
 environment and the search path can be given, so the rules are tested table-driven.
@@ -49,6 +53,11 @@ DISABLE_TQDM_ENV = "KILI_DISABLE_TQDM"
 #: How the official SDK reads a boolean environment variable: these (any case) are true,
 #: anything else is false.
 TRUE_WORDS = frozenset({"true", "1", "yes"})
+#: The words ``KILI_VERIFY`` accepts (any case), with what they mean.
+VERIFY_WORDS: Mapping[str, bool] = {
+    **dict.fromkeys(("true", "1", "yes", "on"), True),
+    **dict.fromkeys(("false", "0", "no", "off"), False),
+}
 
 #: The keys of the file, each with the types it may hold.
 FILE_KEYS: Mapping[str, tuple[type, ...]] = {
@@ -172,6 +181,26 @@ def env_flag(value: str) -> bool:
     return value.strip().lower() in TRUE_WORDS
 
 
+def verify_from_env(value: str) -> bool | str:
+    """``KILI_VERIFY``: a boolean word, or the path of a CA bundle to verify with.
+
+    Raises:
+        ConfigurationError: When it is neither (verification is never turned off by a
+            value that does not say so).
+    """
+    word = value.strip().lower()
+    if word in VERIFY_WORDS:
+        return VERIFY_WORDS[word]
+    path = value.strip()
+    if os.path.exists(path):
+        return path
+    raise ConfigurationError(
+        f"{VERIFY_ENV} must be one of {', '.join(VERIFY_WORDS)} (any case), or the path of "
+        f"a CA bundle to verify with; got {path!r}, which is neither a word nor an "
+        "existing file"
+    )
+
+
 def _env(environ: Mapping[str, str], name: str) -> str | None:
     """A variable's value; unset, empty or blank reads as unset."""
     value = environ.get(name)
@@ -269,7 +298,7 @@ def resolve_settings(
     if verify is None:
         verify_env = _env(env, VERIFY_ENV)
         if verify_env is not None:
-            verify = env_flag(verify_env)
+            verify = verify_from_env(verify_env)
         else:
             from_file = file.get("verify_ssl")
             verify = True if from_file is None else from_file

@@ -132,7 +132,12 @@ def error_detail(entry: dict[str, Any], secrets: Iterable[str] = ()) -> GraphQLE
     code = extensions.get("code")
     path: object = entry.get("path")
     steps = cast("list[object]", path) if isinstance(path, list) else []
-    good_path = [step for step in steps if isinstance(step, (str, int))]
+    # A server may echo what it was sent anywhere, the path's keys included.
+    good_path = [
+        redact(step, secrets) if isinstance(step, str) else step
+        for step in steps
+        if isinstance(step, (str, int))
+    ]
     return GraphQLErrorDetail(
         message=redact(message, secrets) if isinstance(message, str) and message else NO_MESSAGE,
         code=str(code) if code is not None else None,

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 import httpx
 
 from ._constants import AUTH_HEADER, AUTH_PREFIX, CLIENT_NAME, DEFAULT_CONNECT_TIMEOUT
+from ._redaction import hide
 from ._version import __version__
 
 #: What `verify` may be: a bool, the path of a CA bundle (a file or a directory), or an
@@ -28,13 +29,29 @@ from ._version import __version__
 Verify = bool | str | ssl.SSLContext
 
 
-def request_headers(api_key: str) -> dict[str, str]:
+class RequestHeaders(dict[str, str]):
+    """Headers holding the API key, whose ``repr`` never shows it.
+
+    A client keeps them for every request; a debugger, ``vars(kili)`` or a traceback
+    printer that shows attributes and locals shows ``<redacted>`` for the key's header.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        shown = {k: "<redacted>" if k == AUTH_HEADER else v for k, v in self.items()}
+        return f"RequestHeaders({shown!r})"
+
+
+def request_headers(api_key: str) -> RequestHeaders:
     """The headers of every request: Kili's key header and the client's name."""
-    return {
-        AUTH_HEADER: AUTH_PREFIX + api_key,
-        "apollographql-client-name": CLIENT_NAME,
-        "apollographql-client-version": __version__,
-    }
+    return RequestHeaders(
+        {
+            AUTH_HEADER: hide(AUTH_PREFIX + api_key),
+            "apollographql-client-name": CLIENT_NAME,
+            "apollographql-client-version": __version__,
+        }
+    )
 
 
 def tls(verify: Verify) -> bool | ssl.SSLContext:

@@ -5,15 +5,20 @@ synchronous SQLite, and password hashing costs tens of milliseconds of CPU), so 
 loop keeps answering other requests meanwhile. Its key is checked on the loop itself, by
 one indexed read that never waits for SQLite's lock (when it would, the check runs in a
 worker too). Status codes follow Apollo Server, which Kili runs: 401 for a refused key,
-400 for a request that cannot be executed (bad JSON, syntax, validation, variable
-values), 200 once execution ran, even if a resolver failed.
+400 for a request that cannot be executed (syntax, validation, variable values, a cost
+over the budget), 200 once execution ran, even if a resolver failed; a body that is not
+JSON at all gets a plain-text 400, as Kili's body parser answers.
 
-The key is checked from the headers before the body is read: a request without a valid
+In Apollo Server's order, from the headers alone: CSRF prevention and the ``Accept``
+negotiation (``request_rules.py``), then the key, then the content type. The key is
+checked from the headers before the body is read: a request without a valid
 key costs one indexed lookup and never a buffered body. Requests without a valid key are
 throttled per client address; an optional per-key rate limit throttles the others. Both
 answer 429 with ``Retry-After`` and a plain-text body, as Kili's gateway does. A body must
 arrive within ``limits.BODY_READ_TIMEOUT_SECONDS`` (408 otherwise), and a client that
-disconnects meanwhile is let go without a trace in the log.
+disconnects meanwhile is let go without a trace in the log. Before a query runs, its cost
+is checked against the budget (``query_cost.py``); while it runs, its wall-clock budget
+(``deadlines.py``).
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ import logging
 import sqlite3
 import sys
 import zlib
-from importlib import metadata
+from dataclasses import dataclass
 from typing import Any, cast
 
 from graphql import (
@@ -34,8 +39,11 @@ from graphql import (
     GraphQLError,
     GraphQLSchema,
     GraphQLSyntaxError,
+    OperationDefinitionNode,
+    OperationType,
     execute_sync,  # pyright: ignore[reportUnknownVariableType]  (graphql-core's own)
     parse,
+    print_schema,
     specified_rules,
     validate,
 )
@@ -45,8 +53,9 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from kili_typed_server import fast_path, limits
+from kili_typed_server import fast_path, limits, request_rules
 from kili_typed_server.accounts import Accounts
+from kili_typed_server.deadlines import Deadline, DeadlineExceeded, TimedExecution
 from kili_typed_server.error_formatting import format_error
 from kili_typed_server.errors import (
     BAD_REQUEST,
@@ -62,9 +71,9 @@ from kili_typed_server.errors import (
     UNSUPPORTED_MEDIA_TYPE,
     error_body,
 )
-from kili_typed_server.query_cost import QueryCostRule
+from kili_typed_server.query_cost import Cost, cost_rule, operation_costs, over_budget
 from kili_typed_server.rate_limit import RateLimiter
-from kili_typed_server.records import Caller
+from kili_typed_server.records import Caller, UserFilter
 from kili_typed_server.resolvers import RequestContext
 from kili_typed_server.schema import build_schema
 from kili_typed_server.wire import JSONAnswer
@@ -72,9 +81,9 @@ from kili_typed_server.wire import JSONAnswer
 GRAPHQL_PATH = "/api/label/v2/graphql"
 VERSION_PATH = "/api/label/v2/version"
 _KEY_PREFIX = "x-api-key:"
-#: Documents whose parse and validation outcome is kept, and the longest one kept.
+#: Documents whose parse and validation outcome is kept (the longest kept is
+#: ``limits.MAX_CACHED_QUERY_LENGTH``).
 _DOCUMENT_CACHE_SIZE = 256
-_CACHEABLE_QUERY_LENGTH = 20_000
 
 #: How the added latency (``latency_ms``) is awaited; tests hold it to see the loop still serve.
 latency_sleep = asyncio.sleep
@@ -82,12 +91,21 @@ latency_sleep = asyncio.sleep
 logger = logging.getLogger("kili_typed_server")
 
 
-def server_version() -> str:
-    """Returns the version ``GET /version`` answers: the installed kili-typed's."""
-    try:
-        return metadata.version("kili-typed")
-    except metadata.PackageNotFoundError:
-        return "0.0.0"
+#: The major and minor version ``GET /version`` answers: the 2022 SDKs (2.128) compare
+#: theirs with it and warn when they differ, as Kili released SDK and platform under the
+#: same numbers then; the 2026 SDK only names its schema cache after it.
+KILI_API_RELEASE = "2.128"
+
+
+def api_version(schema: GraphQLSchema) -> str:
+    """The version ``GET /version`` answers, as Kili's platform does: ``2.128.<patch>``.
+
+    The patch is a digest of the served schema: the 2026 SDK keeps the schema it
+    introspected in a cache file named after the version, and reads it again only when
+    the version changes.
+    """
+    digest = zlib.crc32(print_schema(schema).encode("utf-8")) % 100_000
+    return f"{KILI_API_RELEASE}.{digest}"
 
 
 def api_key_from_header(value: str | None) -> str | None:
@@ -250,18 +268,44 @@ def decode_body(raw: bytes, content_encoding: str | None) -> bytes:
     return decoded
 
 
-def _too_large() -> JSONAnswer:
+class UnreadableBody(Exception):
+    """The request body is not JSON at all (e.g. gzip bytes sent without their
+    ``Content-Encoding``): answered as Kili's body parser does, with a 400 that is not a
+    GraphQL answer, which tells the 2026 SDK to send its request again uncompressed."""
+
+
+def _too_large(media_type: str | None = None) -> JSONAnswer:
     return _response(
         error_body(
             f"the request body is larger than {limits.MAX_BODY_BYTES} bytes",
             PAYLOAD_TOO_LARGE,
         ),
         413,
+        media_type=media_type,
     )
 
 
-def _response(body: dict[str, Any], status: int) -> JSONAnswer:
-    return JSONAnswer(body, status_code=status)
+def body_too_slow(media_type: str | None = None) -> JSONAnswer:
+    """The answer to a request whose body did not arrive within
+    ``limits.BODY_READ_TIMEOUT_SECONDS`` (408)."""
+    message = f"the request body did not arrive within {limits.BODY_READ_TIMEOUT_SECONDS:g} s"
+    return _response(error_body(message, REQUEST_TIMEOUT), 408, media_type=media_type)
+
+
+def _unreadable(reason: str) -> Response:
+    return PlainTextResponse(f"Bad Request: {reason}", status_code=400)
+
+
+def _response(body: dict[str, Any], status: int, *, media_type: str | None = None) -> JSONAnswer:
+    return JSONAnswer(body, status_code=status, media_type=media_type)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A parsed and valid document, with the cost of each of its operations by name."""
+
+    document: DocumentNode
+    costs: dict[str | None, Cost]
 
 
 class GraphQLService:
@@ -270,11 +314,25 @@ class GraphQLService:
     Args:
         accounts: The service the resolvers call, which authenticates keys too.
         schema: The executable schema; built from ``schema.graphql`` by default.
+        max_query_cost: The units of work one request may take (see ``query_cost.py``);
+            a request over it is refused before it runs.
+        request_timeout: Seconds a query may run before it is stopped (see
+            ``deadlines.py``).
     """
 
-    def __init__(self, accounts: Accounts, schema: GraphQLSchema | None = None) -> None:
+    def __init__(
+        self,
+        accounts: Accounts,
+        schema: GraphQLSchema | None = None,
+        *,
+        max_query_cost: int = limits.MAX_QUERY_COST,
+        request_timeout: float = limits.REQUEST_TIMEOUT_SECONDS,
+    ) -> None:
         self.accounts = accounts
         self.schema = schema or build_schema()
+        self.max_query_cost = max_query_cost
+        self.request_timeout = request_timeout
+        self._rules = (cost_rule(max_query_cost),)
         # Clients send the same few documents again and again (a listing sends one per
         # page); parsing and validating a document costs more than running it, so the
         # outcome is kept per document text, as Apollo Server's document cache does.
@@ -283,7 +341,7 @@ class GraphQLService:
         # anything it does not cover, and every error, is the executor's.
         self.fast_path = fast_path.FastPath(accounts, self.schema) if fast_path.enabled() else None
 
-    def _prepare_uncached(self, query: str) -> DocumentNode | tuple[list[GraphQLError], str]:
+    def _prepare_uncached(self, query: str) -> Prepared | tuple[list[GraphQLError], str]:
         """The parsed, valid document of `query`, or its errors and their code."""
         try:
             # The parser stops at the token limit, so a huge document costs no more.
@@ -292,16 +350,16 @@ class GraphQLService:
             return [error], GRAPHQL_PARSE_FAILED
         # The cost rule first and alone: it is linear, while the standard rules include
         # quadratic ones (overlapping fields) that a document over the limits must not reach.
-        validation_errors = validate(self.schema, document, [QueryCostRule]) or validate(
+        validation_errors = validate(self.schema, document, self._rules) or validate(
             self.schema, document, specified_rules
         )
         if validation_errors:
             return validation_errors, GRAPHQL_VALIDATION_FAILED
-        return document
+        return Prepared(document, operation_costs(self.schema, document))
 
-    def prepare(self, query: str) -> DocumentNode | tuple[list[GraphQLError], str]:
+    def prepare(self, query: str) -> Prepared | tuple[list[GraphQLError], str]:
         """Parses and validates `query`, from the cache when it is not too long."""
-        if len(query) > _CACHEABLE_QUERY_LENGTH:
+        if len(query) > limits.MAX_CACHED_QUERY_LENGTH:
             return self._prepare_uncached(query)
         return self._prepare(query)
 
@@ -333,6 +391,9 @@ class GraphQLService:
 
         Returns:
             The JSON body and the HTTP status of the response.
+
+        Raises:
+            UnreadableBody: When the body is not JSON.
         """
         try:
             payload = json.loads(body)
@@ -342,30 +403,58 @@ class GraphQLService:
                 BAD_USER_INPUT,
             ), 400
         except (ValueError, UnicodeDecodeError):
-            return error_body("the request body is not valid JSON", BAD_REQUEST), 400
+            raise UnreadableBody("the request body is not valid JSON") from None
         problem = _payload_problem(payload)
         if problem is not None:
             return error_body(problem, BAD_REQUEST), 400
         problem = None if plainly_usable(body) else json_problem(payload)
         if problem is not None:
             return error_body(problem, BAD_USER_INPUT), 400
-        document = self.prepare(payload["query"])
-        if isinstance(document, tuple):
-            errors, code = document
+        query: str = payload["query"]
+        prepared = self.prepare(query)
+        if isinstance(prepared, tuple):
+            errors, code = prepared
             return self._errors(errors, code), 400
-        if self.fast_path is not None:
-            answer = self.fast_path.execute(
-                document, caller, payload.get("variables"), payload.get("operationName")
-            )
-            if answer is not None:
-                return answer, 200
-        result = execute_sync(
-            self.schema,
-            document,
-            context_value=RequestContext(accounts=self.accounts, caller=caller),
-            variable_values=payload.get("variables"),
-            operation_name=payload.get("operationName"),
+        variables = payload.get("variables")
+        operation_name = payload.get("operationName")
+        problem = self._over_budget(prepared, caller, variables, operation_name)
+        if problem is not None:
+            return self._errors([GraphQLError(problem)], GRAPHQL_VALIDATION_FAILED), 400
+        document = prepared.document
+        deadline = (
+            None if _is_mutation(document, operation_name) else Deadline(self.request_timeout)
         )
+        try:
+            if self.fast_path is not None:
+                answer = self.fast_path.execute(
+                    document,
+                    caller,
+                    variables,
+                    operation_name,
+                    deadline=deadline,
+                    keep_plan=len(query) <= limits.MAX_CACHED_QUERY_LENGTH,
+                )
+                if answer is not None:
+                    return answer, 200
+            result = execute_sync(
+                self.schema,
+                document,
+                context_value=RequestContext(
+                    accounts=self.accounts, caller=caller, deadline=deadline
+                ),
+                variable_values=variables,
+                operation_name=operation_name,
+                execution_context_class=TimedExecution,
+            )
+        except DeadlineExceeded:
+            message = (
+                f"the query ran longer than {self.request_timeout:g} s and was stopped; "
+                "ask for fewer fields or smaller pages"
+            )
+            return {
+                "errors": [{"message": message, "extensions": {"code": REQUEST_TIMEOUT}}],
+                "data": None,
+            }, 200
         if result.errors:
             # Without a path, an error came before execution: variables or operation name.
             if all(error.path is None for error in result.errors):
@@ -374,11 +463,48 @@ class GraphQLService:
             return {"errors": formatted, "data": None}, 200
         return {"data": result.data}, 200
 
+    def _over_budget(
+        self,
+        prepared: Prepared,
+        caller: Caller,
+        variables: dict[str, Any] | None,
+        operation_name: str | None,
+    ) -> str | None:
+        """Why this request of a valid document would cost too much, if it would.
+
+        Its cost depends on the request: the variables' lists, and the size of the
+        caller's organization when it selects ``Organization.users`` (one indexed count).
+        """
+        chosen = [
+            (name, cost)
+            for name, cost in prepared.costs.items()
+            if operation_name is None or name == operation_name
+        ]
+        members = 0
+        if any(cost.per_member for _, cost in chosen):
+            found = self.accounts.count_users(caller.user, UserFilter())
+            members = min(found, limits.MAX_UNPAGED_USERS_PER_REQUEST)
+        for name, cost in chosen:
+            total = cost.total(variables, members)
+            if total > self.max_query_cost:
+                shown = "The anonymous operation" if name is None else f'"{name}"'
+                return over_budget(shown, total, self.max_query_cost)
+        return None
+
     @staticmethod
     def _errors(errors: list[GraphQLError], phase_code: str) -> dict[str, Any]:
         # Errors that stopped the request before execution: no "data" key, as the GraphQL
         # spec and graphql-js (Kili's server) answer.
         return {"errors": [format_error(error, phase_code) for error in errors]}
+
+
+def _is_mutation(document: DocumentNode, operation_name: str | None) -> bool:
+    return any(
+        isinstance(d, OperationDefinitionNode)
+        and d.operation == OperationType.MUTATION
+        and (operation_name is None or (d.name is not None and d.name.value == operation_name))
+        for d in document.definitions
+    )
 
 
 def _payload_problem(body: object) -> str | None:
@@ -391,6 +517,8 @@ def _payload_problem(body: object) -> str | None:
         return "'variables' must be a JSON object or null"
     if payload.get("operationName") is not None and not isinstance(payload["operationName"], str):
         return "'operationName' must be a string or null"
+    if payload.get("extensions") is not None and not isinstance(payload["extensions"], dict):
+        return "'extensions' must be a JSON object or null"
     return None
 
 
@@ -419,6 +547,8 @@ def create_app(
     *,
     rate_limit: int | None = None,
     latency_ms: int = 0,
+    max_query_cost: int = limits.MAX_QUERY_COST,
+    request_timeout: float = limits.REQUEST_TIMEOUT_SECONDS,
 ) -> Starlette:
     """Builds the ASGI application.
 
@@ -431,17 +561,28 @@ def create_app(
             ``limits.UNAUTHENTICATED_REQUESTS_PER_MINUTE``, always.
         latency_ms: Milliseconds to wait before each GraphQL answer, to imitate a distant
             server; the wait blocks no other request.
+        max_query_cost: The units of work one request may take (see ``query_cost.py``);
+            a request over it is refused with 400 before it runs.
+        request_timeout: Seconds a query may run before it is stopped and answered with
+            an error (see ``deadlines.py``).
 
     Returns:
         A Starlette app serving ``POST /api/label/v2/graphql`` and
         ``GET /api/label/v2/version``.
 
     Raises:
-        ValueError: When ``rate_limit`` is not positive or ``latency_ms`` is negative.
+        ValueError: When ``rate_limit``, ``max_query_cost`` or ``request_timeout`` is not
+            positive, or ``latency_ms`` is negative.
     """
     if latency_ms < 0:
         raise ValueError(f"latency_ms must be 0 or more, got {latency_ms}")
-    service = GraphQLService(accounts, schema)
+    if max_query_cost < 1:
+        raise ValueError(f"max_query_cost must be 1 or more, got {max_query_cost}")
+    if not request_timeout > 0:
+        raise ValueError(f"request_timeout must be more than 0 seconds, got {request_timeout}")
+    service = GraphQLService(
+        accounts, schema, max_query_cost=max_query_cost, request_timeout=request_timeout
+    )
     limiter = None if rate_limit is None else RateLimiter(rate_limit)
     anonymous_limiter = RateLimiter(
         min(
@@ -449,11 +590,22 @@ def create_app(
             limits.UNAUTHENTICATED_REQUESTS_PER_MINUTE,
         )
     )
-    version = server_version()
+    version = api_version(service.schema)
 
     async def graphql_endpoint(request: Request) -> Response:
+        media = request_rules.answer_media_type(request.headers.get("accept"))
         if request.method != "POST":
-            return _response(error_body(f"use POST for {GRAPHQL_PATH}", METHOD_NOT_ALLOWED), 405)
+            return _response(
+                error_body(f"use POST for {GRAPHQL_PATH}", METHOD_NOT_ALLOWED),
+                405,
+                media_type=media,
+            )
+        if media is None:
+            return _response(error_body(request_rules.NOT_ACCEPTABLE_MESSAGE, BAD_REQUEST), 406)
+        # Apollo Server's order: CSRF prevention, then the key, then the body.
+        problem = request_rules.csrf_problem(request.headers)
+        if problem is not None:
+            return _response(error_body(problem, BAD_REQUEST), 400, media_type=media)
         api_key = api_key_from_header(request.headers.get("authorization"))
         try:
             # From the headers alone: a refused request never has its body read.
@@ -465,34 +617,32 @@ def create_app(
                 wait = anonymous_limiter.retry_after(f"address {client}")
                 if wait is not None:
                     return throttled(anonymous_limiter, wait, "per address without a valid key")
-                return _response(error_body(UNAUTHENTICATED_MESSAGE, UNAUTHENTICATED), 401)
+                return _response(
+                    error_body(UNAUTHENTICATED_MESSAGE, UNAUTHENTICATED), 401, media_type=media
+                )
             if limiter is not None and api_key is not None:
                 wait = limiter.retry_after(api_key)
                 if wait is not None:
                     return throttled(limiter, wait)
+            problem = request_rules.content_type_problem(request.headers)
+            if problem is not None:
+                return _response(error_body(problem, BAD_REQUEST), 400, media_type=media)
             try:
                 raw = await read_body(request)
             except ClientDisconnect:
                 logger.debug("a client disconnected while sending its request body")
                 return Response(status_code=400)  # nobody is left to read it
             except asyncio.TimeoutError:
-                return _response(
-                    error_body(
-                        "the request body did not arrive within "
-                        f"{limits.BODY_READ_TIMEOUT_SECONDS:g} s",
-                        REQUEST_TIMEOUT,
-                    ),
-                    408,
-                )
+                return body_too_slow(media)
             body = decode_body(raw, request.headers.get("content-encoding"))
             result, status = await run_in_threadpool(service.handle, caller, body)
         except BodyTooLarge:
-            return _too_large()
+            return _too_large(media)
         except UnsupportedEncoding as error:
             # 415 tells the 2026 SDK to send the request again uncompressed.
-            return _response(error_body(str(error), UNSUPPORTED_MEDIA_TYPE), 415)
-        except BrokenEncoding as error:
-            return _response(error_body(str(error), BAD_REQUEST), 400)
+            return _response(error_body(str(error), UNSUPPORTED_MEDIA_TYPE), 415, media_type=media)
+        except (BrokenEncoding, UnreadableBody) as error:
+            return _unreadable(str(error))
         except Exception:
             # Resolver errors are handled by GraphQL execution; this is the database failing
             # outside it (e.g. the database locked past the busy timeout while
@@ -501,7 +651,7 @@ def create_app(
             result, status = error_body("Internal server error", INTERNAL_SERVER_ERROR), 500
         if latency_ms:
             await latency_sleep(latency_ms / 1000)
-        return _response(result, status)
+        return _response(result, status, media_type=media)
 
     async def version_endpoint(_request: Request) -> Response:
         return JSONAnswer({"version": version})

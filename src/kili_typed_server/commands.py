@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from kili_typed_server import limits
 from kili_typed_server.database import (
     DatabaseCorrupt,
     DatabaseError,
@@ -81,6 +82,16 @@ def _non_negative_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be more than 0 seconds, got {text}")
     return value
 
 
@@ -154,6 +165,23 @@ def _add_serve(serve: argparse.ArgumentParser) -> None:
         default=0,
         metavar="N",
         help="wait N ms before each GraphQL answer, as a distant server would (default 0)",
+    )
+    serve.add_argument(
+        "--max-query-cost",
+        type=_positive_int,
+        default=limits.MAX_QUERY_COST,
+        metavar="N",
+        help="refuse, before it runs, a request that may cost more than N units of work: each "
+        "field once per item of the lists around it, each item of a list argument once "
+        f"(default {limits.MAX_QUERY_COST}; see docs/local-server.md)",
+    )
+    serve.add_argument(
+        "--request-timeout",
+        type=_positive_seconds,
+        default=limits.REQUEST_TIMEOUT_SECONDS,
+        metavar="SECONDS",
+        help="stop a query still running after SECONDS and answer an error "
+        f"(default {limits.REQUEST_TIMEOUT_SECONDS:g})",
     )
     serve.add_argument(
         "--seed-file",
@@ -367,6 +395,8 @@ def _serve(args: argparse.Namespace) -> int:
             digest_secret=secret,
             seed_file=args.seed_file,
             control_token=control_token,
+            max_query_cost=args.max_query_cost,
+            request_timeout=args.request_timeout,
             **options,
         )
     except OSError as error:

@@ -66,9 +66,7 @@ def read_control_token(path: str | Path) -> str:
     return token
 
 
-def with_control(
-    app: ASGIApp, store: Store, token: str, rate_limit: int | None, latency_ms: int
-) -> ASGIApp:
+def with_control(app: ASGIApp, store: Store, token: str, **settings: Any) -> ASGIApp:
     """Wraps a server's app with the test kit and serves the control API beside it.
 
     The state the server has now (bootstrapped and seeded) is what ``reset`` goes back to.
@@ -77,13 +75,13 @@ def with_control(
         app: The server's app.
         store: Its database.
         token: The bearer token the control API requires.
-        rate_limit: The app's rate limit, which a reset restarts.
-        latency_ms: The app's latency.
+        **settings: What the app was built with (``AppSettings``' fields: rate limit,
+            latency, query cost and time budgets), which a reset gives back.
 
     Returns:
         The app to serve.
     """
-    harness = Harness(store, app, AppSettings(rate_limit, latency_ms))
+    harness = Harness(store, app, AppSettings(**settings))
     harness.app.control = control_app(harness, token)
     return harness.app
 

@@ -87,6 +87,7 @@ def error_body(message: str, code: str) -> dict[str, Any]:
         code: The value of ``extensions.code``.
 
     Returns:
-        ``{"errors": [{"message": ..., "extensions": {"code": ...}}], "data": None}``.
+        ``{"errors": [{"message": ..., "extensions": {"code": ...}}]}``: no ``data`` key,
+        as Apollo Server answers an error that stopped a request before execution.
     """
-    return {"errors": [{"message": message, "extensions": {"code": code}}], "data": None}
+    return {"errors": [{"message": message, "extensions": {"code": code}}]}

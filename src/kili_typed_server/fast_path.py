@@ -75,6 +75,7 @@ from graphql.execution.values import get_argument_values, get_variable_values
 from graphql.pyutils import Undefined
 
 from kili_typed_server.accounts import Accounts
+from kili_typed_server.deadlines import Deadline
 from kili_typed_server.records import Caller
 from kili_typed_server.resolvers import COLUMN_RESOLVERS, RequestContext
 
@@ -163,6 +164,9 @@ class FastPath:
         caller: Caller,
         variables: dict[str, Any] | None,
         operation_name: str | None,
+        *,
+        deadline: Deadline | None = None,
+        keep_plan: bool = True,
     ) -> dict[str, Any] | None:
         """Runs a valid document, as the executor would, when it is covered and succeeds.
 
@@ -171,27 +175,45 @@ class FastPath:
             caller: The authenticated caller.
             variables: The request's raw variables, if any.
             operation_name: The request's operation name, if any.
+            deadline: When the request must be done by; none when ``None``.
+            keep_plan: Whether to keep the plan for the next request of this document:
+                the HTTP layer keeps only documents it caches, so plans of documents it
+                does not (the long ones) would only fill memory.
 
         Returns:
             The response body (``{"data": ...}``), or ``None`` when the normal executor
             must answer: the document is not covered, or something went wrong.
         """
-        plan = self.plan(document, operation_name)
+        plan = self.plan(document, operation_name, keep=keep_plan)
         if plan is None:
             return None
         try:
-            return {"data": self._run(plan, caller, variables)}
+            return {"data": self._run(plan, caller, variables, deadline)}
         except Exception as error:  # every error is the executor's to answer
             logger.debug("fast path: falling back to the executor: %r", error)
             return None
 
-    def plan(self, document: DocumentNode, operation_name: str | None) -> _Plan | None:
-        """The plan of a document's operation, or ``None`` when the fast path does not cover it."""
+    def plan_count(self) -> int:
+        """How many plans are kept (at most as many as the HTTP layer keeps documents)."""
+        return len(self._plans)
+
+    def plan(
+        self, document: DocumentNode, operation_name: str | None, *, keep: bool = True
+    ) -> _Plan | None:
+        """The plan of a document's operation, or ``None`` when the fast path does not cover it.
+
+        Args:
+            document: The parsed and validated document.
+            operation_name: The request's operation name, if any.
+            keep: Whether to keep the plan for the next request of the same document.
+        """
         key = (id(document), operation_name)
         cached = self._plans.get(key)
         if cached is not None and cached[0] is document:
             return cached[1]
         plan = self._compile(document, operation_name)
+        if not keep:
+            return plan
         with self._lock:
             if len(self._plans) >= _PLAN_CACHE_SIZE:
                 self._plans.pop(next(iter(self._plans)))
@@ -288,7 +310,13 @@ class FastPath:
 
     # -- execution ----------------------------------------------------------------------
 
-    def _run(self, plan: _Plan, caller: Caller, variables: dict[str, Any] | None) -> dict[str, Any]:
+    def _run(
+        self,
+        plan: _Plan,
+        caller: Caller,
+        variables: dict[str, Any] | None,
+        deadline: Deadline | None,
+    ) -> dict[str, Any]:
         raw = variables or {}
         # Each variable coerces on its own; the executor's coercion runs on all but the
         # booleans given as JSON booleans, which coerce to themselves (Boolean.parse_value).
@@ -317,7 +345,7 @@ class FastPath:
             schema=self.schema,
             fragments=plan.fragments,
             variables=coerced,
-            info=_Info(RequestContext(accounts=self.accounts, caller=caller)),
+            info=_Info(RequestContext(accounts=self.accounts, caller=caller, deadline=deadline)),
             collected=collected,
         )
         fields = collected.get(_ROOT)
@@ -358,6 +386,9 @@ class _Run:
         sources: Sequence[Any],
     ) -> list[dict[str, Any]]:
         """The objects of `parent` type for `sources`, column by column."""
+        deadline = self.info.context.deadline
+        if deadline is not None:
+            deadline.check()
         columns: list[list[Any]] = []
         for nodes in fields.values():
             name = nodes[0].name.value

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kili_typed_server import limits
 from kili_typed_server.faults import FaultSet
 from kili_typed_server.instrument import ASGIApp, InstrumentedApp
 from kili_typed_server.recording import RequestList, RequestLog
@@ -32,6 +33,17 @@ class AppSettings:
 
     rate_limit: int | None = None
     latency_ms: int = 0
+    max_query_cost: int = limits.MAX_QUERY_COST
+    request_timeout: float = limits.REQUEST_TIMEOUT_SECONDS
+
+    def options(self) -> dict[str, Any]:
+        """The keyword arguments of ``create_app`` for these settings."""
+        return {
+            "rate_limit": self.rate_limit,
+            "latency_ms": self.latency_ms,
+            "max_query_cost": self.max_query_cost,
+            "request_timeout": self.request_timeout,
+        }
 
 
 #: Which state a test starts from: (seeded users, seed file).
@@ -52,7 +64,7 @@ class Harness:
         self.defaults = defaults
         self.faults = FaultSet()
         self.log = RequestLog()
-        self.app = InstrumentedApp(app, self.faults, self.log)
+        self.app = InstrumentedApp(app, self.faults, self.log, authenticate=self._valid_key)
         self._default_app = app
         self._settings = defaults
         self._schema: GraphQLSchema | None = None
@@ -63,6 +75,9 @@ class Harness:
     def __repr__(self) -> str:
         requests = len(self.log.snapshot())
         return f"Harness({self.store!r}, {len(self.faults)} faults, {requests} requests)"
+
+    def _valid_key(self, api_key: str) -> bool:
+        return self.store.accounts.authenticate(api_key) is not None
 
     @property
     def requests(self) -> RequestList:
@@ -130,12 +145,7 @@ class Harness:
 
         if self._schema is None:
             self._schema = build_schema()
-        app: ASGIApp = create_app(
-            self.store.accounts,
-            self._schema,
-            rate_limit=settings.rate_limit,
-            latency_ms=settings.latency_ms,
-        )
+        app: ASGIApp = create_app(self.store.accounts, self._schema, **settings.options())
         return app
 
     def seed_users(self, count: int) -> int:
@@ -160,6 +170,8 @@ class Harness:
         return {
             "rate_limit": self._settings.rate_limit,
             "latency_ms": self._settings.latency_ms,
+            "max_query_cost": self._settings.max_query_cost,
+            "request_timeout": self._settings.request_timeout,
             "faults": [fault.to_json() for fault in self.faults.pending],
             "requests": len(self.log.snapshot()),
         }

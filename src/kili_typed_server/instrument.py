@@ -6,6 +6,13 @@ fault hits it, and either answers in place of the server (before processing) or 
 server run and then replaces, cuts or extends its answer (after processing). Every request
 goes into the :class:`~kili_typed_server.recording.RequestLog`.
 
+It keeps every guard of the app it wraps: a GraphQL request's key is checked from its
+headers before its body is read, and a request without a valid key goes straight to the
+app (which refuses it without reading the body), with no fault and no trace in the log;
+the body is read within ``limits.BODY_READ_TIMEOUT_SECONDS`` and up to
+``limits.MAX_BODY_BYTES`` (a larger declared body goes to the app, which refuses it);
+the document is parsed in a worker thread, with the app's token cap.
+
 The app it wraps (:attr:`InstrumentedApp.inner`) can be swapped between tests, so a test
 can have its own latency or rate limit with no restart. A control API, when given, is
 served under its own path.
@@ -26,7 +33,12 @@ import anyio
 from graphql import FieldNode, GraphQLError, OperationDefinitionNode, parse
 
 from kili_typed_server import limits
-from kili_typed_server.app import GRAPHQL_PATH, decode_body
+from kili_typed_server.app import (
+    GRAPHQL_PATH,
+    api_key_from_header,
+    body_too_slow,
+    decode_body,
+)
 from kili_typed_server.faults import Fault, FaultSet, reason_phrase
 from kili_typed_server.recording import RequestLog
 
@@ -55,7 +67,7 @@ class Identified:
 def _root_fields(query: str) -> tuple[tuple[str | None, str], ...]:
     """Each operation of a document with its root field: ``(name, field)`` pairs."""
     try:
-        document = parse(query)
+        document = parse(query, max_tokens=limits.MAX_QUERY_TOKENS)
     except GraphQLError:
         return ()
     found: list[tuple[str | None, str]] = []
@@ -99,7 +111,11 @@ def identify(body: bytes, content_encoding: str | None) -> Identified:
     found = payload.get("variables")
     variables = cast("dict[str, Any]", found) if isinstance(found, dict) else None
     wanted = payload.get("operationName")
-    operations = _root_fields(query) if len(query) < 100_000 else ()
+    # Long documents are parsed (the parser stops at the token cap) but not kept.
+    roots = (
+        _root_fields if len(query) <= limits.MAX_CACHED_QUERY_LENGTH else _root_fields.__wrapped__
+    )
+    operations = roots(query)
     for name, root in operations:
         if wanted is None or name == wanted:
             return Identified(root, name, variables)
@@ -123,6 +139,9 @@ class InstrumentedApp:
         faults: The faults to apply.
         log: Where requests are recorded.
         control: The control API, served under :data:`CONTROL_PREFIX`; none by default.
+        authenticate: Whether an API key is valid (blocking: it runs in a worker thread);
+            requests without a valid key go to `inner` untouched and unrecorded. Every
+            request is recorded when ``None``.
     """
 
     def __init__(
@@ -131,11 +150,13 @@ class InstrumentedApp:
         faults: FaultSet,
         log: RequestLog,
         control: ASGIApp | None = None,
+        authenticate: Callable[[str], bool] | None = None,
     ) -> None:
         self.inner = inner
         self.faults = faults
         self.log = log
         self.control = control
+        self.authenticate = authenticate
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -153,16 +174,47 @@ class InstrumentedApp:
             ticket = self.log.start(method, path, None, None, None, None)
             await self.inner(scope, receive, _StatusOf(send, self.log, ticket))
             return
-        body, more_body = await _buffer(receive)
-        found = identify(body, _header(scope, b"content-encoding")) if not more_body else None
-        found = found or Identified()
+        if not await self._authenticated(scope):
+            # Refused by the app from its headers: nothing read, nothing kept.
+            await self.inner(scope, receive, send)
+            return
+        declared = _header(scope, b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limits.MAX_BODY_BYTES:
+            body, more_body = b"", True  # the app refuses it without reading it
+        else:
+            try:
+                with anyio.fail_after(limits.BODY_READ_TIMEOUT_SECONDS):
+                    body, more_body = await _buffer(receive)
+            except TimeoutError:
+                await body_too_slow()(scope, receive, send)
+                return
+        found = Identified()
+        if not more_body:
+            encoding = _header(scope, b"content-encoding")
+            found = await anyio.to_thread.run_sync(identify, body, encoding)
         fault = self.faults.take(found.operation)
         ticket = self.log.start(
-            method, path, found.operation, found.operation_name, found.variables, fault
+            method,
+            path,
+            found.operation,
+            found.operation_name,
+            found.variables,
+            fault,
+            size=len(body),
         )
         replay = _Replay(body, more_body, receive)
         # The status is logged as it is sent, before the client can see it.
         await self._serve(fault, scope, replay, _StatusOf(send, self.log, ticket))
+
+    async def _authenticated(self, scope: Scope) -> bool:
+        """Whether the request bears a valid API key (always, without a checker)."""
+        if self.authenticate is None:
+            return True
+        key = api_key_from_header(_header(scope, b"authorization"))
+        if key is None:
+            return False
+        valid: bool = await anyio.to_thread.run_sync(self.authenticate, key)
+        return valid
 
     async def _serve(
         self, fault: Fault | None, scope: Scope, receive: Receive, send: _StatusOf

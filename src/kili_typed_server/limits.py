@@ -40,10 +40,23 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 #: parser, which stops at the limit, so a huge document costs no more than this to refuse.
 #: The standard introspection query has about 300.
 MAX_QUERY_TOKENS = 10_000
-#: Estimated values one operation may answer: each field counts once per item of every
-#: list around it, a paged list counting as its ``first`` (100 when not a literal), so
-#: aliased copies of a page add up. A full 100-user page with every field costs about 3,000.
-MAX_QUERY_COST = 25_000
+#: Longest document whose parsing, validation and fast-path plan are kept for the next
+#: request of the same text (clients send the same few documents again and again).
+MAX_CACHED_QUERY_LENGTH = 20_000
+#: Requests the test kit's request log keeps, and the request bodies' bytes it keeps them
+#: for: beyond either, the oldest are forgotten.
+MAX_LOGGED_REQUESTS = 10_000
+MAX_LOGGED_BYTES = 64 * 1024 * 1024
+#: Units of work one request may take (see ``query_cost.py``): each field counts once per
+#: item of every list around it (a paged list as its ``first``, 100 when not a literal;
+#: ``Organization.users`` as the caller's organization's users), aliases as copies, and
+#: each item of a list argument (``idIn``) once per time its field runs. A full 100-user
+#: page with every field costs about 3,000; the e-mails of 10,000 users about 10,000.
+#: ``kili-typed server serve --max-query-cost`` changes it.
+MAX_QUERY_COST = 50_000
+#: Seconds a query may run before it is stopped and answered with an error: the last
+#: resort behind the cost model. ``kili-typed server serve --request-timeout`` changes it.
+REQUEST_TIMEOUT_SECONDS = 10.0
 #: Deepest selection accepted inside introspection (``__schema``, ``__type``), whose
 #: ``ofType { ofType { ... } }`` chains nest deeper than data queries.
 MAX_INTROSPECTION_DEPTH = 20

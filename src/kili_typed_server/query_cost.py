@@ -1,4 +1,4 @@
-"""A validation rule that bounds how much work one GraphQL document may ask for.
+"""The cost model: how much work one GraphQL request may ask of the server.
 
 Measured with fragments expanded (each fragment is measured once, so a "fragment bomb"
 costs linear time to refuse), aliases counting as copies and introspection included:
@@ -6,15 +6,23 @@ costs linear time to refuse), aliases counting as copies and introspection inclu
 - depth: selections nest at most ``limits.MAX_QUERY_DEPTH`` levels, or
   ``limits.MAX_INTROSPECTION_DEPTH`` inside ``__schema`` and ``__type``;
 - size: at most ``limits.MAX_SELECTED_FIELDS`` fields in all;
-- cost: at most ``limits.MAX_QUERY_COST`` values answered, estimated by counting each
-  field once per item of every list around it (a paged list as its ``first``, the
-  introspection lists as the schema's real sizes), so that aliased copies of a page or of
-  the schema add up;
+- cost: at most a budget of units of work (``limits.MAX_QUERY_COST`` unless the server
+  is told otherwise): each field counts once per item of every list around it, so rows
+  times fields, aliases as copies. A paged list counts as its ``first`` (the largest page
+  when not a literal), ``Organization.users`` as the users of the caller's organization
+  (known when the request arrives), ``organizations`` as one (a caller sees its own), the
+  introspection lists as the schema's real sizes. Each item of a list given as an
+  argument (``where: {idIn: [...]}``, written in the document or in a variable) counts
+  one unit more per time the field runs;
 - ``__schema`` at most ``limits.MAX_SCHEMA_INTROSPECTIONS`` times;
 - a mutation holds at most ``limits.MAX_ROOT_MUTATION_FIELDS`` root fields;
 - ``Organization.users`` (every user of the organization, not paged) may not sit inside
-  a list, where it would be repeated for each item of a page. Its size is known only when
-  it runs: the resolvers count its users against ``limits.MAX_UNPAGED_USERS_PER_REQUEST``.
+  a list of more than one item, where it would be repeated for each item of a page.
+
+The part of the cost that does not depend on the request (the document alone) is checked
+by :func:`cost_rule`, a validation rule, once per document; :meth:`Cost.total` adds the
+organization's size and the variables' lists for each request, before it runs (see
+``app.py``). A request over the budget is refused before any resolver runs.
 """
 
 # pyright: basic
@@ -24,13 +32,15 @@ costs linear time to refuse), aliases counting as copies and introspection inclu
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from graphql import (
     ASTValidationRule,
+    DocumentNode,
     FieldNode,
+    FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLEnumType,
     GraphQLError,
@@ -45,12 +55,16 @@ from graphql import (
     GraphQLUnionType,
     InlineFragmentNode,
     IntValueNode,
+    ListValueNode,
+    ObjectValueNode,
     OperationDefinitionNode,
     OperationType,
     SchemaMetaFieldDef,
     SelectionSetNode,
     TypeMetaFieldDef,
     ValidationContext,
+    ValueNode,
+    VariableNode,
     get_named_type,
     is_input_object_type,
     is_list_type,
@@ -59,12 +73,16 @@ from graphql import (
 from kili_typed_server import limits
 
 _INTROSPECTION_ROOTS = frozenset({"__schema", "__type"})
-#: Fields answering a whole unpaged collection: never allowed inside a list.
+#: Fields answering every user of the caller's organization, not paged: their size is
+#: the organization's, known when the request arrives.
 _WHOLE_COLLECTIONS = frozenset({("Organization", "users")})
+#: Lists whose size is known whatever the request: a caller sees one organization.
+_KNOWN_SIZES = {("Query", "organizations"): 1, ("User", "organizations"): 1}
 #: Items assumed for a list that is neither paged nor introspection (e.g. ``User.apiKeys``).
 UNPAGED_LIST_ESTIMATE = 10
-#: Fields counted once, whatever their type: the resolvers bound them at run time.
-_COUNTED_AT_RUN_TIME = frozenset({("Organization", "users"), ("User", "organizations")})
+#: Digits beyond which an integer literal is not read (``int()`` of a long one is slow, and
+#: Python refuses more than 4,300 digits): any such ``first`` means "the largest page".
+_MAX_INT_DIGITS = 20
 
 
 def _introspection_list_sizes(schema: GraphQLSchema) -> dict[str, int]:
@@ -111,14 +129,47 @@ def _introspection_list_sizes(schema: GraphQLSchema) -> dict[str, int]:
     }
 
 
+def _add(first: Mapping[str, int], second: Mapping[str, int], times: int = 1) -> dict[str, int]:
+    total = dict(first)
+    for name, weight in second.items():
+        total[name] = total.get(name, 0) + weight * times
+    return total
+
+
+def list_items(value: object) -> int:
+    """The items of every list in a JSON value, at any depth, without recursion."""
+    count = 0
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, list):
+            items: list[Any] = item
+            count += len(items)
+            pending.extend(items)
+        elif isinstance(item, dict):
+            members: dict[str, Any] = item
+            pending.extend(members.values())
+    return count
+
+
 @dataclass(frozen=True)
 class Cost:
-    """What a selection set asks for."""
+    """What a selection set asks for.
+
+    Attributes:
+        values: Units of work whatever the request's sizes.
+        per_member: Units per user of the caller's organization (``Organization.users``).
+        per_item: Units per list item of each variable, by variable name.
+        defaults: List items in each variable's default value, used when it is not given.
+    """
 
     depth: int = 0
     introspection_depth: int = 0
     fields: int = 0
     values: int = 0
+    per_member: int = 0
+    per_item: Mapping[str, int] = field(default_factory=dict[str, int])
+    defaults: Mapping[str, int] = field(default_factory=dict[str, int])
     schema_introspections: int = 0
     has_whole_collection: bool = False
     whole_collection_in_list: bool = False
@@ -129,12 +180,32 @@ class Cost:
             depth=max(self.depth, other.depth),
             introspection_depth=max(self.introspection_depth, other.introspection_depth),
             fields=min(self.fields + other.fields, limits.MAX_SELECTED_FIELDS + 1),
-            values=min(self.values + other.values, limits.MAX_QUERY_COST + 1),
+            values=self.values + other.values,
+            per_member=self.per_member + other.per_member,
+            per_item=_add(self.per_item, other.per_item) if other.per_item else self.per_item,
             schema_introspections=self.schema_introspections + other.schema_introspections,
             has_whole_collection=self.has_whole_collection or other.has_whole_collection,
             whole_collection_in_list=self.whole_collection_in_list
             or other.whole_collection_in_list,
         )
+
+    def total(self, variables: Mapping[str, Any] | None, members: int) -> int:
+        """The cost of one request of this operation.
+
+        Args:
+            variables: The request's variables, as sent.
+            members: Users in the caller's organization (what ``Organization.users``
+                answers); only read when :attr:`per_member` is not zero.
+
+        Returns:
+            The units of work it may take.
+        """
+        total = self.values + self.per_member * members
+        given = variables or {}
+        for name, weight in self.per_item.items():
+            items = list_items(given[name]) if name in given else self.defaults.get(name, 0)
+            total += weight * items
+        return total
 
 
 def _is_list(field_type: GraphQLOutputType) -> bool:
@@ -147,17 +218,51 @@ def _page_size(node: FieldNode) -> int:
     """The items a paged field answers at most: its literal ``first``, else the largest page."""
     for argument in node.arguments:
         if argument.name.value == "first" and isinstance(argument.value, IntValueNode):
-            return max(0, min(int(argument.value.value), limits.MAX_PAGE_SIZE))
+            digits = argument.value.value
+            if len(digits) > _MAX_INT_DIGITS:
+                return limits.MAX_PAGE_SIZE
+            return max(0, min(int(digits), limits.MAX_PAGE_SIZE))
     return limits.MAX_PAGE_SIZE
 
 
+def _value_lists(values: Iterable[ValueNode]) -> tuple[int, dict[str, int]]:
+    """The list items written in argument values, and the uses of each variable there."""
+    items = 0
+    variables: dict[str, int] = {}
+    pending = list(values)
+    while pending:
+        value = pending.pop()
+        if isinstance(value, ListValueNode):
+            items += len(value.values)
+            pending.extend(value.values)
+        elif isinstance(value, ObjectValueNode):
+            pending.extend(member.value for member in value.fields)
+        elif isinstance(value, VariableNode):
+            name = value.name.value
+            variables[name] = variables.get(name, 0) + 1
+    return items, variables
+
+
 class _Measure:
-    def __init__(self, context: ValidationContext, list_sizes: dict[str, int]) -> None:
-        self.context = context
-        self.schema = context.schema
-        self.list_sizes = list_sizes
+    """Measures the operations of one document, each fragment once."""
+
+    def __init__(self, document: DocumentNode, schema: GraphQLSchema) -> None:
+        self.schema = schema
+        self.list_sizes = _introspection_list_sizes(schema)
+        self.definitions = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
         self.fragments: dict[tuple[str, bool], Cost] = {}
         self.in_progress: set[str] = set()
+
+    def operation(self, node: OperationDefinitionNode) -> Cost:
+        cost = self.selection_set(node.selection_set, self.schema.get_root_type(node.operation))
+        defaults = {
+            d.variable.name.value: _value_lists([d.default_value])[0]
+            for d in node.variable_definitions or ()
+            if d.default_value is not None
+        }
+        return replace(cost, defaults=defaults) if defaults else cost
 
     def selection_set(
         self,
@@ -182,7 +287,7 @@ class _Measure:
     def fragment(self, name: str, introspection: bool) -> Cost:
         if (name, introspection) in self.fragments:
             return self.fragments[name, introspection]
-        definition = self.context.get_fragment(name)
+        definition = self.definitions.get(name)
         if definition is None or name in self.in_progress:
             return Cost()  # unknown or cyclic: other rules report it
         self.in_progress.add(name)
@@ -205,28 +310,42 @@ class _Measure:
         else:
             definition = None
         child_type = None if definition is None else get_named_type(definition.type)
-        is_list = definition is not None and _is_list(definition.type)
         key = (parent.name, name) if parent is not None else None
         whole = key in _WHOLE_COLLECTIONS
         inner = self.selection_set(node.selection_set, child_type, introspection)
-        if not is_list or key in _COUNTED_AT_RUN_TIME:
+        # Arguments are read each time the field runs: their lists count once per run.
+        argument_items, argument_variables = _value_lists(a.value for a in node.arguments)
+        is_list = definition is not None and _is_list(definition.type)
+        if key in _KNOWN_SIZES:
+            items = _KNOWN_SIZES[key]
+        elif not is_list:
             items = 1
+        elif whole:
+            items = 0  # counted per member of the organization, below
         elif introspection:
             items = self.list_sizes.get(name, UNPAGED_LIST_ESTIMATE)
         elif definition is not None and "first" in definition.args:
             items = _page_size(node)
         else:
             items = UNPAGED_LIST_ESTIMATE
+        # Inside a whole collection, what counts per member is bounded by the largest one
+        # answered (and the rule refuses one whole collection inside another anyway).
+        per_member = inner.values if whole else 0
+        per_member += inner.per_member * (limits.MAX_UNPAGED_USERS_PER_REQUEST if whole else items)
+        times = limits.MAX_UNPAGED_USERS_PER_REQUEST if whole else items
         depth = 1 + max(inner.depth, inner.introspection_depth)
         return Cost(
             depth=0 if introspection else depth,
             introspection_depth=depth if introspection else 0,
             fields=min(1 + inner.fields, limits.MAX_SELECTED_FIELDS + 1),
-            values=min(1 + items * inner.values, limits.MAX_QUERY_COST + 1),
+            values=1 + argument_items + items * inner.values,
+            per_member=per_member,
+            per_item=_add(argument_variables, inner.per_item, times),
             schema_introspections=inner.schema_introspections + (name == "__schema"),
             has_whole_collection=whole or inner.has_whole_collection,
             whole_collection_in_list=inner.whole_collection_in_list
-            or (is_list and inner.has_whole_collection),
+            or (items > 1 and inner.has_whole_collection)
+            or (whole and inner.has_whole_collection),
         )
 
     def root_fields(self, node: SelectionSetNode, seen: frozenset[str] = frozenset()) -> int:
@@ -239,62 +358,105 @@ class _Measure:
                 count += self.root_fields(selection.selection_set, seen)
             elif isinstance(selection, FragmentSpreadNode):
                 name = selection.name.value
-                definition = self.context.get_fragment(name)
+                definition = self.definitions.get(name)
                 if definition is not None and name not in seen:
                     count += self.root_fields(definition.selection_set, seen | {name})
         return count
 
 
-class QueryCostRule(ASTValidationRule):
-    """Refuses operations too deep, too large, too costly, or repeating a whole collection."""
+def _name(node: OperationDefinitionNode) -> str:
+    return f'"{node.name.value}"' if node.name else "The anonymous operation"
 
-    def enter_operation_definition(self, node: OperationDefinitionNode, *_args: Any) -> None:
-        """Measures one operation when the validator reaches it."""
-        context = self.context
-        assert isinstance(context, ValidationContext)
-        sizes = _introspection_list_sizes(context.schema)
-        root = context.schema.get_root_type(node.operation)
-        measure = _Measure(context, sizes)
-        cost = measure.selection_set(node.selection_set, root)
-        name = f'"{node.name.value}"' if node.name else "The anonymous operation"
-        problems: list[str] = []
-        if cost.depth > limits.MAX_QUERY_DEPTH:
+
+def over_budget(name: str, cost: int, budget: int) -> str:
+    """The message refusing an operation whose cost is over the budget."""
+    return (
+        f"{name} may cost {cost} units of work, more than the {budget} one request may "
+        "take: each field counts once per item of the lists around it (a page as its "
+        "first, Organization.users as the users of your organization, aliases as "
+        "copies), and each item of a list argument counts once per time its field runs; "
+        "ask for fewer fields, fewer aliases or shorter lists, or page with "
+        "users(where, first, skip)"
+    )
+
+
+def operation_costs(schema: GraphQLSchema, document: DocumentNode) -> dict[str | None, Cost]:
+    """The cost of each operation of a valid document, by name (``None``: anonymous)."""
+    measure = _Measure(document, schema)
+    return {
+        None if d.name is None else d.name.value: measure.operation(d)
+        for d in document.definitions
+        if isinstance(d, OperationDefinitionNode)
+    }
+
+
+def cost_rule(budget: int) -> type[ASTValidationRule]:
+    """The validation rule refusing what a document alone shows to be over the limits.
+
+    Args:
+        budget: The most units of work one request may take (see the module's doc).
+
+    Returns:
+        A rule for ``graphql.validate``.
+    """
+
+    class QueryCostRule(ASTValidationRule):
+        """Refuses operations too deep, too large, too costly, or repeating a whole
+        collection."""
+
+        def enter_operation_definition(self, node: OperationDefinitionNode, *_args: Any) -> None:
+            """Measures one operation when the validator reaches it."""
+            context = self.context
+            assert isinstance(context, ValidationContext)
+            measure = _Measure(context.document, context.schema)
+            cost = measure.operation(node)
+            for problem in _problems(node, cost, budget, measure):
+                self.report_error(GraphQLError(problem, node))
+
+    return QueryCostRule
+
+
+def _problems(
+    node: OperationDefinitionNode, cost: Cost, budget: int, measure: _Measure
+) -> list[str]:
+    name = _name(node)
+    problems: list[str] = []
+    if cost.depth > limits.MAX_QUERY_DEPTH:
+        problems.append(
+            f"{name} nests {cost.depth} levels deep; at most {limits.MAX_QUERY_DEPTH} accepted"
+        )
+    if cost.introspection_depth > limits.MAX_INTROSPECTION_DEPTH:
+        problems.append(
+            f"{name} nests introspection {cost.introspection_depth} levels deep; "
+            f"at most {limits.MAX_INTROSPECTION_DEPTH} accepted"
+        )
+    if cost.fields > limits.MAX_SELECTED_FIELDS:
+        problems.append(
+            f"{name} selects more than {limits.MAX_SELECTED_FIELDS} fields "
+            "(counting fragments, aliases and introspection); split it into several requests"
+        )
+    elif cost.values > budget:
+        problems.append(over_budget(name, cost.values, budget))
+    if cost.schema_introspections > limits.MAX_SCHEMA_INTROSPECTIONS:
+        problems.append(
+            f"{name} selects __schema {cost.schema_introspections} times; "
+            f"at most {limits.MAX_SCHEMA_INTROSPECTIONS} accepted"
+        )
+    if node.operation == OperationType.MUTATION:
+        count = measure.root_fields(node.selection_set)
+        if count > limits.MAX_ROOT_MUTATION_FIELDS:
             problems.append(
-                f"{name} nests {cost.depth} levels deep; at most {limits.MAX_QUERY_DEPTH} accepted"
+                f"{name} holds {count} mutation fields; at most "
+                f"{limits.MAX_ROOT_MUTATION_FIELDS} accepted in one request"
             )
-        if cost.introspection_depth > limits.MAX_INTROSPECTION_DEPTH:
-            problems.append(
-                f"{name} nests introspection {cost.introspection_depth} levels deep; "
-                f"at most {limits.MAX_INTROSPECTION_DEPTH} accepted"
-            )
-        if cost.fields > limits.MAX_SELECTED_FIELDS:
-            problems.append(
-                f"{name} selects more than {limits.MAX_SELECTED_FIELDS} fields "
-                "(counting fragments, aliases and introspection); split it into several requests"
-            )
-        elif cost.values > limits.MAX_QUERY_COST:
-            problems.append(
-                f"{name} may answer more than {limits.MAX_QUERY_COST} values (each field counts "
-                "once per item of the lists around it, a page as its first, aliases as copies); "
-                "ask for smaller pages, fewer fields or fewer aliases"
-            )
-        if cost.schema_introspections > limits.MAX_SCHEMA_INTROSPECTIONS:
-            problems.append(
-                f"{name} selects __schema {cost.schema_introspections} times; "
-                f"at most {limits.MAX_SCHEMA_INTROSPECTIONS} accepted"
-            )
-        if node.operation == OperationType.MUTATION:
-            count = measure.root_fields(node.selection_set)
-            if count > limits.MAX_ROOT_MUTATION_FIELDS:
-                problems.append(
-                    f"{name} holds {count} mutation fields; at most "
-                    f"{limits.MAX_ROOT_MUTATION_FIELDS} accepted in one request"
-                )
-        if cost.whole_collection_in_list:
-            problems.append(
-                f"{name} selects Organization.users inside a list, which would repeat every "
-                "user of the organization for each item; select it once, e.g. viewer "
-                "{ organization { users { ... } } }, or page with users"
-            )
-        for problem in problems:
-            self.report_error(GraphQLError(problem, node))
+    if cost.whole_collection_in_list:
+        problems.append(
+            f"{name} selects Organization.users inside a list, which would repeat every "
+            "user of the organization for each item; select it once, e.g. viewer "
+            "{ organization { users { ... } } }, or page with users"
+        )
+    return problems
+
+
+#: The rule with the default budget.
+QueryCostRule = cost_rule(limits.MAX_QUERY_COST)

@@ -2,7 +2,9 @@
 
 Each request is kept with its GraphQL operation's root field, its variables with every
 secret replaced (passwords, API keys, tokens, found by name at any depth), the HTTP status
-answered and the fault applied. Standard library only; thread-safe.
+answered and the fault applied; the most recent ``limits.MAX_LOGGED_REQUESTS`` requests
+(and ``limits.MAX_LOGGED_BYTES`` of their bodies) are kept. Standard library only;
+thread-safe.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, cast, overload
 
+from kili_typed_server import limits
 from kili_typed_server.faults import Fault
 
 #: What a secret's value is replaced with.
@@ -136,11 +139,27 @@ class RequestList(Sequence[RecordedRequest]):
 
 
 class RequestLog:
-    """The requests of one server, in the order they arrived."""
+    """The requests of one server, in the order they arrived.
 
-    def __init__(self) -> None:
+    Args:
+        max_requests: The most requests kept; beyond, the oldest are forgotten.
+        max_bytes: The most request-body bytes kept (their variables); beyond, the
+            oldest requests are forgotten.
+    """
+
+    def __init__(
+        self,
+        max_requests: int = limits.MAX_LOGGED_REQUESTS,
+        max_bytes: int = limits.MAX_LOGGED_BYTES,
+    ) -> None:
         self._lock = threading.Lock()
         self._entries: list[RecordedRequest] = []
+        self._sizes: list[int] = []
+        self._bytes = 0
+        self._max_requests = max_requests
+        self._max_bytes = max_bytes
+        #: Requests forgotten since the last clear: the first kept has this index + 1.
+        self._dropped = 0
         # Goes up on each clear, so a request of a past test never lands in this one's log.
         self._generation = 0
 
@@ -152,10 +171,17 @@ class RequestLog:
         operation_name: str | None,
         variables: dict[str, Any] | None,
         fault: Fault | None,
+        *,
+        size: int = 0,
     ) -> tuple[int, int]:
-        """Records a request as it arrives; returns the ticket :meth:`finish` takes."""
+        """Records a request as it arrives; returns the ticket :meth:`finish` takes.
+
+        `size` is its body's size, which counts against the bytes kept.
+        """
         with self._lock:
-            index = len(self._entries) + 1
+            index = self._dropped + len(self._entries) + 1
+            self._sizes.append(size)
+            self._bytes += size
             self._entries.append(
                 RecordedRequest(
                     index=index,
@@ -168,16 +194,23 @@ class RequestLog:
                     fault=fault,
                 )
             )
+            while len(self._entries) > 1 and (
+                len(self._entries) > self._max_requests or self._bytes > self._max_bytes
+            ):
+                del self._entries[0]
+                self._bytes -= self._sizes.pop(0)
+                self._dropped += 1
             return index, self._generation
 
     def finish(self, ticket: tuple[int, int], status: int | None) -> None:
         """Records the status answered to the request :meth:`start` gave `ticket` for."""
         index, generation = ticket
         with self._lock:
-            if generation != self._generation or index > len(self._entries):
-                return  # the log was cleared meanwhile: the request belongs to a past test
-            entry = self._entries[index - 1]
-            self._entries[index - 1] = RecordedRequest(
+            position = index - self._dropped - 1
+            if generation != self._generation or not 0 <= position < len(self._entries):
+                return  # cleared or forgotten meanwhile: the request belongs to the past
+            entry = self._entries[position]
+            self._entries[position] = RecordedRequest(
                 entry.index,
                 entry.method,
                 entry.path,
@@ -192,6 +225,8 @@ class RequestLog:
         """Forgets every request."""
         with self._lock:
             self._entries.clear()
+            self._sizes.clear()
+            self._bytes = self._dropped = 0
             self._generation += 1
 
     def snapshot(self) -> RequestList:

@@ -21,6 +21,7 @@ from graphql import GraphQLResolveInfo
 
 from kili_typed_server import limits, tokens
 from kili_typed_server.accounts import Accounts
+from kili_typed_server.deadlines import Deadline
 from kili_typed_server.records import (
     ApiKeyFilter,
     ApiKeyRecord,
@@ -45,6 +46,8 @@ class RequestContext:
     active_users_counts: dict[str, int] = field(default_factory=dict[str, int])
     #: Users ``Organization.users`` may still answer in this request, over all its copies.
     unpaged_users_left: int = field(default_factory=lambda: limits.MAX_UNPAGED_USERS_PER_REQUEST)
+    #: When the request must be done by (queries); ``None`` for no deadline.
+    deadline: Deadline | None = None
 
     @property
     def user(self) -> UserRecord:

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import socket
 import sys
@@ -21,6 +22,7 @@ from typing import Any
 
 import uvicorn
 
+from kili_typed_server import limits
 from kili_typed_server.administration import DEFAULT_ORGANIZATION_NAME
 from kili_typed_server.app import GRAPHQL_PATH, VERSION_PATH, create_app
 from kili_typed_server.connections import uvicorn_options
@@ -56,6 +58,16 @@ def bind_socket(host: str, port: int) -> socket.socket:
     sock.listen(128)
     sock.set_inheritable(True)
     return sock
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` (a name or an address) is only reachable from this machine."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def base_url(host: str, port: int) -> str:
@@ -111,7 +123,12 @@ def banner(bootstrap: Bootstrap, endpoint: str, db_path: Path) -> str:
 
 
 def options_summary(
-    seed_users: int, seeded: int, rate_limit: int | None, latency_ms: int
+    seed_users: int,
+    seeded: int,
+    rate_limit: int | None,
+    latency_ms: int,
+    max_query_cost: int = limits.MAX_QUERY_COST,
+    request_timeout: float = limits.REQUEST_TIMEOUT_SECONDS,
 ) -> list[str]:
     """Describes the optional behaviours a server runs with, for its banner.
 
@@ -120,9 +137,11 @@ def options_summary(
         seeded: Seeded users created by this start.
         rate_limit: Requests a minute per key, or ``None``.
         latency_ms: Added latency.
+        max_query_cost: The units of work one request may take.
+        request_timeout: Seconds a query may run.
 
     Returns:
-        One line per option in use.
+        One line per option in use (the budgets when not the defaults).
     """
     lines: list[str] = []
     if seed_users:
@@ -131,6 +150,10 @@ def options_summary(
         lines.append(f"  rate limit:   {rate_limit} requests a minute per API key")
     if latency_ms:
         lines.append(f"  latency:      {latency_ms} ms added to each GraphQL answer")
+    if max_query_cost != limits.MAX_QUERY_COST:
+        lines.append(f"  query cost:   at most {max_query_cost} units of work a request")
+    if request_timeout != limits.REQUEST_TIMEOUT_SECONDS:
+        lines.append(f"  timeout:      queries stopped after {request_timeout:g} s")
     return lines
 
 
@@ -151,6 +174,8 @@ def serve_forever(
     digest_secret: str | None = None,
     seed_file: str | Path | None = None,
     control_token: str | None = None,
+    max_query_cost: int = limits.MAX_QUERY_COST,
+    request_timeout: float = limits.REQUEST_TIMEOUT_SECONDS,
 ) -> None:
     """Runs the server in the foreground until interrupted (``kili-typed serve``).
 
@@ -172,6 +197,8 @@ def serve_forever(
         seed_file: A JSON or YAML file of users to make sure exist (see ``seeding.py``).
         control_token: Enables the control API (reset, seed, faults, request log; see
             ``control.py``) for requests bearing this token; off when ``None``.
+        max_query_cost: The units of work one request may take (see ``query_cost.py``).
+        request_timeout: Seconds a query may run before it is stopped.
 
     Raises:
         kili_typed_server.database.DatabaseError: When the database cannot be used.
@@ -193,11 +220,17 @@ def serve_forever(
 
             created = seed(store, read_seed_file(seed_file))
             extra_lines.append(f"  seed file:    {seed_file} ({created} users created now)")
-        app: Any = create_app(store.accounts, rate_limit=rate_limit, latency_ms=latency_ms)
+        options: dict[str, Any] = {
+            "rate_limit": rate_limit,
+            "latency_ms": latency_ms,
+            "max_query_cost": max_query_cost,
+            "request_timeout": request_timeout,
+        }
+        app: Any = create_app(store.accounts, **options)
         if control_token is not None:
             from kili_typed_server.control import with_control
 
-            app = with_control(app, store, control_token, rate_limit, latency_ms)
+            app = with_control(app, store, control_token, **options)
         sock = bind_socket(host, port)
         endpoint = base_url(host, sock.getsockname()[1]) + GRAPHQL_PATH
         print(banner(bootstrap, endpoint, path), flush=True)
@@ -205,8 +238,17 @@ def serve_forever(
             print("  (an admin password applies only to a new database: ignored)", flush=True)
         if hasher != PRODUCTION_HASHER:
             print(f"  passwords:    {INSECURE_HASHING_WARNING}", flush=True)
-        for line in options_summary(seed_users, seeded, rate_limit, latency_ms):
+        summary = options_summary(
+            seed_users, seeded, rate_limit, latency_ms, max_query_cost, request_timeout
+        )
+        for line in summary:
             print(line, flush=True)
+        if not is_loopback(host):
+            extra_lines.append(
+                f"  WARNING:      listening on {host}, reachable from other machines; this "
+                "server is for development and tests"
+                + (", and its control API can reset the database" if control_token else "")
+            )
         if control_token is not None:
             from kili_typed_server.instrument import CONTROL_PREFIX
 
@@ -251,6 +293,10 @@ class LocalServer:
         wrap_app: Called with the app and the store once both exist; the server serves
             what it returns (the test kit wraps the app to record requests and inject
             faults).
+        max_query_cost: The units of work one request may take (see ``query_cost.py``);
+            a request over it is refused with 400 before it runs.
+        request_timeout: Seconds a query may run before it is stopped and answered with
+            an error.
 
     Examples:
         >>> with LocalServer(tmp_path / "kili.db", api_key="k" * 20) as server:  # doctest: +SKIP
@@ -275,6 +321,8 @@ class LocalServer:
         hasher: PasswordHasher = PRODUCTION_HASHER,
         digest_secret: str | None = None,
         wrap_app: Callable[[Any, Store], Any] | None = None,
+        max_query_cost: int = limits.MAX_QUERY_COST,
+        request_timeout: float = limits.REQUEST_TIMEOUT_SECONDS,
     ) -> None:
         self.db_path = Path(db_path)
         self._digest_secret = digest_secret
@@ -283,6 +331,8 @@ class LocalServer:
         self.rate_limit = rate_limit
         self.seed_users = seed_users
         self.latency_ms = latency_ms
+        self.max_query_cost = max_query_cost
+        self.request_timeout = request_timeout
         self.seeded = 0
         self.host = host
         self._requested_port = port
@@ -378,7 +428,13 @@ class LocalServer:
                 organization_name=self._organization_name,
             )
             self.seeded = store.seed_users(self.seed_users) if self.seed_users else 0
-            app = create_app(store.accounts, rate_limit=self.rate_limit, latency_ms=self.latency_ms)
+            app = create_app(
+                store.accounts,
+                rate_limit=self.rate_limit,
+                latency_ms=self.latency_ms,
+                max_query_cost=self.max_query_cost,
+                request_timeout=self.request_timeout,
+            )
             if self._wrap_app is not None:
                 app = self._wrap_app(app, store)
             sock = bind_socket(self.host, self._requested_port)

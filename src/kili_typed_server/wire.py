@@ -55,7 +55,21 @@ def encode_json(body: Any) -> bytes:
 
 
 class JSONAnswer(JSONResponse):
-    """Starlette's ``JSONResponse`` (same headers), rendered by :func:`encode_json`."""
+    """Starlette's ``JSONResponse`` (same headers), rendered by :func:`encode_json`.
+
+    Args:
+        content: The answer.
+        status_code: Its HTTP status.
+        media_type: Its ``Content-Type``; JSON in UTF-8, as Apollo Server names it, by
+            default.
+    """
+
+    media_type = "application/json; charset=utf-8"
+
+    def __init__(
+        self, content: Any, status_code: int = 200, *, media_type: str | None = None
+    ) -> None:
+        super().__init__(content, status_code, media_type=media_type)
 
     def render(self, content: Any) -> bytes:
         return encode_json(content)

@@ -17,8 +17,9 @@ fixtures:
     so code building its own client (kili-typed's or the official SDK's) reaches the server.
 
 The marker ``@pytest.mark.kili_server(seed_users=N, seed_file=PATH, latency_ms=N,
-rate_limit=N, in_process=True)`` sets them for one test; the ``--kili-*`` options (or
-``kili_*`` ini settings) for the session. See docs/testing.md.
+rate_limit=N, max_query_cost=N, request_timeout=SECONDS, in_process=True)`` sets them for
+one test; the ``--kili-*`` options (or ``kili_*`` ini settings) for the session. See
+docs/testing.md.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ MARKER_OPTIONS = {
     "seed_file": "a JSON/YAML file of users the test starts with (relative to the test file)",
     "latency_ms": "milliseconds added before each GraphQL answer",
     "rate_limit": "GraphQL requests allowed a minute per API key (429 beyond)",
+    "max_query_cost": "units of work one request may take (refused with 400 beyond)",
+    "request_timeout": "seconds a query may run before it is stopped",
     "in_process": "clients call the server's ASGI app directly, with no socket",
 }
 #: Session options: (command-line flag, ini name, help).
@@ -49,6 +52,8 @@ _OPTIONS = (
     ("--kili-seed-file", "kili_seed_file", "JSON/YAML file of users every test starts with"),
     ("--kili-latency-ms", "kili_latency_ms", "milliseconds added before each GraphQL answer"),
     ("--kili-rate-limit", "kili_rate_limit", "GraphQL requests a minute per API key"),
+    ("--kili-max-query-cost", "kili_max_query_cost", "units of work one request may take"),
+    ("--kili-request-timeout", "kili_request_timeout", "seconds a query may run"),
 )
 
 
@@ -96,6 +101,19 @@ def _whole(config: pytest.Config, name: str, default: int | None, minimum: int =
     return number
 
 
+def _seconds(config: pytest.Config, name: str) -> float | None:
+    value = _setting(config, name)
+    if value in (None, ""):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise pytest.UsageError(f"{name} must be a number of seconds, got {value!r}") from None
+    if not 0 < number < float("inf"):
+        raise pytest.UsageError(f"{name} must be more than 0 seconds, got {value!r}")
+    return number
+
+
 @pytest.fixture(scope="session")
 def kili_server_session(
     pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory
@@ -114,6 +132,13 @@ def kili_server_session(
             pytrace=False,
         )
     seed_file = _setting(pytestconfig, "kili_seed_file") or None
+    budgets: dict[str, Any] = {}
+    cost = _whole(pytestconfig, "kili_max_query_cost", None, minimum=1)
+    if cost is not None:
+        budgets["max_query_cost"] = cost
+    timeout = _seconds(pytestconfig, "kili_request_timeout")
+    if timeout is not None:
+        budgets["request_timeout"] = timeout
     server = KiliServer(
         tmp_path_factory.mktemp("kili-server") / "kili.db",
         seed_users=_whole(pytestconfig, "kili_seed_users", 0) or 0,
@@ -121,6 +146,7 @@ def kili_server_session(
         latency_ms=_whole(pytestconfig, "kili_latency_ms", 0) or 0,
         rate_limit=_whole(pytestconfig, "kili_rate_limit", None, minimum=1),
         in_process=bool(_setting(pytestconfig, "kili_in_process")),
+        **budgets,
     )
     server.start()
     try:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from kili_typed_server import limits
 from kili_typed_server.harness import AppSettings, Harness
 from kili_typed_server.passwords import INSECURE_TEST_HASHER
 from kili_typed_server.recording import RequestList
@@ -40,6 +41,10 @@ class KiliServer:
         latency_ms: Latency every test gets unless it asks for another.
         rate_limit: Rate limit every test gets unless it asks for another.
         in_process: Whether clients call the app directly unless a test asks otherwise.
+        max_query_cost: The units of work one request may take, unless a test asks for
+            another (see ``query_cost.py``).
+        request_timeout: Seconds a query may run before it is stopped, unless a test
+            asks for another.
     """
 
     def __init__(
@@ -51,8 +56,10 @@ class KiliServer:
         latency_ms: int = 0,
         rate_limit: int | None = None,
         in_process: bool = False,
+        max_query_cost: int = limits.MAX_QUERY_COST,
+        request_timeout: float = limits.REQUEST_TIMEOUT_SECONDS,
     ) -> None:
-        self._defaults = AppSettings(rate_limit=rate_limit, latency_ms=latency_ms)
+        self._defaults = AppSettings(rate_limit, latency_ms, max_query_cost, request_timeout)
         self._seed_file = seed_file
         self._harness: Harness | None = None
         self._server = LocalServer(
@@ -64,6 +71,8 @@ class KiliServer:
             seed_users=seed_users,
             rate_limit=rate_limit,
             latency_ms=latency_ms,
+            max_query_cost=max_query_cost,
+            request_timeout=request_timeout,
             wrap_app=self._wrap,
         )
         self._default_in_process = in_process
@@ -107,6 +116,8 @@ class KiliServer:
         latency_ms: int | None = None,
         rate_limit: int | None = None,
         in_process: bool | None = None,
+        max_query_cost: int | None = None,
+        request_timeout: float | None = None,
     ) -> None:
         """Back to the session's starting state, for the next test.
 
@@ -117,11 +128,18 @@ class KiliServer:
             rate_limit: This test's rate limit; the session's when ``None``.
             in_process: Whether this test's clients call the app directly; the
                 session's choice when ``None``.
+            max_query_cost: This test's budget of work per request; the session's when
+                ``None``.
+            request_timeout: This test's seconds a query may run; the session's when
+                ``None``.
         """
         self._close_clients()
+        defaults = self._defaults
         settings = AppSettings(
-            rate_limit=self._defaults.rate_limit if rate_limit is None else rate_limit,
-            latency_ms=self._defaults.latency_ms if latency_ms is None else latency_ms,
+            defaults.rate_limit if rate_limit is None else rate_limit,
+            defaults.latency_ms if latency_ms is None else latency_ms,
+            defaults.max_query_cost if max_query_cost is None else max_query_cost,
+            defaults.request_timeout if request_timeout is None else request_timeout,
         )
         self.harness.reset(seed_users=seed_users, seed_file=seed_file, settings=settings)
         self.in_process = self._default_in_process if in_process is None else in_process

@@ -34,6 +34,7 @@ def make_test_server(
     seed_users: int = 0,
     latency_ms: int = 0,
     hasher: PasswordHasher = INSECURE_TEST_HASHER,
+    **options: Any,
 ) -> LocalServer:
     """Makes a (not yet started) server on ``db_path`` with the known test credentials.
 
@@ -47,6 +48,8 @@ def make_test_server(
         seed_users: As for :class:`LocalServer`.
         latency_ms: As for :class:`LocalServer`.
         hasher: As for :class:`LocalServer`; the test cost by default.
+        **options: More keyword arguments of :class:`LocalServer` (``max_query_cost``,
+            ``request_timeout``...).
 
     Returns:
         The server; use it as a context manager.
@@ -60,6 +63,7 @@ def make_test_server(
         seed_users=seed_users,
         latency_ms=latency_ms,
         hasher=hasher,
+        **options,
     )
 
 

@@ -93,6 +93,38 @@ def test_nothing_secret_is_logged_shown_or_raised(
         assert not secrets_in(text, secrets), text
 
 
+def test_a_key_echoed_in_an_error_path_is_redacted(
+    kili_server: KiliServer, proxy: FaultProxy, facade: str
+) -> None:
+    # Before: a key the server echoed in errors[].path reached the exception as it was.
+    key = kili_server.api_key
+    error = {"message": "no", "path": ["countUsers", f"key {key}"], "extensions": {"code": "X"}}
+    proxy.inject("countUsers", answer("echo-path", 200, {"errors": [error], "data": None}))
+    with (
+        make_facade(facade, api_key=key, api_endpoint=proxy.endpoint) as kili,
+        pytest.raises(KiliError) as raised,
+    ):
+        kili.count_users()
+    shown: list[str] = []
+    chain: BaseException | None = raised.value
+    while chain is not None:
+        shown += [str(chain), repr(chain), repr(vars(chain))]
+        chain = getattr(chain, "cause", None) or chain.__cause__
+    assert not secrets_in(" ".join(shown), (key,))
+    assert "[REDACTED]" in " ".join(shown)
+
+
+@pytest.mark.parametrize("kind", [Kili, AsyncKili])
+def test_no_key_in_clear_in_the_clients_attributes(
+    kili_server: KiliServer, kind: type[Kili] | type[AsyncKili]
+) -> None:
+    # Before: vars(kili)["_headers"] showed the key in clear.
+    client = kind(api_key=kili_server.api_key, api_endpoint=kili_server.endpoint)
+    shown = [repr(vars(client)), str(vars(client))]
+    shown += [repr(value) for value in vars(client).values()]
+    assert not secrets_in(" ".join(shown), (kili_server.api_key,))
+
+
 def test_debug_log_tells_operations_attempts_waits_and_durations(
     kili_server: KiliServer, proxy: FaultProxy, facade: str, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -60,12 +60,12 @@ def test_a_gzip_bomb_is_refused(local_server: LocalServer, http: httpx.Client) -
     ("encoding", "content", "status", "code"),
     [
         ("br", b"whatever", 415, "UNSUPPORTED_MEDIA_TYPE"),
-        ("gzip", b"not gzip at all", 400, "BAD_REQUEST"),
+        ("gzip", b"not gzip at all", 400, None),
         (
             "gzip",
             gzip.compress(b'{"query": "{ countUsers(where: {}) }"}', mtime=0)[:-12],
             400,
-            "BAD_REQUEST",
+            None,
         ),
     ],
     # Named: every process that collects the suite (xdist's workers) must agree on the ids.
@@ -77,13 +77,20 @@ def test_bad_encodings(
     encoding: str,
     content: bytes,
     status: int,
-    code: str,
+    code: str | None,
 ) -> None:
     response = http.post(
         local_server.endpoint, content=content, headers={**AUTH, "Content-Encoding": encoding}
     )
     assert response.status_code == status
-    assert_error_shape(response.json(), code)
+    if code is None:
+        # What Kili's body parser answers: not a GraphQL answer (see test_fidelity.py).
+        assert response.headers["content-type"].startswith("text/plain")
+        assert (
+            response.text.startswith("Bad Request: the request body is") and "gzip" in response.text
+        )
+    else:
+        assert_error_shape(response.json(), code)
 
 
 @pytest.mark.parametrize(

@@ -125,6 +125,20 @@ def test_serve_command_takes_the_options(tmp_path: Path) -> None:
             assert gql(COUNT).data == {"countUsers": 21}
 
 
+def test_serve_command_takes_the_budgets(tmp_path: Path) -> None:
+    with ServeProcess(
+        "--db", str(tmp_path / "k.db"), "--max-query-cost", "30", "--request-timeout", "2.5"
+    ) as served:
+        served.wait_for("timeout")
+        assert served.field("query cost") == "at most 30 units of work a request"
+        assert served.field("timeout") == "queries stopped after 2.5 s"
+        with httpx.Client(timeout=30) as http:
+            gql = GraphQLCaller(served.field("endpoint"), served.field("api key"), http)
+            assert gql(COUNT).data == {"countUsers": 1}
+            answer = gql("{ users(where: {}, first: 20) { id email } }")
+            assert answer.status == 400 and "more than the 30 one request" in answer.message
+
+
 @pytest.mark.parametrize(
     "args",
     [
@@ -132,6 +146,10 @@ def test_serve_command_takes_the_options(tmp_path: Path) -> None:
         ("--rate-limit", "-3"),
         ("--seed-users", "-1"),
         ("--latency-ms", "soon"),
+        ("--max-query-cost", "0"),
+        ("--request-timeout", "0"),
+        ("--request-timeout", "nan"),
+        ("--request-timeout", "soon"),
     ],
 )
 def test_serve_refuses_bad_option_values(

@@ -94,7 +94,7 @@ def test_a_page_is_written_compact_with_raw_unicode(
         json={"query": "{ users(where: {}) { firstname activated } }"},
         headers={"Authorization": f"X-API-Key: {local_server.api_key}"},
     )
-    assert answer.headers["content-type"] == "application/json"
+    assert answer.headers["content-type"] == "application/json; charset=utf-8"
     assert answer.headers["content-length"] == str(len(answer.content))
     assert answer.content == stdlib(answer.json())
     assert "Zoë\u2028🙂".encode() in answer.content

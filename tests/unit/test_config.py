@@ -108,6 +108,35 @@ def test_precedence(
 
 
 @pytest.mark.parametrize(
+    ("value", "verify"),
+    [
+        *[(word, True) for word in ("true", "1", "yes", "on", "TRUE", " Yes ", "On")],
+        *[(word, False) for word in ("false", "0", "no", "off", "FALSE", " No ", "OFF")],
+    ],
+)
+def test_kili_verify_words(value: str, verify: bool) -> None:
+    settings = resolve_settings(api_key="k", environ={"KILI_VERIFY": value}, config=NO_FILE)
+    assert settings.verify is verify
+
+
+def test_kili_verify_a_ca_bundle_verifies_with_it(tmp_path: Path) -> None:
+    # Before: a path read as false, and verification was silently off.
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text("-----BEGIN CERTIFICATE-----\n")
+    settings = resolve_settings(api_key="k", environ={"KILI_VERIFY": str(bundle)}, config=NO_FILE)
+    assert settings.verify == str(bundle)
+
+
+@pytest.mark.parametrize("value", ["maybe", "enabled", "/no/such/ca.pem", "2"])
+def test_kili_verify_anything_else_is_refused(value: str) -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        resolve_settings(api_key="k", environ={"KILI_VERIFY": value}, config=NO_FILE)
+    message = str(raised.value)
+    assert "KILI_VERIFY" in message and repr(value) in message
+    assert "true, 1, yes, on, false, 0, no, off" in message and "CA bundle" in message
+
+
+@pytest.mark.parametrize(
     ("arguments", "config", "error", "message"),
     [
         ({}, NO_FILE, ConfigurationError, "KILI_API_KEY"),
