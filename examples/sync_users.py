@@ -163,8 +163,10 @@ def apply(kili: Kili, todo: Plan) -> None:
     for person in todo.create:
         kili.create_user(
             email=person.email,
-            # Nobody knows this password: the reset below lets the person choose one.
-            password=secrets.token_urlsafe(24),
+            # Nobody knows this password: the reset below lets the person choose one. A
+            # random token may hold no digit (about 1 in 230), which Kili's password rule
+            # asks for: one is added.
+            password=secrets.token_urlsafe(24) + "7",
             organization_role=person.role,
             firstname=person.firstname or None,
             lastname=person.lastname or None,
