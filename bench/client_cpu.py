@@ -130,7 +130,8 @@ def main() -> None:
     cpu = {m: statistics.median(r["cpu"] for r in runs[m]) / args.users * 1e6 for m in MODES}
     wall = {m: statistics.median(r["wall"] for r in runs[m]) for m in MODES}
     names = {"raw": "raw httpx loop", "kili": "Kili.users()", "async": "AsyncKili.users()"}
-    targets = {"raw": "", "kili": "<= 1.50x", "async": "<= 2.00x"}
+    # No target here: make bench holds the facades against the official SDK's CPU per row.
+    targets = {"raw": "", "kili": "", "async": ""}
     print(
         f"{args.users} users, {args.fields} fields, median of {args.runs} runs "
         "(CPU per row, wall at 0 ms latency)"

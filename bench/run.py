@@ -222,9 +222,14 @@ def main() -> None:
             per_row = {k: figures[k]["cpu_seconds"] / USERS * 1e6 for k in "abcd"}
             for key in "abcd":
                 row(f"client CPU per row, {names[key]}", f"{per_row[key]:.1f} us")
-            for key, limit in (("c", 1.5), ("d", 2.0)):
+            # The targets are against the official SDK, as users compare the two; the
+            # ratio to the raw loop says what the facade adds to httpx's own cost.
+            for key in "cd":
                 ratio = per_row[key] / per_row["a"]
-                row(f"client CPU per row, {names[key]} / (a)", f"{ratio:.2f}x",
+                row(f"client CPU per row, {names[key]} / (a)", f"{ratio:.2f}x")
+            for key, limit in (("c", 0.75), ("d", 1.0)):
+                ratio = per_row[key] / per_row["b"]
+                row(f"client CPU per row, {names[key]} / (b)", f"{ratio:.2f}x",
                     f"<= {limit}x: {verdict(ratio <= limit)}")  # fmt: skip
         else:
             row("50 ms: (b) / (c)", f"{b / c:.2f}x", f">= 8x: {verdict(b / c >= 8)}")
