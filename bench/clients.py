@@ -25,6 +25,8 @@ NINE_FIELDS = [
 ]  # fmt: skip
 #: Requests of each kind timed by the server-cost figure.
 SERVER_COST_SAMPLES = 150
+#: Pages of the listing the server cost walks through (skip 0 to 6,000).
+LISTING_PAGES = 61
 
 
 def rss_mb() -> float:
@@ -139,8 +141,11 @@ def server_cost(endpoints: str, key: str) -> dict[str, float]:
     for name, fields in (("page4", FIELDS), ("page9", NINE_FIELDS)):
         _, body = generated_payloads(fields)
         pages[name] = {**body, "variables": {**body["variables"], "first": 100, "skip": 0}}
+    # A listing's pages, 9 fields, skip 0 to 6,000, one a round: the deep ones cost what
+    # the database does to find where a page starts.
+    pages["listing9"] = pages["page9"]
     samples: dict[tuple[str, str], list[float]] = {
-        (server, name): [] for server in urls for name in ("version", "page4", "page9")
+        (server, name): [] for server in urls for name in ("version", "page4", "page9", "listing9")
     }
     headers = {"Authorization": f"X-API-Key: {key}"}
     clients = {server: httpx.Client(headers=headers, timeout=60) for server in urls}
@@ -151,6 +156,10 @@ def server_cost(endpoints: str, key: str) -> dict[str, float]:
                 start = time.perf_counter()
                 if name == "version":
                     answer = http.get(url.rsplit("/", 1)[0] + "/version")
+                elif name == "listing9":
+                    skip = (round_ * 100) % (LISTING_PAGES * 100)
+                    variables = {**pages[name]["variables"], "skip": skip}
+                    answer = http.post(url, json={**pages[name], "variables": variables})
                 else:
                     answer = http.post(url, json=pages[name])
                 elapsed = time.perf_counter() - start
@@ -170,6 +179,9 @@ def server_cost(endpoints: str, key: str) -> dict[str, float]:
             page = statistics.median(samples[server, name])
             figures[f"{server}_{name}_ms"] = page * 1e3
             figures[f"{server}_{name}_ratio"] = page / version
+        # The mean over the listing's pages, each skip as often as the others.
+        listing = statistics.fmean(samples[server, "listing9"])
+        figures[f"{server}_listing9_ratio"] = listing / version
     return figures
 
 

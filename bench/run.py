@@ -186,6 +186,14 @@ def main() -> None:
             ratio = cost[f"{name}_{key}_ratio"]
             target = f"<= 3x: {verdict(ratio <= 3)}" if fields == 9 and name == "fast" else ""
             row(f"server ({label}): 100 rows x {fields} fields / version", f"{ratio:.2f}x", target)
+    for name, label in servers:
+        first, listing = cost[f"{name}_page9_ratio"], cost[f"{name}_listing9_ratio"]
+        row(f"server ({label}): listing pages, skip 0-6000, 9 fields / version", f"{listing:.2f}x")
+        row(
+            f"server ({label}): listing page / first page",
+            f"{listing / first:.2f}x",
+            f"<= 1.25x: {verdict(listing / first <= 1.25)}" if name == "fast" else "",
+        )
     log("listing through the test kit's in-process transport, beside loopback ...")
     inside = median_of("in-process", str(USERS))
     row(f"test kit: Kili lists {USERS} users over loopback s", f"{inside['loopback_s']:.3f}")
