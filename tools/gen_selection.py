@@ -253,20 +253,25 @@ def _names_block(names: list[str], defaults: tuple[str, ...], w: Callable[[str],
     w('_K_contra = TypeVar("_K_contra", contravariant=True)')
 
 
+def selection_model() -> tuple[list[Leaf], list[Nested], tuple[str, ...], list[str]]:
+    """What both files are written from: the leaves and nested objects `users` selects,
+    the default fields, and every name `user_fields` accepts (nested ones dotted)."""
+    leaves, nested = read_selection()
+    names = [leaf.name for leaf in leaves] + [
+        f"{obj.name}.{leaf.name}" for obj in nested for leaf in obj.leaves
+    ]
+    return leaves, nested, default_user_fields(), names
+
+
 def render_stub() -> str:
     """The types: the guarded overloads of each row, and `user_fields`'s one signature.
 
     A stub beside the module, so that the thousands of overloads cost the checkers
     alone: `import kili_typed` compiles and loads none of them.
     """
-    leaves, nested = read_selection()
-    defaults = default_user_fields()
-    names = [leaf.name for leaf in leaves] + [
-        f"{obj.name}.{leaf.name}" for obj in nested for leaf in obj.leaves
-    ]
-    out: list[str] = []
+    leaves, nested, defaults, names = selection_model()
+    out: list[str] = list(HEADER)
     w = out.append
-    out.extend(HEADER)
     w("# The guarded overloads of a row overlap by design: the first that a row's guard")
     w("# lets through is the one that applies. user_fields's optional TypeVars default to")
     w("# Never: a name left out adds nothing to the selection.")
@@ -353,14 +358,9 @@ def render_stub() -> str:
 
 def render() -> str:
     """The module: the names, the row classes and `user_fields` as they run."""
-    leaves, nested = read_selection()
-    defaults = default_user_fields()
-    names = [leaf.name for leaf in leaves] + [
-        f"{obj.name}.{leaf.name}" for obj in nested for leaf in obj.leaves
-    ]
-    out: list[str] = []
+    _, nested, defaults, names = selection_model()
+    out: list[str] = list(HEADER)
     w = out.append
-    out.extend(HEADER)
     w("# The types are in _user_fields.pyi, written beside it.")
     w('"""Typed selections of `User` fields and the rows they give.')
     w("")
