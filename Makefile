@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEMO_VENV := .venv-demo
 DEMO_STAMP := $(DEMO_VENV)/.installed
 
-.PHONY: help venv demo test test-quick generate check-generated lint typecheck typecheck-wheel pytest serve clean bench
+.PHONY: help venv demo test test-quick generate check-generated lint typecheck typecheck-wheel pytest serve clean bench audit
 
 help:
 	@echo "make demo      install kili-typed[server] into .venv-demo and run the demo against a local server"
@@ -17,6 +17,7 @@ help:
 	@echo "make test-quick  the test suite without the slow (load) tests"
 	@echo "make docs      build the documentation site into site/"
 	@echo "make compat    run the official Kili SDKs (2022 and current) against the local server"
+	@echo "make audit     the graphql-http audit (GraphQL over HTTP) against the local server"
 
 venv: $(STAMP)
 
@@ -86,11 +87,19 @@ docs: $(STAMP)
 compat: $(STAMP)
 	KILI_TYPED_COMPAT=1 $(BIN)/pytest -n0 tests/compat
 
+# The GraphQL-over-HTTP audit of graphql-http (npm), against the local server: every MUST
+# passes, and the SHOULDs Apollo Server passes. Installs graphql-http into .node/ once.
+GRAPHQL_HTTP := graphql-http@1.23.1
+.PHONY: audit
+audit: $(STAMP)
+	@test -d .node/node_modules/graphql-http || npm install --prefix .node --no-save --silent $(GRAPHQL_HTTP) graphql@16
+	NODE_PATH=$(CURDIR)/.node/node_modules $(BIN)/pytest -n0 -rs tests/server/test_graphql_http_audit.py
+
 serve: $(STAMP)
 	$(BIN)/kili-typed server serve
 
 clean:
-	rm -rf $(VENV) $(DEMO_VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO_VENV) .node .mypy_cache .pytest_cache .ruff_cache
 
 # Speed and memory, side by side against the official SDK (see bench/run.py).
 bench: $(STAMP)
