@@ -8,6 +8,7 @@ under the same deadline, and keep no trace of requests without a valid key.
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 
 import httpx
 import pytest
@@ -107,3 +108,32 @@ def test_the_request_log_keeps_the_most_recent() -> None:
 )
 def test_which_hosts_are_loopback(host: str, loopback: bool) -> None:
     assert is_loopback(host) is loopback
+
+
+@pytest.mark.parametrize(("host", "warned"), [("0.0.0.0", True), ("127.0.0.1", False)])
+def test_serve_warns_when_its_host_is_not_loopback(
+    host: str,
+    warned: bool,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # No test listens on other interfaces: the socket is bound on loopback whatever the
+    # host asked for, and uvicorn returns at once; the banner is what `serve` prints.
+    import uvicorn
+
+    from kili_typed._cli import main
+    from kili_typed_server import runner
+
+    def loopback_socket(_host: str, port: int) -> socket.socket:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("127.0.0.1", port))
+        return sock
+
+    monkeypatch.setattr(runner, "bind_socket", loopback_socket)
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: None)
+    db = tmp_path / "k.db"
+    argv = ["server", "serve", "--host", host, "--port", "0", "--db", str(db)]
+    assert main([*argv, "--insecure-test-hashing"]) == 0
+    out = capsys.readouterr().out
+    assert (f"WARNING:      listening on {host}, reachable from other machines" in out) is warned
