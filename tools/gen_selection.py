@@ -231,8 +231,13 @@ def _publics(nested: list[Nested]) -> list[str]:
     return sorted(publics, key=lambda n: (not n.isupper(), not n[0].isupper(), n))
 
 
-def _names_block(names: list[str], defaults: tuple[str, ...], w: Callable[[str], None]) -> None:
+def _names_block(
+    names: list[str], defaults: tuple[str, ...], nested: list[Nested], w: Callable[[str], None]
+) -> None:
+    """`__all__`, the names `user_fields` accepts and the rows' TypeVar: both files' head."""
     w("__all__ = [")
+    for public in _publics(nested):
+        w(f'    "{public}",')
     w("]")
     w("")
     w("#: Every name `user_fields` accepts, nested ones dotted.")
@@ -286,8 +291,7 @@ def render_stub() -> str:
     w("")
     w("from ._fields import Selection")
     w("")
-    _names_block(names, defaults, w)
-    out[out.index("]") : out.index("]")] = [f'    "{public}",' for public in _publics(nested)]
+    _names_block(names, defaults, nested, w)
     w("")
     w("class UserRow(dict[str, Any], Generic[_K_contra]):")
     out.extend(_docstring(USER_ROW_DOC, "    "))
@@ -378,8 +382,7 @@ def render() -> str:
     w("")
     w("from ._fields import Selection")
     w("")
-    _names_block(names, defaults, w)
-    out[out.index("]") : out.index("]")] = [f'    "{public}",' for public in _publics(nested)]
+    _names_block(names, defaults, nested, w)
     w("")
     w("")
     w("class UserRow(dict[str, Any], Generic[_K_contra]):")
