@@ -193,27 +193,23 @@ def _time_left(timeout: float | None) -> float | None:
     return left if timeout is None or left < timeout else timeout
 
 
+def _by_deadline(operation: Callable[[Any, float | None], Any]) -> Callable[..., Any]:
+    """A stream's `read` or `write`, waiting at most until the attempt's deadline."""
+
+    def bounded(argument: Any, timeout: float | None = None) -> Any:
+        try:
+            return operation(argument, _time_left(timeout))
+        except Exception:
+            _time_left(None)  # the attempt's timeout, if the deadline is what cut it short
+            raise
+
+    return bounded
+
+
 def _bound(stream: Any) -> None:
     """Make `stream` (an httpcore `NetworkStream`) wait at most until the deadline."""
-    read: Callable[[int, float | None], bytes] = stream.read
-    write: Callable[[bytes, float | None], None] = stream.write
-
-    def read_by_deadline(max_bytes: int, timeout: float | None = None) -> bytes:
-        try:
-            return read(max_bytes, _time_left(timeout))
-        except Exception:
-            _time_left(None)  # the attempt's timeout, if the deadline is what cut the read
-            raise
-
-    def write_by_deadline(buffer: bytes, timeout: float | None = None) -> None:
-        try:
-            write(buffer, _time_left(timeout))
-        except Exception:
-            _time_left(None)
-            raise
-
-    stream.read = read_by_deadline
-    stream.write = write_by_deadline
+    stream.read = _by_deadline(stream.read)
+    stream.write = _by_deadline(stream.write)
 
 
 def _bound_streams(event: str, info: dict[str, Any]) -> None:
