@@ -55,21 +55,11 @@ def encode_json(body: Any) -> bytes:
 
 
 class JSONAnswer(JSONResponse):
-    """Starlette's ``JSONResponse`` (same headers), rendered by :func:`encode_json`.
-
-    Args:
-        content: The answer.
-        status_code: Its HTTP status.
-        media_type: Its ``Content-Type``; JSON in UTF-8, as Apollo Server names it, by
-            default.
-    """
+    """Starlette's ``JSONResponse`` (same headers), rendered by :func:`encode_json`;
+    its ``Content-Type`` is JSON in UTF-8, as Apollo Server names it, unless a
+    ``media_type`` is given."""
 
     media_type = "application/json; charset=utf-8"
-
-    def __init__(
-        self, content: Any, status_code: int = 200, *, media_type: str | None = None
-    ) -> None:
-        super().__init__(content, status_code, media_type=media_type)
 
     def render(self, content: Any) -> bytes:
         return encode_json(content)
