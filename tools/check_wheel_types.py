@@ -75,9 +75,10 @@ def build_and_install(work: Path) -> Path:
 
 
 def dev_pin(name: str) -> str:
-    """The requirement of `name` in the dev extra of pyproject.toml, e.g. ``pytest==9.2.0``."""
+    """The requirement of `name` in the dev extra of pyproject.toml, e.g. ``pytest==9.2.0``
+    (with its extras, e.g. ``pyright[nodejs]==1.1.414``)."""
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    found = re.search(rf'"({re.escape(name)}==[^"]+)"', text)
+    found = re.search(rf'"({re.escape(name)}(?:\[[^\]]*\])?==[^"]+)"', text)
     if found is None:
         raise SystemExit(f"pyproject.toml pins no {name}")
     return found.group(1)
@@ -188,6 +189,16 @@ def pyright_errors(python: Path, files: list[Path], cwd: Path, strict: bool) -> 
     return found
 
 
+def errors_by_line(output: str, pattern: str) -> Found:
+    """The lines of `output` that `pattern` matches, by the (file, line) its two groups name."""
+    found: Found = {}
+    for line in output.splitlines():
+        match = re.match(pattern, line)
+        if match:
+            found.setdefault((Path(match[1]).name, int(match[2])), []).append(line)
+    return found
+
+
 def ty_errors(python: Path, files: list[Path], cwd: Path, strict: bool) -> Found:
     # ty has one mode: its default rules, which report every mistake of the negative code.
     del strict
@@ -207,12 +218,7 @@ def ty_errors(python: Path, files: list[Path], cwd: Path, strict: bool) -> Found
     )
     if result.returncode not in (0, 1):
         raise SystemExit(f"ty failed:\n{result.stdout}\n{result.stderr}")
-    found: Found = {}
-    for line in result.stdout.splitlines():
-        match = re.match(r"^(.+?):(\d+):\d+: error\[", line)
-        if match:
-            found.setdefault((Path(match[1]).name, int(match[2])), []).append(line)
-    return found
+    return errors_by_line(result.stdout, r"^(.+?):(\d+):\d+: error\[")
 
 
 def pyrefly_errors(python: Path, files: list[Path], cwd: Path, strict: bool) -> Found:
@@ -233,12 +239,7 @@ def pyrefly_errors(python: Path, files: list[Path], cwd: Path, strict: bool) -> 
     )
     if result.returncode not in (0, 1):
         raise SystemExit(f"pyrefly failed:\n{result.stdout}\n{result.stderr}")
-    found: Found = {}
-    for line in result.stdout.splitlines():
-        match = re.match(r"^ERROR (.+?):(\d+):\d+-", line)
-        if match:
-            found.setdefault((Path(match[1]).name, int(match[2])), []).append(line)
-    return found
+    return errors_by_line(result.stdout, r"^ERROR (.+?):(\d+):\d+-")
 
 
 Checker = Callable[[Path, list[Path], Path, bool], Found]
@@ -358,12 +359,8 @@ def main() -> int:
 
 
 def tool_version(name: str) -> str:
-    """The version the dev extra pins, e.g. ``1.0.0`` for ty (extras, as pyright's, left out)."""
-    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    found = re.search(rf'"{re.escape(name)}(?:\[[^\]]*\])?==([^"]+)"', text)
-    if found is None:
-        raise SystemExit(f"pyproject.toml pins no {name}")
-    return found.group(1)
+    """The version the dev extra pins, e.g. ``1.0.0`` for ty."""
+    return dev_pin(name).partition("==")[2]
 
 
 if __name__ == "__main__":
