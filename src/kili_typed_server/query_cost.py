@@ -15,9 +15,11 @@ costs linear time to refuse), aliases counting as copies and introspection inclu
   argument (``where: {idIn: [...]}``, written in the document or in a variable) counts
   one unit more per time the field runs;
 - ``__schema`` at most ``limits.MAX_SCHEMA_INTROSPECTIONS`` times;
-- a mutation holds at most ``limits.MAX_ROOT_MUTATION_FIELDS`` root fields;
-- ``Organization.users`` (every user of the organization, not paged) may not sit inside
-  a list of more than one item, where it would be repeated for each item of a page.
+- a mutation holds at most ``limits.MAX_ROOT_MUTATION_FIELDS`` root fields.
+
+``Organization.users`` inside a list (``users { organization { users { email } } }``, which
+the official SDK sends for ``fields=["organization.users.email"]``) is allowed, as Kili
+allows it: each of its copies counts as the organization's users, times the items around it.
 
 The part of the cost that does not depend on the request (the document alone) is checked
 by :func:`cost_rule`, a validation rule, once per document; :meth:`Cost.total` adds the
@@ -329,7 +331,8 @@ class _Measure:
         else:
             items = UNPAGED_LIST_ESTIMATE
         # Inside a whole collection, what counts per member is bounded by the largest one
-        # answered (and the rule refuses one whole collection inside another anyway).
+        # answered: one whole collection inside another counts the inner one's members as
+        # many as one request may answer.
         per_member = inner.values if whole else 0
         per_member += inner.per_member * (limits.MAX_UNPAGED_USERS_PER_REQUEST if whole else items)
         times = limits.MAX_UNPAGED_USERS_PER_REQUEST if whole else items
@@ -401,8 +404,7 @@ def cost_rule(budget: int) -> type[ASTValidationRule]:
     """
 
     class QueryCostRule(ASTValidationRule):
-        """Refuses operations too deep, too large, too costly, or repeating a whole
-        collection."""
+        """Refuses operations too deep, too large or too costly."""
 
         def enter_operation_definition(self, node: OperationDefinitionNode, *_args: Any) -> None:
             """Measures one operation when the validator reaches it."""
@@ -449,12 +451,6 @@ def _problems(
                 f"{name} holds {count} mutation fields; at most "
                 f"{limits.MAX_ROOT_MUTATION_FIELDS} accepted in one request"
             )
-    if cost.whole_collection_in_list:
-        problems.append(
-            f"{name} selects Organization.users inside a list, which would repeat every "
-            "user of the organization for each item; select it once, e.g. viewer "
-            "{ organization { users { ... } } }, or page with users"
-        )
     return problems
 
 

@@ -106,9 +106,18 @@ def test_organizations_with_their_users(large: LocalServer, gql: Gql, user_key: 
     assert answer.status == 200, answer.body
     (organization,) = answer.data["data"]
     assert len(organization["users"]) == ORGANIZATION_SIZE
-    # A page of users, each with the whole organization, stays refused.
+    # A page of users, each with the whole organization, costs the organization's users
+    # once per row: allowed for a small page (within the users one request may answer
+    # over all copies), refused by the budget for a large one.
+    paged = "{ users(where: {}, first: %d) { organization { users { id } } } }"
+    one = gql(paged % 1, key=user_key)
+    assert [len(row["organization"]["users"]) for row in one.data["users"]] == [ORGANIZATION_SIZE]
+    two = gql(paged % 2, key=user_key)
+    assert two.status == 200 and two.code == "BAD_USER_INPUT"
+    assert "more than 10000 users in this request" in two.message
     nested = gql("{ users(where: {}) { organization { users { id } } } }", key=user_key)
-    assert "Organization.users inside a list" in nested.message
+    assert nested.status == 400 and nested.code == "GRAPHQL_VALIDATION_FAILED"
+    assert "Organization.users as the users of your organization" in nested.message
 
 
 @pytest.mark.parametrize(
