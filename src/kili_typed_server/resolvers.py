@@ -32,7 +32,8 @@ from kili_typed_server.records import (
     UserRecord,
 )
 
-#: ``User.highestRoleInProject``: this server has no projects, so no project role.
+#: ``User.highestRoleInProject`` (and ``highestRoleInProjectCompute``, Kili's technical
+#: field computing it): this server has no projects, so no project role.
 HIGHEST_ROLE_IN_PROJECT = ""
 
 
@@ -123,6 +124,7 @@ def users_view(ctx: RequestContext, users: Sequence[UserRecord]) -> list[dict[st
             "auth0Id": None,
             "hasCompletedLabelingTour": user.has_completed_labeling_tour,
             "highestRoleInProject": HIGHEST_ROLE_IN_PROJECT,
+            "highestRoleInProjectCompute": HIGHEST_ROLE_IN_PROJECT,
             "hubspotSubscriptionStatus": user.hubspot_subscription_status,
             "isServiceAccount": False,
             "_batch": batch,
