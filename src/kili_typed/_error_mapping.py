@@ -210,6 +210,8 @@ def answer_error(answer: Answer, operation: str, secrets: Iterable[str] = ()) ->
         message += f"; is the endpoint Kili's GraphQL path (it ends with {GRAPHQL_PATH})?"
     wait = parse_retry_after(answer.retry_after)
     if status == 401:
+        # Kili's 401 says only "Unauthorized": say what it means.
+        message += "; the API key was not accepted (missing, unknown, revoked or expired)"
         return AuthenticationError(message, status_code=status, operation=operation)
     if status == 403:
         return PermissionDeniedError(message, status_code=status, operation=operation)

@@ -4,17 +4,20 @@ Each GraphQL request is parsed, validated and executed in a worker thread (the s
 synchronous SQLite, and password hashing costs tens of milliseconds of CPU), so the event
 loop keeps answering other requests meanwhile. Its key is checked on the loop itself, by
 one indexed read that never waits for SQLite's lock (when it would, the check runs in a
-worker too). Status codes follow Apollo Server, which Kili runs: 401 for a refused key,
-400 for a request that cannot be executed (syntax, validation, variable values, a cost
-over the budget), 200 once execution ran, even if a resolver failed; a body that is not
-JSON at all gets a plain-text 400, as Kili's body parser answers.
+worker too). Status codes follow Apollo Server, which Kili runs: 400 for a request that
+cannot be executed (syntax, validation, variable values, an unknown operation, a cost over
+the budget), 200 once execution ran, even if a resolver failed; a body that is not JSON at
+all gets a plain-text 400, as Kili's body parser answers.
 
-In Apollo Server's order, from the headers alone: CSRF prevention and the ``Accept``
-negotiation (``request_rules.py``), then the key, then the content type. The key is
-checked from the headers before the body is read: a request without a valid
-key costs one indexed lookup and never a buffered body. Requests without a valid key are
-throttled per client address; an optional per-key rate limit throttles the others. Both
-answer 429 with ``Retry-After`` and a plain-text body, as Kili's gateway does. A body must
+In Kili's order, from the headers alone: a CORS preflight (``OPTIONS``) is answered 204;
+then the key, checked by a middleware in front of Apollo Server, whose 401 is a plain
+``Unauthorized``: a request without a valid key costs one indexed lookup and never a
+buffered body. Then Apollo Server's own: CSRF prevention and the ``Accept`` negotiation
+(``request_rules.py``), the method (``http_methods.py``: GET reads the query string, POST
+its JSON body after its content type), automatic persisted queries
+(``persisted_queries.py``), the operation (``operations.py``). Requests without a valid
+key are throttled per client address; an optional per-key rate limit throttles the others.
+Both answer 429 with ``Retry-After`` and a plain-text body, as Kili's gateway does. A body must
 arrive within ``limits.BODY_READ_TIMEOUT_SECONDS`` (408 otherwise), and a client that
 disconnects meanwhile is let go without a trace in the log. Before a query runs, its cost
 is checked against the budget (``query_cost.py``); while it runs, its wall-clock budget
@@ -53,7 +56,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from kili_typed_server import fast_path, limits, request_rules
+from kili_typed_server import fast_path, http_methods, limits, persisted_queries, request_rules
 from kili_typed_server.accounts import Accounts
 from kili_typed_server.deadlines import Deadline, DeadlineExceeded, TimedExecution
 from kili_typed_server.error_formatting import format_error
@@ -63,14 +66,13 @@ from kili_typed_server.errors import (
     GRAPHQL_PARSE_FAILED,
     GRAPHQL_VALIDATION_FAILED,
     INTERNAL_SERVER_ERROR,
-    METHOD_NOT_ALLOWED,
     PAYLOAD_TOO_LARGE,
     REQUEST_TIMEOUT,
-    UNAUTHENTICATED,
-    UNAUTHENTICATED_MESSAGE,
+    UNAUTHORIZED_BODY,
     UNSUPPORTED_MEDIA_TYPE,
     error_body,
 )
+from kili_typed_server.operations import GET_NOT_A_QUERY_HEADERS, operation_refusal
 from kili_typed_server.query_cost import Cost, cost_rule, operation_costs, over_budget
 from kili_typed_server.rate_limit import RateLimiter
 from kili_typed_server.records import Caller, UserFilter
@@ -213,8 +215,9 @@ def json_problem(payload: object) -> str | None:
 def plainly_usable(body: bytes) -> bool:
     """Whether a JSON body's bytes alone show that :func:`json_problem` would find nothing.
 
-    A lone surrogate can only come from a ``\\u`` escape (strict UTF-8 has none), and no
-    value nests deeper than there are brackets; a body with no escape and few brackets
+    A lone surrogate comes from a ``\\u`` escape, or from its UTF-8-like bytes (``ED A0``
+    to ``ED BF``), which ``json.loads`` decodes with ``surrogatepass``; and no value nests
+    deeper than there are brackets. A body with no escape, no ``ED`` byte and few brackets
     (most requests) needs no walk of its decoded values. Bodies in UTF-16 or UTF-32, which
     ``json.loads`` takes too, are always walked.
 
@@ -226,16 +229,26 @@ def plainly_usable(body: bytes) -> bool:
     """
     return (
         b"\\u" not in body
+        and b"\xed" not in body
         and body.count(b"{") + body.count(b"[") <= limits.MAX_JSON_DEPTH
         and json.detect_encoding(body) == "utf-8"
     )
 
 
+#: zlib's window bits for each accepted ``Content-Encoding``: gzip's header, or zlib's.
+_WINDOW_BITS = {
+    "gzip": 16 + zlib.MAX_WBITS,
+    "x-gzip": 16 + zlib.MAX_WBITS,
+    "deflate": zlib.MAX_WBITS,
+}
+
+
 def decode_body(raw: bytes, content_encoding: str | None) -> bytes:
     """Undoes the request's ``Content-Encoding``, bounded by ``limits.MAX_BODY_BYTES``.
 
-    The 2026 Kili SDK gzips bodies over 1 MB; the bound applies to the decompressed size,
-    so a small "zip bomb" cannot make the server inflate it.
+    The 2026 Kili SDK gzips bodies over 1 MB; ``deflate`` (zlib's format, as Kili's body
+    parser reads it) is accepted as well. The bound applies to the decompressed size, so a
+    small "zip bomb" cannot make the server inflate it.
 
     Args:
         raw: The body as received.
@@ -246,25 +259,27 @@ def decode_body(raw: bytes, content_encoding: str | None) -> bytes:
 
     Raises:
         BodyTooLarge: When the decoded body is larger than the limit.
-        UnsupportedEncoding: When the encoding is neither gzip nor identity.
-        BrokenEncoding: When the gzip stream is broken or truncated.
+        UnsupportedEncoding: When the encoding is none of gzip, deflate and identity.
+        BrokenEncoding: When the compressed stream is broken or truncated.
     """
     encoding = (content_encoding or "identity").strip().lower()
     if encoding == "identity":
         return raw
-    if encoding not in ("gzip", "x-gzip"):
+    window = _WINDOW_BITS.get(encoding)
+    if window is None:
         raise UnsupportedEncoding(
-            f"unsupported Content-Encoding {encoding!r}; send gzip or identity"
+            f"unsupported Content-Encoding {encoding!r}; send gzip, deflate or identity"
         )
-    decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    name = "deflate" if encoding == "deflate" else "gzip"
+    decompressor = zlib.decompressobj(window)
     try:
         decoded = decompressor.decompress(raw, limits.MAX_BODY_BYTES + 1)
     except zlib.error as error:
-        raise BrokenEncoding("the request body is not valid gzip") from error
+        raise BrokenEncoding(f"the request body is not valid {name}") from error
     if len(decoded) > limits.MAX_BODY_BYTES or decompressor.unconsumed_tail:
         raise BodyTooLarge
     if not decompressor.eof:
-        raise BrokenEncoding("the request body is truncated gzip")
+        raise BrokenEncoding(f"the request body is truncated {name}")
     return decoded
 
 
@@ -296,8 +311,30 @@ def _unreadable(reason: str) -> Response:
     return PlainTextResponse(f"Bad Request: {reason}", status_code=400)
 
 
-def _response(body: dict[str, Any], status: int, *, media_type: str | None = None) -> JSONAnswer:
-    return JSONAnswer(body, status_code=status, media_type=media_type)
+def _response(
+    body: dict[str, Any],
+    status: int,
+    *,
+    media_type: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONAnswer:
+    return JSONAnswer(body, status_code=status, media_type=media_type, headers=headers)
+
+
+def answer_headers(body: dict[str, Any], status: int) -> dict[str, str] | None:
+    """The headers an answer of :meth:`GraphQLService.handle_payload` carries, if any."""
+    if status == 405:  # a mutation over GET
+        return GET_NOT_A_QUERY_HEADERS
+    errors: list[dict[str, Any]] = body.get("errors") or [{}]
+    extensions: dict[str, Any] = errors[0].get("extensions") or {}
+    if extensions.get("code") == persisted_queries.PERSISTED_QUERY_NOT_FOUND:
+        return persisted_queries.NOT_FOUND_HEADERS
+    return None
+
+
+def unauthorized() -> Response:
+    """The answer to a request without a valid key: 401, a plain ``Unauthorized`` body."""
+    return PlainTextResponse(UNAUTHORIZED_BODY, status_code=401)
 
 
 @dataclass(frozen=True)
@@ -340,6 +377,7 @@ class GraphQLService:
         # The queries clients send most, answered without the executor's per-field walk;
         # anything it does not cover, and every error, is the executor's.
         self.fast_path = fast_path.FastPath(accounts, self.schema) if fast_path.enabled() else None
+        self.persisted_queries = persisted_queries.PersistedQueries()
 
     def _prepare_uncached(self, query: str) -> Prepared | tuple[list[GraphQLError], str]:
         """The parsed, valid document of `query`, or its errors and their code."""
@@ -404,22 +442,47 @@ class GraphQLService:
             ), 400
         except (ValueError, UnicodeDecodeError):
             raise UnreadableBody("the request body is not valid JSON") from None
+        return self.handle_payload(caller, payload, checked=plainly_usable(body))
+
+    def handle_payload(
+        self, caller: Caller, payload: object, *, checked: bool = False, over_get: bool = False
+    ) -> tuple[dict[str, Any], int]:
+        """Runs one authenticated request, decoded from its body or its query string.
+
+        Args:
+            caller: Who sends it, from :meth:`authenticate`.
+            payload: The decoded request (a POST body, or what ``http_methods.get_payload``
+                read from a GET's query string).
+            checked: Whether :func:`json_problem` of it is already known to be ``None``.
+            over_get: Whether it came as an HTTP ``GET`` (which runs queries only).
+
+        Returns:
+            The JSON body and the HTTP status of the response (see :func:`answer_headers`
+            for its headers).
+        """
         problem = _payload_problem(payload)
         if problem is not None:
             return error_body(problem, BAD_REQUEST), 400
-        problem = None if plainly_usable(body) else json_problem(payload)
+        problem = None if checked else json_problem(payload)
         if problem is not None:
             return error_body(problem, BAD_USER_INPUT), 400
-        query: str = payload["query"]
+        request = cast("dict[str, Any]", payload)
+        query = self.persisted_queries.resolve(request)
+        if isinstance(query, tuple):
+            return query
         prepared = self.prepare(query)
         if isinstance(prepared, tuple):
             errors, code = prepared
             return self._errors(errors, code), 400
-        variables = payload.get("variables")
-        operation_name = payload.get("operationName")
+        variables = request.get("variables")
+        operation_name = request.get("operationName")
+        refusal = operation_refusal(prepared.document, operation_name, over_get=over_get)
+        if refusal is not None:
+            return refusal
         problem = self._over_budget(prepared, caller, variables, operation_name)
         if problem is not None:
             return self._errors([GraphQLError(problem)], GRAPHQL_VALIDATION_FAILED), 400
+        self.persisted_queries.remember(request, query)
         document = prepared.document
         deadline = (
             None if _is_mutation(document, operation_name) else Deadline(self.request_timeout)
@@ -511,7 +574,10 @@ def _payload_problem(body: object) -> str | None:
     if not isinstance(body, dict):
         return "the request body must be a JSON object with a 'query' string"
     payload = cast("dict[str, Any]", body)
-    if not isinstance(payload.get("query"), str) or not payload["query"].strip():
+    query = payload.get("query")
+    if query is not None and not isinstance(query, str):
+        return "'query' must be a string"
+    if (query is None or not query.strip()) and not persisted_queries.requested(payload):
         return "the request body must have a non-empty 'query' string"
     if payload.get("variables") is not None and not isinstance(payload["variables"], dict):
         return "'variables' must be a JSON object or null"
@@ -541,6 +607,34 @@ def throttled(limiter: RateLimiter, retry_after: int, per: str = "per API key") 
     )
 
 
+async def _run_get(
+    service: GraphQLService, caller: Caller, request: Request
+) -> tuple[dict[str, Any], int]:
+    """Runs a GET request, read from its query string (see ``http_methods.py``)."""
+    payload = http_methods.get_payload(request.url.query)
+    if isinstance(payload, str):
+        return error_body(payload, BAD_REQUEST), 400
+    return await run_in_threadpool(service.handle_payload, caller, payload, over_get=True)
+
+
+async def _run_post(
+    service: GraphQLService, caller: Caller, request: Request, media: str
+) -> tuple[dict[str, Any], int] | Response:
+    """Runs a POST request: its content type, then its body, read within the limits."""
+    problem = request_rules.content_type_problem(request.headers)
+    if problem is not None:
+        return error_body(problem, BAD_REQUEST), 400
+    try:
+        raw = await read_body(request)
+    except ClientDisconnect:
+        logger.debug("a client disconnected while sending its request body")
+        return Response(status_code=400)  # nobody is left to read it
+    except asyncio.TimeoutError:
+        return body_too_slow(media)
+    body = decode_body(raw, request.headers.get("content-encoding"))
+    return await run_in_threadpool(service.handle, caller, body)
+
+
 def create_app(
     accounts: Accounts,
     schema: GraphQLSchema | None = None,
@@ -567,7 +661,7 @@ def create_app(
             an error (see ``deadlines.py``).
 
     Returns:
-        A Starlette app serving ``POST /api/label/v2/graphql`` and
+        A Starlette app serving ``/api/label/v2/graphql`` (POST, and GET for queries) and
         ``GET /api/label/v2/version``.
 
     Raises:
@@ -593,22 +687,14 @@ def create_app(
     version = api_version(service.schema)
 
     async def graphql_endpoint(request: Request) -> Response:
+        if request.method == "OPTIONS":
+            return http_methods.preflight_answer()
         media = request_rules.answer_media_type(request.headers.get("accept"))
-        if request.method != "POST":
-            return _response(
-                error_body(f"use POST for {GRAPHQL_PATH}", METHOD_NOT_ALLOWED),
-                405,
-                media_type=media,
-            )
-        if media is None:
-            return _response(error_body(request_rules.NOT_ACCEPTABLE_MESSAGE, BAD_REQUEST), 406)
-        # Apollo Server's order: CSRF prevention, then the key, then the body.
-        problem = request_rules.csrf_problem(request.headers)
-        if problem is not None:
-            return _response(error_body(problem, BAD_REQUEST), 400, media_type=media)
         api_key = api_key_from_header(request.headers.get("authorization"))
+        headers: dict[str, str] | None = None
         try:
-            # From the headers alone: a refused request never has its body read.
+            # From the headers alone, before anything of Apollo Server's: Kili's key check
+            # is a middleware in front of it, and a refused request never has its body read.
             caller = service.authenticate_at_once(api_key)
             if caller is LATER:
                 caller = await run_in_threadpool(service.authenticate, api_key)
@@ -617,25 +703,28 @@ def create_app(
                 wait = anonymous_limiter.retry_after(f"address {client}")
                 if wait is not None:
                     return throttled(anonymous_limiter, wait, "per address without a valid key")
-                return _response(
-                    error_body(UNAUTHENTICATED_MESSAGE, UNAUTHENTICATED), 401, media_type=media
-                )
+                return unauthorized()
             if limiter is not None and api_key is not None:
                 wait = limiter.retry_after(api_key)
                 if wait is not None:
                     return throttled(limiter, wait)
-            problem = request_rules.content_type_problem(request.headers)
+            # Then Apollo Server's order: CSRF prevention, the method, the body (the
+            # answer's media type is known before anything runs).
+            problem = request_rules.csrf_problem(request.headers)
             if problem is not None:
                 return _response(error_body(problem, BAD_REQUEST), 400, media_type=media)
-            try:
-                raw = await read_body(request)
-            except ClientDisconnect:
-                logger.debug("a client disconnected while sending its request body")
-                return Response(status_code=400)  # nobody is left to read it
-            except asyncio.TimeoutError:
-                return body_too_slow(media)
-            body = decode_body(raw, request.headers.get("content-encoding"))
-            result, status = await run_in_threadpool(service.handle, caller, body)
+            if media is None:
+                return _response(error_body(request_rules.NOT_ACCEPTABLE_MESSAGE, BAD_REQUEST), 406)
+            if request.method == "GET":
+                result, status = await _run_get(service, caller, request)
+            elif request.method == "POST":
+                answered = await _run_post(service, caller, request, media)
+                if isinstance(answered, Response):
+                    return answered
+                result, status = answered
+            else:
+                result, status = http_methods.other_method_refusal()
+                headers = http_methods.OTHER_METHOD_HEADERS
         except BodyTooLarge:
             return _too_large(media)
         except UnsupportedEncoding as error:
@@ -651,7 +740,8 @@ def create_app(
             result, status = error_body("Internal server error", INTERNAL_SERVER_ERROR), 500
         if latency_ms:
             await latency_sleep(latency_ms / 1000)
-        return _response(result, status, media_type=media)
+        headers = headers or answer_headers(result, status)
+        return _response(result, status, media_type=media, headers=headers)
 
     async def version_endpoint(_request: Request) -> Response:
         return JSONAnswer({"version": version})
@@ -659,7 +749,8 @@ def create_app(
     return Starlette(
         debug=False,
         routes=[
-            Route(GRAPHQL_PATH, graphql_endpoint, methods=["GET", "POST"]),
+            # Apollo Server's 405 for the methods it does not serve, too (see above).
+            Route(GRAPHQL_PATH, graphql_endpoint, methods=http_methods.ROUTED_METHODS),
             Route(VERSION_PATH, version_endpoint, methods=["GET"]),
         ],
     )

@@ -25,10 +25,11 @@ UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"
 METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
 INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
-#: The one message for every refused key, whatever the reason, so nobody can probe keys.
-UNAUTHENTICATED_MESSAGE = (
-    "Unauthorized: send a valid, active API key as the header 'Authorization: X-API-Key: <key>'"
-)
+#: The whole body of the 401 answering every refused key, whatever the reason (so nobody
+#: can probe keys): plain text, not GraphQL, as Kili's authentication middleware writes it
+#: before the body is parsed. 2022 SDKs (2.128) turn exactly this body into their
+#: ``AuthenticationFailed``.
+UNAUTHORIZED_BODY = "Unauthorized"
 
 
 class ApiError(Exception):

@@ -43,6 +43,9 @@ MAX_QUERY_TOKENS = 10_000
 #: Longest document whose parsing, validation and fast-path plan are kept for the next
 #: request of the same text (clients send the same few documents again and again).
 MAX_CACHED_QUERY_LENGTH = 20_000
+#: Document text kept for automatic persisted queries (``persisted_queries.py``), in
+#: bytes; beyond, the least recently used documents are forgotten.
+MAX_PERSISTED_QUERY_BYTES = 8 * 1024 * 1024
 #: Requests the test kit's request log keeps, and the request bodies' bytes it keeps them
 #: for: beyond either, the oldest are forgotten.
 MAX_LOGGED_REQUESTS = 10_000

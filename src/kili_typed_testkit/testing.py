@@ -75,10 +75,18 @@ TEST_USER_PASSWORD = "user-pass-0123"
 
 @dataclass(frozen=True)
 class Answer:
-    """One HTTP answer of the GraphQL endpoint."""
+    """One HTTP answer of the GraphQL endpoint.
+
+    Attributes:
+        status: The HTTP status.
+        body: The JSON body; empty when the answer is not JSON (a refused key's plain
+            ``Unauthorized``, a throttled request's 429).
+        text: The body as text.
+    """
 
     status: int
     body: dict[str, Any]
+    text: str = ""
 
     @property
     def data(self) -> Any:
@@ -130,14 +138,18 @@ class GraphQLCaller:
             key: The API key to send; the caller's default when omitted, none when ``None``.
 
         Returns:
-            The answer's status and JSON body.
+            The answer's status and body.
         """
         chosen = self.api_key if isinstance(key, _Default) else key
         headers = {} if chosen is None else {"Authorization": f"X-API-Key: {chosen}"}
         response = self._client.post(
             self.endpoint, json={"query": query, "variables": variables}, headers=headers
         )
-        return Answer(response.status_code, response.json())
+        try:
+            body: dict[str, Any] = response.json()
+        except ValueError:
+            body = {}
+        return Answer(response.status_code, body, response.text)
 
 
 def add_user_with_key(

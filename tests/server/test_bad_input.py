@@ -180,7 +180,7 @@ def test_bad_variables_and_lengths(
 def test_an_oversized_key_is_refused_like_any_other(gql: Gql) -> None:
     answer = gql("{ viewer { id } }", key="k" * (limits.MAX_API_KEY_LENGTH + 1))
     assert answer.status == 401
-    assert_error_shape(answer.body, "UNAUTHENTICATED")
+    assert answer.text == "Unauthorized"
 
 
 def test_a_failing_store_gives_a_generic_500(

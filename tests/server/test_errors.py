@@ -37,7 +37,10 @@ def assert_error_shape(body: dict[str, Any], code: str) -> None:
         (b'{"query": "{ viewer { nope } }"}', "GRAPHQL_VALIDATION_FAILED"),
         (b'{"query": "{ unknownOperation }"}', "GRAPHQL_VALIDATION_FAILED"),
         (b'{"query": "mutation { createUser { id } }"}', "GRAPHQL_VALIDATION_FAILED"),
-        (b'{"query": "query Q { viewer { id } }", "operationName": "Other"}', "BAD_USER_INPUT"),
+        (
+            b'{"query": "query Q { viewer { id } }", "operationName": "Other"}',
+            "OPERATION_RESOLUTION_FAILURE",
+        ),
         (
             b'{"query": "query($w: UserWhere!) { users(where: $w) { id } }", '
             b'"variables": {"w": {"activated": "yes"}}}',
@@ -75,12 +78,6 @@ def test_body_too_large(local_server: LocalServer, http: httpx.Client) -> None:
     )
     assert response.status_code == 413
     assert_error_shape(response.json(), "PAYLOAD_TOO_LARGE")
-
-
-def test_get_on_the_graphql_endpoint(local_server: LocalServer, http: httpx.Client) -> None:
-    response = http.get(local_server.endpoint, headers=AUTH)
-    assert response.status_code == 405
-    assert_error_shape(response.json(), "METHOD_NOT_ALLOWED")
 
 
 def test_too_deep_a_query(gql: Gql) -> None:

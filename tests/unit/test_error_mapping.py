@@ -46,7 +46,13 @@ CASES: list[tuple[str, BaseException, type[errors.KiliError], str]] = [
         "401",
         answer(401, gql_errors(UNAUTHENTICATED)),
         errors.AuthenticationError,
-        "users: HTTP 401: Unauthorized",
+        "users: HTTP 401: Unauthorized; the API key was not accepted",
+    ),
+    (
+        "401 plain, as Kili answers",
+        answer(401, "Unauthorized"),
+        errors.AuthenticationError,
+        "users: HTTP 401: 'Unauthorized'; the API key was not accepted (missing, unknown,",
     ),
     ("403", answer(403, "nope"), errors.PermissionDeniedError, "users: HTTP 403: 'nope'"),
     (
