@@ -42,6 +42,8 @@ SEEDED = 250
 ADA = "ada.lovelace@example.com"
 NEW_ADMIN_PASSWORD = "new-admin-pass-2468"
 OTHER_ORG_EMAIL = "outsider@example.com"
+#: A key no server issued: the driver builds a client with it.
+REFUSED_KEY = "kt_refused-key-0123456789abcdef"
 _DRIVER_TIMEOUT_SECONDS = 300
 #: 2022 releases resend a request whose answer holds GraphQL errors with HTTP 200 (as Kili
 #: answers a resolver's error), sleeping 1 s between tries, 10 tries by default; they read
@@ -112,6 +114,12 @@ def plan(sdk: Sdk, organization_id: str, other_organization_id: str) -> list[dic
             "id": "users_dotted",
             "method": "users",
             "kwargs": {"fields": ["id", "email", "organization.id"], "first": 3},
+        },
+        {
+            # Organization.users inside the page: Kili answers it, bounded by its cost.
+            "id": "users_organization_users",
+            "method": "users",
+            "kwargs": {"fields": ["id", "organization.users.email"], "first": 1},
         },
         {
             "id": "users_by_email",
@@ -348,7 +356,7 @@ def run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
             for call in calls:
                 if call.get("kwargs", {}).get("api_key") == "<user key>":
                     call["kwargs"]["api_key"] = user_key
-            keys = {"admin": TEST_API_KEY, "user": user_key}
+            keys = {"admin": TEST_API_KEY, "user": user_key, "refused": REFUSED_KEY}
             report = drive(python, workdir, server, keys, calls, skip_checks)
             yield Run(
                 sdk=sdk,
@@ -434,8 +442,25 @@ def test_start_up_checks(run: Run) -> None:
     assert all(r["key_header_ok"] for r in requests if r["authorized"])
 
 
+def test_a_refused_key(run: Run) -> None:
+    client = run.report["clients"]["refused"]
+    if not run.startup_checks_run:
+        # The 2026 client sends nothing before its first call (and resends a call answered
+        # 401 until its two-minute deadline: the plan makes none with this client).
+        assert client["error"] is None and client["requests"] == []
+        return
+    # Kili's plain 401 "Unauthorized", from its middleware: the 2022 client turns exactly
+    # that body into AuthenticationFailed, the 2026 one its failed start-up check.
+    error = client["error"]
+    assert error is not None
+    assert (error["module"], error["type"]) == ("kili.exceptions", "AuthenticationFailed")
+    assert "<key:refused>" not in error["message"] and "0123456789abcdef" not in error["message"]
+    statuses = [(r["method"], r["authorized"], r["status"]) for r in client["requests"]]
+    assert statuses[-1] == ("POST", True, 401)
+
+
 def test_start_up_warnings(run: Run) -> None:
-    for name in ("admin", "user"):
+    for name in ("admin", "user", "refused"):
         warnings = run.report["clients"][name]["warnings"]
         # 2022 clients compare the server's major.minor version with their own and warn
         # when they differ ("could not check the version" when /version fails); the
@@ -478,6 +503,22 @@ def test_users_with_dotted_fields(run: Run) -> None:
     for row in rows:
         assert set(row) == {"id", "email", "organization"}
         assert row["organization"] == {"id": run.organization_id}
+
+
+def test_users_with_their_organizations_users(run: Run) -> None:
+    if run.sdk.era == "2022":
+        # 2022 releases build the query from their own map of Kili's types, which has no
+        # Organization.users: the SDK itself fails, before sending anything.
+        outcome = run.call("users_organization_users")
+        assert not outcome["ok"] and outcome["error"]["type"] == "KeyError"
+        assert outcome["error"]["message"] == "'users'"
+        assert graphql_requests(outcome) == []
+        return
+    (row,) = run.value("users_organization_users")
+    assert set(row) == {"id", "organization"}
+    emails = [user["email"] for user in row["organization"]["users"]]
+    assert len(emails) == SEEDED + 2 and {TEST_ADMIN_EMAIL, TEST_USER_EMAIL} <= set(emails)
+    assert set(row["organization"]["users"][0]) == {"email"}
 
 
 def test_users_filtered_by_email(run: Run) -> None:
