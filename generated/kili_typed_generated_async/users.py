@@ -30,6 +30,9 @@ class UsersUsers(BaseModel):
     highest_role_in_project: Optional[str] = Field(
         alias="highestRoleInProject", default=None
     )
+    highest_role_in_project_compute: Optional[str] = Field(
+        alias="highestRoleInProjectCompute", default=None
+    )
     hubspot_subscription_status: Optional[
         Annotated[
             Union[HubspotSubscriptionStatus, str], Field(union_mode="left_to_right")

@@ -30,6 +30,7 @@ USER_SCALARS: Mapping[str, str] = {
     "auth0Id": "with_auth_0_id",
     "hasCompletedLabelingTour": "with_has_completed_labeling_tour",
     "highestRoleInProject": "with_highest_role_in_project",
+    "highestRoleInProjectCompute": "with_highest_role_in_project_compute",
     "hubspotSubscriptionStatus": "with_hubspot_subscription_status",
     "isServiceAccount": "with_is_service_account",
 }
@@ -48,6 +49,7 @@ USER_SCALAR_TYPES: Mapping[str, str] = {
     "auth0Id": "String",
     "hasCompletedLabelingTour": "Boolean",
     "highestRoleInProject": "String",
+    "highestRoleInProjectCompute": "String",
     "hubspotSubscriptionStatus": "HubspotSubscriptionStatus",
     "isServiceAccount": "Boolean",
 }
@@ -131,6 +133,7 @@ class UserSelection(TypedDict, closed=True):
     with_auth_0_id: bool
     with_has_completed_labeling_tour: bool
     with_highest_role_in_project: bool
+    with_highest_role_in_project_compute: bool
     with_hubspot_subscription_status: bool
     with_is_service_account: bool
     with_org: bool

@@ -71,6 +71,7 @@ class UserDict(TypedDict, total=False):
     auth0Id: str | None
     hasCompletedLabelingTour: bool
     highestRoleInProject: str
+    highestRoleInProjectCompute: str | None
     hubspotSubscriptionStatus: HubspotSubscriptionStatus | None
     isServiceAccount: bool
     organization: OrganizationDict | None

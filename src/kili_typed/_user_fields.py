@@ -44,6 +44,7 @@ UserField: TypeAlias = Literal[
     "auth0Id",
     "hasCompletedLabelingTour",
     "highestRoleInProject",
+    "highestRoleInProjectCompute",
     "hubspotSubscriptionStatus",
     "isServiceAccount",
     "organization.id",
@@ -84,6 +85,7 @@ USER_FIELD_NAMES: tuple[UserField, ...] = (
     "auth0Id",
     "hasCompletedLabelingTour",
     "highestRoleInProject",
+    "highestRoleInProjectCompute",
     "hubspotSubscriptionStatus",
     "isServiceAccount",
     "organization.id",
@@ -169,7 +171,7 @@ def user_fields(*names: str) -> Selection[Any]:
 
     Args:
         *names: Field names of `User`; nested ones dotted, e.g. `"organization.name"`.
-            At most 33, the number of fields there are.
+            At most 34, the number of fields there are.
 
     Returns:
         The names, deduplicated, as a `Selection` (accepted wherever `fields` is).

@@ -41,6 +41,7 @@ UserField: TypeAlias = Literal[
     "auth0Id",
     "hasCompletedLabelingTour",
     "highestRoleInProject",
+    "highestRoleInProjectCompute",
     "hubspotSubscriptionStatus",
     "isServiceAccount",
     "organization.id",
@@ -81,6 +82,7 @@ USER_FIELD_NAMES: tuple[UserField, ...] = (
     "auth0Id",
     "hasCompletedLabelingTour",
     "highestRoleInProject",
+    "highestRoleInProjectCompute",
     "hubspotSubscriptionStatus",
     "isServiceAccount",
     "organization.id",
@@ -163,6 +165,12 @@ class UserRow(dict[str, Any], Generic[_K_contra]):
     def __getitem__(
         self: UserRow[Literal["highestRoleInProject"]], key: Literal["highestRoleInProject"], /
     ) -> str: ...
+    @overload
+    def __getitem__(
+        self: UserRow[Literal["highestRoleInProjectCompute"]],
+        key: Literal["highestRoleInProjectCompute"],
+        /,
+    ) -> str | None: ...
     @overload
     def __getitem__(
         self: UserRow[Literal["hubspotSubscriptionStatus"]],
@@ -2900,6 +2908,7 @@ _F30 = TypeVar("_F30", bound=UserField)
 _F31 = TypeVar("_F31", bound=UserField)
 _F32 = TypeVar("_F32", bound=UserField)
 _F33 = TypeVar("_F33", bound=UserField)
+_F34 = TypeVar("_F34", bound=UserField)
 _D2 = TypeVar("_D2", bound=UserField, default=Never)
 _D3 = TypeVar("_D3", bound=UserField, default=Never)
 _D4 = TypeVar("_D4", bound=UserField, default=Never)
@@ -2932,6 +2941,7 @@ _D30 = TypeVar("_D30", bound=UserField, default=Never)
 _D31 = TypeVar("_D31", bound=UserField, default=Never)
 _D32 = TypeVar("_D32", bound=UserField, default=Never)
 _D33 = TypeVar("_D33", bound=UserField, default=Never)
+_D34 = TypeVar("_D34", bound=UserField, default=Never)
 
 MYPY = False
 
@@ -2970,6 +2980,7 @@ if MYPY:
         f31: _D31 = ...,
         f32: _D32 = ...,
         f33: _D33 = ...,
+        f34: _D34 = ...,
         /,
     ) -> Selection[
         _F1
@@ -3005,6 +3016,7 @@ if MYPY:
         | _D31
         | _D32
         | _D33
+        | _D34
     ]: ...
 
 else:
@@ -4126,6 +4138,79 @@ else:
         | _F31
         | _F32
         | _F33
+    ]: ...
+    @overload
+    def user_fields(
+        f1: _F1,
+        f2: _F2,
+        f3: _F3,
+        f4: _F4,
+        f5: _F5,
+        f6: _F6,
+        f7: _F7,
+        f8: _F8,
+        f9: _F9,
+        f10: _F10,
+        f11: _F11,
+        f12: _F12,
+        f13: _F13,
+        f14: _F14,
+        f15: _F15,
+        f16: _F16,
+        f17: _F17,
+        f18: _F18,
+        f19: _F19,
+        f20: _F20,
+        f21: _F21,
+        f22: _F22,
+        f23: _F23,
+        f24: _F24,
+        f25: _F25,
+        f26: _F26,
+        f27: _F27,
+        f28: _F28,
+        f29: _F29,
+        f30: _F30,
+        f31: _F31,
+        f32: _F32,
+        f33: _F33,
+        f34: _F34,
+        /,
+    ) -> Selection[
+        _F1
+        | _F2
+        | _F3
+        | _F4
+        | _F5
+        | _F6
+        | _F7
+        | _F8
+        | _F9
+        | _F10
+        | _F11
+        | _F12
+        | _F13
+        | _F14
+        | _F15
+        | _F16
+        | _F17
+        | _F18
+        | _F19
+        | _F20
+        | _F21
+        | _F22
+        | _F23
+        | _F24
+        | _F25
+        | _F26
+        | _F27
+        | _F28
+        | _F29
+        | _F30
+        | _F31
+        | _F32
+        | _F33
+        | _F34
     ]: ...
 
 #: The fields `users` returns when none are named, as a typed selection.

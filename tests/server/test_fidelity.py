@@ -398,3 +398,12 @@ def test_highest_role_in_project_compute_is_served(
     ).json()
     fields = {f["name"]: f["type"] for f in introspected["data"]["__type"]["fields"]}
     assert fields["highestRoleInProjectCompute"] == {"kind": "SCALAR", "name": "String"}
+    # Our client selects it as any other documented field of User.
+    with Kili(api_key=TEST_API_KEY, api_endpoint=local_server.endpoint) as kili:
+        rows = kili.users(fields=["email", "highestRoleInProjectCompute"], first=1)
+    assert rows == [
+        {
+            "email": local_server.admin_email,
+            "highestRoleInProjectCompute": viewer["highestRoleInProject"],
+        }
+    ]
