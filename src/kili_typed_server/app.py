@@ -72,7 +72,7 @@ from kili_typed_server.errors import (
     UNSUPPORTED_MEDIA_TYPE,
     error_body,
 )
-from kili_typed_server.operations import GET_NOT_A_QUERY_HEADERS, operation_refusal
+from kili_typed_server.operations import operation_refusal
 from kili_typed_server.query_cost import Cost, cost_rule, operation_costs, over_budget
 from kili_typed_server.rate_limit import RateLimiter
 from kili_typed_server.records import Caller, UserFilter
@@ -321,17 +321,6 @@ def _response(
     return JSONAnswer(body, status_code=status, media_type=media_type, headers=headers)
 
 
-def answer_headers(body: dict[str, Any], status: int) -> dict[str, str] | None:
-    """The headers an answer of :meth:`GraphQLService.handle_payload` carries, if any."""
-    if status == 405:  # a mutation over GET
-        return GET_NOT_A_QUERY_HEADERS
-    errors: list[dict[str, Any]] = body.get("errors") or [{}]
-    extensions: dict[str, Any] = errors[0].get("extensions") or {}
-    if extensions.get("code") == persisted_queries.PERSISTED_QUERY_NOT_FOUND:
-        return persisted_queries.NOT_FOUND_HEADERS
-    return None
-
-
 def unauthorized() -> Response:
     """The answer to a request without a valid key: 401, a plain ``Unauthorized`` body."""
     return PlainTextResponse(UNAUTHORIZED_BODY, status_code=401)
@@ -457,8 +446,8 @@ class GraphQLService:
             over_get: Whether it came as an HTTP ``GET`` (which runs queries only).
 
         Returns:
-            The JSON body and the HTTP status of the response (see :func:`answer_headers`
-            for its headers).
+            The JSON body and the HTTP status of the response (see
+            ``http_methods.answer_headers`` for its headers).
         """
         problem = _payload_problem(payload)
         if problem is not None:
@@ -740,7 +729,7 @@ def create_app(
             result, status = error_body("Internal server error", INTERNAL_SERVER_ERROR), 500
         if latency_ms:
             await latency_sleep(latency_ms / 1000)
-        headers = headers or answer_headers(result, status)
+        headers = headers or http_methods.answer_headers(result, status)
         return _response(result, status, media_type=media, headers=headers)
 
     async def version_endpoint(_request: Request) -> Response:

@@ -12,7 +12,8 @@
 - ``POST`` carries it as a JSON body.
 - Any other method is refused with 405 and ``Allow: GET, POST``.
 
-The messages are Apollo Server's own.
+The messages are Apollo Server's own, and so are the headers of its answers
+(:func:`answer_headers`: ``Allow``, and ``Cache-Control`` on a persisted query not found).
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from urllib.parse import parse_qsl
 
 from starlette.responses import Response
 
+from kili_typed_server import persisted_queries
 from kili_typed_server.errors import BAD_REQUEST, error_body
+from kili_typed_server.operations import GET_NOT_A_QUERY_HEADERS
 
 #: The query-string parameters a GET request is read from; the others are ignored.
 _GET_TEXT_PARAMETERS = ("query", "operationName")
@@ -92,3 +95,14 @@ def get_payload(query_string: str) -> dict[str, Any] | str:
         else:
             payload[name] = given[0]
     return payload
+
+
+def answer_headers(body: dict[str, Any], status: int) -> dict[str, str] | None:
+    """The headers a GraphQL answer (its body and status) carries, if any."""
+    if status == 405:  # a mutation over GET
+        return GET_NOT_A_QUERY_HEADERS
+    errors: list[dict[str, Any]] = body.get("errors") or [{}]
+    extensions: dict[str, Any] = errors[0].get("extensions") or {}
+    if extensions.get("code") == persisted_queries.PERSISTED_QUERY_NOT_FOUND:
+        return persisted_queries.NOT_FOUND_HEADERS
+    return None
