@@ -9,6 +9,7 @@ import gzip
 import hashlib
 import json
 import zlib
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 import httpx
@@ -284,15 +285,24 @@ def _persisted(sha: str, query: str | None = None) -> dict[str, object]:
     return body
 
 
+Post = Callable[[dict[str, object]], httpx.Response]
+
+
+@pytest.fixture
+def post(local_server: LocalServer, http: httpx.Client) -> Post:
+    """Posts a JSON body with the admin's key."""
+
+    def send(body: dict[str, object]) -> httpx.Response:
+        return http.post(local_server.endpoint, json=body, headers=KEY)
+
+    return send
+
+
 def test_persisted_queries_as_apollo_serves_them(
-    local_server: LocalServer, http: httpx.Client
+    local_server: LocalServer, http: httpx.Client, post: Post
 ) -> None:
     query = "{ viewer { email } }"
     sha = hashlib.sha256(query.encode()).hexdigest()
-
-    def post(body: dict[str, object]) -> httpx.Response:
-        return http.post(local_server.endpoint, json=body, headers=KEY)
-
     # The hash alone, unknown: 200 with one error, uncached.
     unknown = post(_persisted(sha))
     assert unknown.status_code == 200
@@ -326,15 +336,9 @@ def test_persisted_queries_as_apollo_serves_them(
     assert post(other).status_code == 400
 
 
-def test_a_document_that_does_not_validate_is_not_registered(
-    local_server: LocalServer, http: httpx.Client
-) -> None:
+def test_a_document_that_does_not_validate_is_not_registered(post: Post) -> None:
     query = "{ viewer { nope } }"
     sha = hashlib.sha256(query.encode()).hexdigest()
-
-    def post(body: dict[str, object]) -> httpx.Response:
-        return http.post(local_server.endpoint, json=body, headers=KEY)
-
     assert post(_persisted(sha, query)).json()["errors"][0]["extensions"]["code"] == (
         "GRAPHQL_VALIDATION_FAILED"
     )
