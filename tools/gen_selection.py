@@ -17,7 +17,6 @@ import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import combinations
 from pathlib import Path
 
 from graphql import (
@@ -139,16 +138,6 @@ def _lit(*names: str) -> str:
     return "Literal[" + ", ".join(f'"{n}"' for n in names) + "]"
 
 
-def _subsets(names: tuple[str, ...]) -> list[tuple[str, ...]]:
-    """Every non-empty subset of `names`, largest first, each in the schema's order.
-
-    Ordered so, the first overload whose guard a row passes is the one naming
-    exactly the nested fields the row holds: a larger subset of them would need
-    a field the row lacks, and any other of the same size holds one as well.
-    """
-    return [sub for size in range(len(names), 0, -1) for sub in combinations(names, size)]
-
-
 def _row_methods(w: Callable[[str], None]) -> None:
     """The members every row class declares before its per-key overloads."""
     w("    # dict(row), {**row}: their key type is read from keys(), and their value")
@@ -156,6 +145,26 @@ def _row_methods(w: Callable[[str], None]) -> None:
     w("    def keys(self) -> dict_keys[Any, Any]: ...")
     w("    @overload  # type: ignore[override]")
     w("    def __getitem__(self, key: Never, /) -> Any: ...")
+
+
+def _keyed_methods(gets: list[tuple[str, str, str]], w: Callable[[str], None]) -> None:
+    """`__getitem__` and `get`, one overload per (self guard, key, value type).
+
+    A key a row holds is always there: `get` returns its value, never the default.
+    """
+    for method in ("__getitem__", "get"):
+        for number, (guard, key, value) in enumerate(gets):
+            default = ", default: object = None" if method == "get" else ""
+            ignore = "  # type: ignore[override]" if method == "get" and number == 0 else ""
+            w(f"    @overload{ignore}")
+            w(f'    def {method}(self: {guard}, key: Literal["{key}"]{default}, /) -> {value}: ...')
+
+
+#: A row's bases in the stub. The protocol `dict(row)` and `{**row}` ask for is named, so
+#: that mypy takes a row for one where a `dict[str, Any]` or `dict[str, object]` is
+#: expected: structurally, it would look for a `__getitem__` taking any str, the very
+#: overload whose absence makes `row["emial"]` an error.
+ROW_BASES = "dict[str, Any], SupportsKeysAndGetItem[str, Any]"
 
 
 HEADER = (
@@ -167,11 +176,12 @@ HEADER = (
 USER_ROW_DOC = (
     'A user row holding the fields selected, `UserRow[Literal["email", "id"]]`.',
     "",
-    "Reading a key that was not selected is a type error; a nested field reads",
-    "as its own row class, parameterized by the nested names selected",
-    '(`UserOrganizationRow[Literal["id", "name"]]`). At run time it is a plain',
-    "`dict` subclass: nothing is checked or converted on access, and `dict(row)`,",
-    "`{**row}` and `json.dumps(row)` give what they give for any dict.",
+    "Reading a key that was not selected, with `row[key]` or `row.get(key)`, is a",
+    "type error; a nested field reads as its own row class, parameterized by the row",
+    'it was read from (`UserOrganizationRow[UserRow[Literal["organization.name"]]]`',
+    'holds "name" alone). At run time it is a plain `dict` subclass: nothing is',
+    "checked or converted on access, and `dict(row)`, `{**row}` and `json.dumps(row)`",
+    "give what they give for any dict.",
 )
 
 
@@ -180,8 +190,9 @@ def _nested_doc(obj: Nested) -> tuple[str, ...]:
     return (
         f"{what} `{obj.name}` in a user row: only the `{obj.name}.*` fields selected.",
         "",
-        f'Its parameter names them without the prefix: `{obj.class_name}[Literal["id"]]`',
-        f'for a row of `user_fields("{obj.name}.id", ...)`.',
+        "Its parameter is the user row it was read from, so that it holds what that",
+        f'row holds: `{obj.class_name}[UserRow[Literal["{obj.name}.id", "email"]]]` for a row',
+        f'of `user_fields("{obj.name}.id", "email")`.',
     )
 
 
@@ -256,6 +267,8 @@ def _names_block(
     w("# more names is usable wherever one holding fewer is, and a guard")
     w('# `self: UserRow[Literal["email"]]` lets through exactly the rows holding "email".')
     w('_K_contra = TypeVar("_K_contra", contravariant=True)')
+    w("# A nested row's parameter: the user row it was read from (whose names it holds).")
+    w('_R_co = TypeVar("_R_co", covariant=True)')
 
 
 def selection_model() -> tuple[list[Leaf], list[Nested], tuple[str, ...], list[str]]:
@@ -287,57 +300,63 @@ def render_stub() -> str:
     w("from _collections_abc import dict_keys")
     w("from typing import Any, Generic, Literal, TypeAlias, overload")
     w("")
+    w("from _typeshed import SupportsKeysAndGetItem")
     w("from typing_extensions import Never, TypeVar")
     w("")
     w("from ._fields import Selection")
     w("")
     _names_block(names, defaults, nested, w)
     w("")
-    w("class UserRow(dict[str, Any], Generic[_K_contra]):")
+    w(f"class UserRow({ROW_BASES}, Generic[_K_contra]):")
     out.extend(_docstring(USER_ROW_DOC, "    "))
     _row_methods(w)
+    # One overload per key, guarded by the name the row must hold. A nested key has one
+    # per name of its object, each guarded by that dotted name: the first that lets the
+    # row through returns its nested row class over the row's own type (its parameter,
+    # in a position where a contravariant one may be), whose overloads are guarded by
+    # the same dotted names. 34 overloads where one per subset of nested names took 267
+    # (and pyrefly lists them all in a message).
+    gets: list[tuple[str, str, str]] = []
     for leaf in leaves:
-        w("    @overload")
-        w(
-            f'    def __getitem__(self: UserRow[Literal["{leaf.name}"]], '
-            f'key: Literal["{leaf.name}"], /) -> {leaf.annotation}: ...'
-        )
+        gets.append((f'UserRow[Literal["{leaf.name}"]]', leaf.name, leaf.annotation))
     for obj in nested:
-        for sub in _subsets(tuple(leaf.name for leaf in obj.leaves)):
-            value = f"{obj.class_name}[{_lit(*sub)}]"
+        for leaf in obj.leaves:
+            value = f"{obj.class_name}[UserRow[_K_contra]]"
             if obj.many:
                 value = f"list[{value}]"
             if obj.nullable:
                 value = f"{value} | None"
-            guard = _lit(*(f"{obj.name}.{name}" for name in sub))
-            w("    @overload")
-            w(
-                f"    def __getitem__(self: UserRow[{guard}], "
-                f'key: Literal["{obj.name}"], /) -> {value}: ...'
-            )
+            gets.append((f'UserRow[Literal["{obj.name}.{leaf.name}"]]', obj.name, value))
+    _keyed_methods(gets, w)
     for obj in nested:
         w("")
-        w(f"class {obj.class_name}(dict[str, Any], Generic[_K_contra]):")
+        w(f"class {obj.class_name}({ROW_BASES}, Generic[_R_co]):")
         out.extend(_docstring(_nested_doc(obj), "    "))
         _row_methods(w)
-        for leaf in obj.leaves:
-            w("    @overload")
-            w(
-                f'    def __getitem__(self: {obj.class_name}[Literal["{leaf.name}"]], '
-                f'key: Literal["{leaf.name}"], /) -> {leaf.annotation}: ...'
-            )
+        _keyed_methods(
+            [
+                (
+                    f'{obj.class_name}[UserRow[Literal["{obj.name}.{leaf.name}"]]]',
+                    leaf.name,
+                    leaf.annotation,
+                )
+                for leaf in obj.leaves
+            ],
+            w,
+        )
     w("")
     w("NESTED_ROWS: dict[str, tuple[type[dict[str, Any]], bool]]")
     w("")
     # mypy reads one signature, whose optional TypeVars default to Never: a bad name is
-    # then reported as one TypeVar's, in a line (one overload per arity, mypy listed
-    # every overload with every bound spelled, 113 KB for a typo). pyright and ty infer
-    # an argument such as `users(fields=user_fields("id"))` from the parameter's type
-    # first, and leave defaulted TypeVars unsolved there: they read one overload per
-    # arity. `MYPY` is true for mypy alone (its reachability rules); False elsewhere.
+    # then reported as one TypeVar's, in a line (it joins the names given to one
+    # `*names: _F` into its bound). pyright, ty and pyrefly solve `*names: _F` to the
+    # union of the names given, in one overload whatever their number (33 overloads, one
+    # per arity, cost pyright seconds per file); the second, never chosen, is there for
+    # the editors: pyright and pyrefly complete a string argument from a `Literal`
+    # parameter, not from a TypeVar's bound. `MYPY` is true for mypy alone.
     count = len(names)
-    for i in range(1, count + 1):
-        w(f'_F{i} = TypeVar("_F{i}", bound=UserField)')
+    w('_F = TypeVar("_F", bound=UserField)')
+    w('_F1 = TypeVar("_F1", bound=UserField)')
     for i in range(2, count + 1):
         w(f'_D{i} = TypeVar("_D{i}", bound=UserField, default=Never)')
     w("")
@@ -349,11 +368,10 @@ def render_stub() -> str:
     w(f"    def user_fields({params}, /) -> Selection[{union}]: ...")
     w("")
     w("else:")
-    for arity in range(1, count + 1):
-        params = ", ".join(f"f{i}: _F{i}" for i in range(1, arity + 1))
-        union = " | ".join(f"_F{i}" for i in range(1, arity + 1))
-        w("    @overload")
-        w(f"    def user_fields({params}, /) -> Selection[{union}]: ...")
+    w("    @overload")
+    w("    def user_fields(*names: _F) -> Selection[_F]: ...")
+    w("    @overload")
+    w("    def user_fields(*names: UserField) -> Selection[UserField]: ...")
     w("")
     w("#: The fields `users` returns when none are named, as a typed selection.")
     w("DEFAULT_USER_SELECTION: Selection[DefaultUserField]")
@@ -392,7 +410,7 @@ def render() -> str:
     for obj in nested:
         w("")
         w("")
-        w(f"class {obj.class_name}(dict[str, Any], Generic[_K_contra]):")
+        w(f"class {obj.class_name}(dict[str, Any], Generic[_R_co]):")
         out.extend(_docstring(_nested_doc(obj), "    "))
         w("")
         w("    __slots__ = ()")

@@ -111,46 +111,52 @@ USER_FIELD_NAMES: tuple[UserField, ...] = (
 # more names is usable wherever one holding fewer is, and a guard
 # `self: UserRow[Literal["email"]]` lets through exactly the rows holding "email".
 _K_contra = TypeVar("_K_contra", contravariant=True)
+# A nested row's parameter: the user row it was read from (whose names it holds).
+_R_co = TypeVar("_R_co", covariant=True)
 
 
 class UserRow(dict[str, Any], Generic[_K_contra]):
     """A user row holding the fields selected, `UserRow[Literal["email", "id"]]`.
 
-    Reading a key that was not selected is a type error; a nested field reads
-    as its own row class, parameterized by the nested names selected
-    (`UserOrganizationRow[Literal["id", "name"]]`). At run time it is a plain
-    `dict` subclass: nothing is checked or converted on access, and `dict(row)`,
-    `{**row}` and `json.dumps(row)` give what they give for any dict.
+    Reading a key that was not selected, with `row[key]` or `row.get(key)`, is a
+    type error; a nested field reads as its own row class, parameterized by the row
+    it was read from (`UserOrganizationRow[UserRow[Literal["organization.name"]]]`
+    holds "name" alone). At run time it is a plain `dict` subclass: nothing is
+    checked or converted on access, and `dict(row)`, `{**row}` and `json.dumps(row)`
+    give what they give for any dict.
     """
 
     __slots__ = ()
 
 
-class UserOrganizationRow(dict[str, Any], Generic[_K_contra]):
+class UserOrganizationRow(dict[str, Any], Generic[_R_co]):
     """The object at `organization` in a user row: only the `organization.*` fields selected.
 
-    Its parameter names them without the prefix: `UserOrganizationRow[Literal["id"]]`
-    for a row of `user_fields("organization.id", ...)`.
+    Its parameter is the user row it was read from, so that it holds what that
+    row holds: `UserOrganizationRow[UserRow[Literal["organization.id", "email"]]]` for a row
+    of `user_fields("organization.id", "email")`.
     """
 
     __slots__ = ()
 
 
-class UserOrganizationsRow(dict[str, Any], Generic[_K_contra]):
+class UserOrganizationsRow(dict[str, Any], Generic[_R_co]):
     """An item of `organizations` in a user row: only the `organizations.*` fields selected.
 
-    Its parameter names them without the prefix: `UserOrganizationsRow[Literal["id"]]`
-    for a row of `user_fields("organizations.id", ...)`.
+    Its parameter is the user row it was read from, so that it holds what that
+    row holds: `UserOrganizationsRow[UserRow[Literal["organizations.id", "email"]]]` for a row
+    of `user_fields("organizations.id", "email")`.
     """
 
     __slots__ = ()
 
 
-class UserApiKeysRow(dict[str, Any], Generic[_K_contra]):
+class UserApiKeysRow(dict[str, Any], Generic[_R_co]):
     """An item of `apiKeys` in a user row: only the `apiKeys.*` fields selected.
 
-    Its parameter names them without the prefix: `UserApiKeysRow[Literal["id"]]`
-    for a row of `user_fields("apiKeys.id", ...)`.
+    Its parameter is the user row it was read from, so that it holds what that
+    row holds: `UserApiKeysRow[UserRow[Literal["apiKeys.id", "email"]]]` for a row
+    of `user_fields("apiKeys.id", "email")`.
     """
 
     __slots__ = ()

@@ -23,6 +23,14 @@ def keys_not_selected(kili: Kili) -> None:
     print(default["unknown"])  # expect-error
 
 
+def get_not_selected(kili: Kili) -> None:
+    row = kili.users(fields=user_fields("email", "organizations.name"))[0]
+    print(row.get("emial"))  # expect-error
+    print(row.get("firstname"))  # expect-error
+    for organization in row.get("organizations") or []:
+        print(organization.get("id"))  # expect-error
+
+
 def nullable_values(kili: Kili) -> None:
     row = kili.users(fields=user_fields("firstname", "activated", "organization.name"))[0]
     name: str = row["firstname"]  # expect-error
