@@ -27,7 +27,7 @@ import pytest
 from typing_extensions import get_overloads
 
 import kili_typed
-from kili_typed import Kili, MutationResult, Selection
+from kili_typed import Kili, MutationResult, Selection, UserField
 
 
 class _Required:
@@ -95,8 +95,9 @@ DOCUMENTED_USERS_RETURN = "Iterable[Dict]"
 
 Role = Literal["ADMIN", "USER"]
 STRICTER: dict[tuple[str, str], Any] = {
-    # Wider: a `Selection` (user_fields, select_fields) is no tuple, and is accepted too.
-    ("users", "fields"): list[str] | tuple[str, ...] | Selection[str],
+    # Wider: a `Selection` (user_fields, select_fields) is no tuple, and is accepted too;
+    # a list of `UserField`s is spelled out first, so that editors offer the names.
+    ("users", "fields"): list[UserField] | list[str] | tuple[str, ...] | Selection[str],
     # Wider, not stricter: `None` as the current SDK accepts it ("decide from the environment").
     ("users", "disable_tqdm"): bool | None,
     ("create_user", "organization_role"): Role,

@@ -4,6 +4,8 @@
 # lets through is the one that applies. user_fields's optional TypeVars default to
 # Never: a name left out adds nothing to the selection.
 # mypy: disable-error-code="overload-overlap"
+# F's attributes are the schema's names, camelCase.
+# ruff: noqa: N802
 # pyright: reportOverlappingOverload=false, reportInvalidTypeVarUse=false
 # pyright: reportIncompatibleMethodOverride=false, reportRedeclaration=false
 
@@ -20,9 +22,14 @@ __all__ = [
     "NESTED_ROWS",
     "USER_FIELD_NAMES",
     "DefaultUserField",
+    "F",
+    "UserApiKeysFieldNames",
     "UserApiKeysRow",
     "UserField",
+    "UserFieldNames",
+    "UserOrganizationFieldNames",
     "UserOrganizationRow",
+    "UserOrganizationsFieldNames",
     "UserOrganizationsRow",
     "UserRow",
     "user_fields",
@@ -64,6 +71,10 @@ UserField: TypeAlias = Literal[
     "apiKeys.revoked",
     "apiKeys.userId",
 ]
+
+#: What `users` and `get_current_user` accept as a list of names: any str, as the
+#: documented `fields`; `list[UserField]` first, so that editors offer the names.
+UserFieldList: TypeAlias = list[UserField] | list[str] | tuple[str, ...]
 
 #: The fields `users` returns when none are named.
 DefaultUserField: TypeAlias = Literal["email", "id", "firstname", "lastname"]
@@ -714,6 +725,107 @@ class UserApiKeysRow(dict[str, Any], SupportsKeysAndGetItem[str, Any], Generic[_
         default: object = None,
         /,
     ) -> str: ...
+
+class UserOrganizationFieldNames:
+    """The names of `organization`'s fields, dotted: `F.organization.id == "organization.id"`."""
+
+    __slots__ = ()
+    @property
+    def id(self) -> Literal["organization.id"]: ...
+    @property
+    def name(self) -> Literal["organization.name"]: ...
+    @property
+    def activeUsersCount(self) -> Literal["organization.activeUsersCount"]: ...
+    @property
+    def isAllowedToSubmitNewLabels(self) -> Literal["organization.isAllowedToSubmitNewLabels"]: ...
+    @property
+    def matchingDomain(self) -> Literal["organization.matchingDomain"]: ...
+    @property
+    def createdAt(self) -> Literal["organization.createdAt"]: ...
+
+class UserOrganizationsFieldNames:
+    """The names of `organizations`'s fields, dotted: `F.organizations.id == "organizations.id"`."""
+
+    __slots__ = ()
+    @property
+    def id(self) -> Literal["organizations.id"]: ...
+    @property
+    def name(self) -> Literal["organizations.name"]: ...
+    @property
+    def activeUsersCount(self) -> Literal["organizations.activeUsersCount"]: ...
+    @property
+    def isAllowedToSubmitNewLabels(self) -> Literal["organizations.isAllowedToSubmitNewLabels"]: ...
+    @property
+    def matchingDomain(self) -> Literal["organizations.matchingDomain"]: ...
+    @property
+    def createdAt(self) -> Literal["organizations.createdAt"]: ...
+
+class UserApiKeysFieldNames:
+    """The names of `apiKeys`'s fields, dotted: `F.apiKeys.id == "apiKeys.id"`."""
+
+    __slots__ = ()
+    @property
+    def id(self) -> Literal["apiKeys.id"]: ...
+    @property
+    def name(self) -> Literal["apiKeys.name"]: ...
+    @property
+    def key(self) -> Literal["apiKeys.key"]: ...
+    @property
+    def createdAt(self) -> Literal["apiKeys.createdAt"]: ...
+    @property
+    def expiryDate(self) -> Literal["apiKeys.expiryDate"]: ...
+    @property
+    def revoked(self) -> Literal["apiKeys.revoked"]: ...
+    @property
+    def userId(self) -> Literal["apiKeys.userId"]: ...
+
+class UserFieldNames:
+    """Every name `user_fields` accepts, as an attribute: `F.email`, `F.organizations.name`.
+
+    Each attribute is the name itself (`F.organizations.name == "organizations.name"`),
+    typed as its `Literal`, so `user_fields(F.email, F.organizations.name)` is
+    `user_fields("email", "organizations.name")` to every checker. Editors complete
+    attributes everywhere, string literals not in every position: see docs/editors.md.
+    """
+
+    __slots__ = ()
+    @property
+    def id(self) -> Literal["id"]: ...
+    @property
+    def email(self) -> Literal["email"]: ...
+    @property
+    def firstname(self) -> Literal["firstname"]: ...
+    @property
+    def lastname(self) -> Literal["lastname"]: ...
+    @property
+    def activated(self) -> Literal["activated"]: ...
+    @property
+    def createdAt(self) -> Literal["createdAt"]: ...
+    @property
+    def updatedAt(self) -> Literal["updatedAt"]: ...
+    @property
+    def organizationId(self) -> Literal["organizationId"]: ...
+    @property
+    def organizationRole(self) -> Literal["organizationRole"]: ...
+    @property
+    def auth0Id(self) -> Literal["auth0Id"]: ...
+    @property
+    def hasCompletedLabelingTour(self) -> Literal["hasCompletedLabelingTour"]: ...
+    @property
+    def highestRoleInProject(self) -> Literal["highestRoleInProject"]: ...
+    @property
+    def hubspotSubscriptionStatus(self) -> Literal["hubspotSubscriptionStatus"]: ...
+    @property
+    def isServiceAccount(self) -> Literal["isServiceAccount"]: ...
+    @property
+    def organization(self) -> UserOrganizationFieldNames: ...
+    @property
+    def organizations(self) -> UserOrganizationsFieldNames: ...
+    @property
+    def apiKeys(self) -> UserApiKeysFieldNames: ...
+
+#: Every name `user_fields` accepts, as an attribute (`F.organizations.name`).
+F: UserFieldNames
 
 NESTED_ROWS: dict[str, tuple[type[dict[str, Any]], bool]]
 

@@ -6,7 +6,7 @@ A line marked `# expect-error[mypy,pyright]` must be reported by the checkers na
 
 from __future__ import annotations
 
-from kili_typed import AsyncKili, Kili, user_fields
+from kili_typed import AsyncKili, F, Kili, user_fields
 
 
 def keys_not_selected(kili: Kili) -> None:
@@ -44,6 +44,8 @@ def unknown_names() -> None:
     user_fields("email", "organization")  # expect-error
     user_fields("organization.nme")  # expect-error
     user_fields("email", "apiKeys.revokd")  # expect-error
+    user_fields(F.emial)  # expect-error
+    user_fields(F.organization.nme)  # expect-error
 
 
 def wrong_arguments(kili: Kili) -> None:
