@@ -305,7 +305,11 @@ def _publics(nested: list[Nested]) -> list[str]:
 
 
 def _names_block(
-    names: list[str], defaults: tuple[str, ...], nested: list[Nested], w: Callable[[str], None]
+    names: list[str],
+    defaults: tuple[str, ...],
+    nested: list[Nested],
+    w: Callable[[str], None],
+    stub: bool = False,
 ) -> None:
     """`__all__`, the names `user_fields` accepts and the rows' TypeVar: both files' head."""
     w("__all__ = [")
@@ -318,7 +322,14 @@ def _names_block(
     w("")
     w("#: What `users` and `get_current_user` accept as a list of names: any str, as the")
     w("#: documented `fields`; `list[UserField]` first, so that editors offer the names.")
-    w("UserFieldList: TypeAlias = list[UserField] | list[str] | tuple[str, ...]")
+    if stub:
+        # mypy completes nothing, and would spell the 33 names in each overload it lists.
+        w("if MYPY:")
+        w("    UserFieldList: TypeAlias = list[str] | tuple[str, ...]")
+        w("else:")
+        w("    UserFieldList: TypeAlias = list[UserField] | list[str] | tuple[str, ...]")
+    else:
+        w("UserFieldList: TypeAlias = list[UserField] | list[str] | tuple[str, ...]")
     w("")
     w("#: The fields `users` returns when none are named.")
     w(f"DefaultUserField: TypeAlias = {_lit(*defaults)}")
@@ -373,7 +384,9 @@ def render_stub() -> str:
     w("")
     w("from ._fields import Selection")
     w("")
-    _names_block(names, defaults, nested, w)
+    w("MYPY = False")
+    w("")
+    _names_block(names, defaults, nested, w, stub=True)
     w("")
     w(f"class UserRow({ROW_BASES}, Generic[_K_contra]):")
     out.extend(_docstring(USER_ROW_DOC, "    "))
@@ -428,8 +441,6 @@ def render_stub() -> str:
     w('_F1 = TypeVar("_F1", bound=UserField)')
     for i in range(2, count + 1):
         w(f'_D{i} = TypeVar("_D{i}", bound=UserField, default=Never)')
-    w("")
-    w("MYPY = False")
     w("")
     params = ", ".join(["f1: _F1", *(f"f{i}: _D{i} = ..." for i in range(2, count + 1))])
     union = " | ".join(["_F1", *(f"_D{i}" for i in range(2, count + 1))])

@@ -17,6 +17,8 @@ from typing_extensions import Never, TypeVar
 
 from ._fields import Selection
 
+MYPY = False
+
 __all__ = [
     "DEFAULT_USER_SELECTION",
     "NESTED_ROWS",
@@ -74,7 +76,10 @@ UserField: TypeAlias = Literal[
 
 #: What `users` and `get_current_user` accept as a list of names: any str, as the
 #: documented `fields`; `list[UserField]` first, so that editors offer the names.
-UserFieldList: TypeAlias = list[UserField] | list[str] | tuple[str, ...]
+if MYPY:
+    UserFieldList: TypeAlias = list[str] | tuple[str, ...]
+else:
+    UserFieldList: TypeAlias = list[UserField] | list[str] | tuple[str, ...]
 
 #: The fields `users` returns when none are named.
 DefaultUserField: TypeAlias = Literal["email", "id", "firstname", "lastname"]
@@ -863,8 +868,6 @@ _D30 = TypeVar("_D30", bound=UserField, default=Never)
 _D31 = TypeVar("_D31", bound=UserField, default=Never)
 _D32 = TypeVar("_D32", bound=UserField, default=Never)
 _D33 = TypeVar("_D33", bound=UserField, default=Never)
-
-MYPY = False
 
 if MYPY:
     def user_fields(
