@@ -101,6 +101,9 @@ serve: $(STAMP)
 clean:
 	rm -rf $(VENV) $(DEMO_VENV) .node .mypy_cache .pytest_cache .ruff_cache
 
-# Speed and memory, side by side against the official SDK (see bench/run.py).
+# Speed and memory, side by side against the official SDK (see bench/run.py); then what
+# typed selections cost each type checker, and what each language server completes
+# (bench/editor.py, against the built wheel).
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/editor.py
