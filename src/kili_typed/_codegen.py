@@ -310,14 +310,24 @@ def _config(
     return {"tool": {"ariadne-codegen": section}}
 
 
-def _run_ariadne(ariadne: Any, config: dict[str, Any]) -> None:
-    from ariadne_codegen.exceptions import CodeGenException
+def _run_ariadne(ariadne: Any, config: dict[str, Any], settings: Settings) -> None:
+    from ariadne_codegen.exceptions import (
+        CodeGenException,
+        InvalidConfiguration,
+        MissingConfiguration,
+        PluginImportError,
+    )
 
     chatter = io.StringIO()
     try:
         # It reports its settings on standard output: the command says what it wrote.
         with contextlib.redirect_stdout(chatter):
             ariadne.client(config)
+    except (PluginImportError, ImportError) as error:
+        # A plugin of the section that cannot be imported (or whose own imports fail).
+        raise CodegenError(f"{settings.where('plugins')}: cannot load a plugin: {error}") from None
+    except (InvalidConfiguration, MissingConfiguration) as error:
+        raise CodegenError(f"{settings.where('')}: ariadne-codegen refused: {error}") from None
     except CodeGenException as error:
         raise CodegenError(f"ariadne-codegen refused the operations: {error}") from None
 
@@ -331,7 +341,7 @@ def _write_package(
         module = scratch / f"{flavour.base_module}.py"
         text = _BASE_CLIENT.format(client=flavour.client(settings), base=flavour.base)
         module.write_text(text, encoding="utf-8")
-        _run_ariadne(ariadne, _config(paths, flavour, module, settings))
+        _run_ariadne(ariadne, _config(paths, flavour, module, settings), settings)
     init = _INIT.format(sync=settings.client_name, async_=settings.async_client_name)
     (into / "__init__.py").write_text(init, encoding="utf-8")
     (into / "py.typed").write_text("", encoding="utf-8")

@@ -96,6 +96,8 @@ class Settings:
         plugins: Plugins to run after kili-typed's own.
         scalars: Custom scalars, Kili's own included.
         passed: Every other setting, handed to ariadne-codegen as it is.
+        positions: ``file:line:column`` of each setting of the section, by name (of the
+            section's header for ``""``).
     """
 
     file: Path | None = None
@@ -104,6 +106,11 @@ class Settings:
     plugins: tuple[str, ...] = ()
     scalars: Mapping[str, Any] = field(default_factory=lambda: dict(SCALARS))
     passed: Mapping[str, Any] = field(default_factory=lambda: dict(DEFAULTS))
+    positions: Mapping[str, str] = field(default_factory=dict[str, str])
+
+    def where(self, key: str) -> str:
+        """Where `key` is set (``pyproject.toml:12:1``; ``""``: the section), else the file."""
+        return self.positions.get(key) or str(self.file or f"[{SECTION}]")
 
     @property
     def async_client_name(self) -> str:
@@ -112,23 +119,23 @@ class Settings:
 
 
 def _position(text: str, key: str) -> tuple[int, int]:
-    """Line and column of `key`'s assignment in the section, or of the section's header
-    (TOML readers keep no positions; a key is found as it is written)."""
+    """Line and column of `key`'s assignment in the section (or of its sub-table), else of
+    the section's header (TOML readers keep no positions; a key is found as written)."""
     lines = text.splitlines()
-    header = re.compile(r"^\s*\[\s*tool\s*\.\s*(\"ariadne-codegen\"|ariadne-codegen)\s*[\].]")
-    assignment = re.compile(rf"^(\s*)(\"{re.escape(key)}\"|{re.escape(key)})\s*[=.]")
-    start = next((i for i, line in enumerate(lines) if header.match(line)), None)
+    table = r"^\s*\[+\s*tool\s*\.\s*(\"ariadne-codegen\"|ariadne-codegen)\s*"
+    start = next((i for i, line in enumerate(lines) if re.match(table + r"\]", line)), None)
     if start is None:
         return 1, 1
-    for number in range(start + 1, len(lines)):
-        found = assignment.match(lines[number])
+    quoted = rf"(\"{re.escape(key)}\"|{re.escape(key)})"
+    for number in range(start + 1, len(lines) if key else start + 1):
+        line = lines[number]
+        if re.match(table + r"\.\s*" + quoted + r"\s*[\].]", line):
+            return number + 1, 1
+        if re.match(r"^\s*\[", line) and not re.match(table + r"\.", line):
+            break  # another table: the key is not set in this one
+        found = re.match(rf"^(\s*){quoted}\s*[=.]", line)
         if found:
             return number + 1, len(found.group(1)) + 1
-        sub_table = re.match(
-            rf"^\s*\[\s*tool\s*\.\s*\"?ariadne-codegen\"?\s*\.\s*{key}\b", lines[number]
-        )
-        if sub_table:
-            return number + 1, 1
     return start + 1, 1
 
 
@@ -220,7 +227,9 @@ def _settings(file: Path, text: str, section: dict[str, Any]) -> Settings:
             if key not in PATHS and key not in {"client_name", "plugins", "scalars"}
         },
     }
+    positions = {key: ":".join(map(str, (file, *_position(text, key)))) for key in ("", *section)}
     return Settings(
+        positions=positions,
         file=file,
         client_name=client_name,
         paths=paths,

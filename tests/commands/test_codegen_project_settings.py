@@ -152,6 +152,14 @@ def test_extra_plugins_run_after_kili_typeds(cli: InProcess, project: Path) -> N
             "pyproject.toml:8:1: [tool.ariadne-codegen] scalars: scalar DateTime needs a type",
         ),
         ("client_name = ", "pyproject.toml:8:15: not valid TOML: Invalid value"),
+        (
+            'plugins = ["no_such_codegen_plugin"]',
+            "pyproject.toml:8:1: cannot load a plugin: ",
+        ),
+        (
+            'include_comments = "loud"',
+            "pyproject.toml:4:1: ariadne-codegen refused: ",
+        ),
     ],
 )
 def test_a_conflicting_setting_is_refused_in_one_line(
