@@ -7,14 +7,13 @@ serialize functions; ``kili-typed codegen`` run in the project generates ``KiliO
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from pathlib import Path
 
 import kili_typed_graphql as bundled
 from kili_typed_testkit import KiliServer
-from tests.processes import PROCESS_TIMEOUT_SECONDS
+
+from .conftest import run
 
 PYPROJECT = """\
 [project]
@@ -80,18 +79,6 @@ with Kili() as kili:
     print(member.email, type(member.created_at).__name__, len(member.created_at.day))
 print(asyncio.run(count_async()))
 """
-
-
-def run(directory: Path, *argv: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        argv,
-        cwd=directory,
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=PROCESS_TIMEOUT_SECONDS,
-        check=False,
-    )
 
 
 def test_a_project_keeps_its_client_name_and_scalars(
