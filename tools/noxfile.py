@@ -87,9 +87,10 @@ def _put_on_path() -> None:
     found = {version: interpreter(version) for version in PYTHONS}
     missing = [version for version, path in found.items() if path is None]
     if missing:
+        names = ", ".join(f"python{version}" for version in missing)
         raise SystemExit(
             f"make test-pythons: Python {', '.join(missing)} not found (looked in pyenv's "
-            f"versions and for python{missing[0]} on PATH): install it, e.g. "
+            f"versions, then for {names} on PATH): install each, e.g. "
             f"`pyenv install {missing[0]}`"
         )
     directories = [str(path.parent) for path in found.values() if path is not None]
