@@ -105,8 +105,8 @@ def test_the_client_and_its_cli_load_neither_the_server_nor_the_test_kit() -> No
 
 def test_the_server_loads_no_client() -> None:
     code = (
-        "from kili_typed_server.schema import build_schema\n"
-        "from kili_typed_server.commands import register\n"
+        "from kili_typed_server.graphql.schema import build_schema\n"
+        "from kili_typed_server.cli.commands import register\n"
         "build_schema()\n"
     )
     assert loaded_after(code) == ["kili_typed_graphql", "kili_typed_server"]

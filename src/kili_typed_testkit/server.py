@@ -16,19 +16,19 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from kili_typed_server import limits
-from kili_typed_server.harness import AppSettings, Harness
-from kili_typed_server.passwords import INSECURE_TEST_HASHER
-from kili_typed_server.recording import RequestList
-from kili_typed_server.runner import LocalServer
-from kili_typed_server.seeding import SeedUser
-from kili_typed_server.store import Store
+from kili_typed_server.cli.runner import LocalServer
+from kili_typed_server.core import limits
+from kili_typed_server.instruments.harness import AppSettings, Harness
+from kili_typed_server.instruments.recording import RequestList
+from kili_typed_server.instruments.seeding import SeedUser
+from kili_typed_server.service.passwords import INSECURE_TEST_HASHER
+from kili_typed_server.service.store import Store
 from kili_typed_testkit.inprocess import AppLoop, InProcessAsyncTransport, InProcessTransport
 from kili_typed_testkit.testing import TEST_ADMIN_EMAIL, TEST_ADMIN_PASSWORD, TEST_API_KEY
 
 if TYPE_CHECKING:
     from kili_typed import AsyncKili, Kili
-    from kili_typed_server.faults import FaultSet
+    from kili_typed_server.instruments.faults import FaultSet
 
 
 class KiliServer:

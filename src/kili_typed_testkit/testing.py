@@ -8,9 +8,9 @@ from typing import Any
 
 import httpx
 
-from kili_typed_server.passwords import INSECURE_TEST_HASHER, PasswordHasher
-from kili_typed_server.runner import LocalServer
-from kili_typed_server.store import Store
+from kili_typed_server.cli.runner import LocalServer
+from kili_typed_server.service.passwords import INSECURE_TEST_HASHER, PasswordHasher
+from kili_typed_server.service.store import Store
 
 
 class _Default:
@@ -38,7 +38,7 @@ def make_test_server(
 ) -> LocalServer:
     """Makes a (not yet started) server on ``db_path`` with the known test credentials.
 
-    Passwords are hashed at :data:`~kili_typed_server.passwords.INSECURE_TEST_HASHER`'s
+    Passwords are hashed at :data:`~kili_typed_server.service.passwords.INSECURE_TEST_HASHER`'s
     trivial cost unless told otherwise: tests create many users, and production-strength
     scrypt would make hashing most of a suite's run time.
 

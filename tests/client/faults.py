@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from kili_typed_server import LocalServer
-from kili_typed_server.app import GRAPHQL_PATH
+from kili_typed_server.http.app import GRAPHQL_PATH
 from kili_typed_testkit.server import KiliServer
 
 #: The test property under which a test records (mutation, times the real server ran it);

@@ -26,7 +26,7 @@ import pytest
 from graphql import FieldNode, OperationDefinitionNode, parse
 
 from kili_typed_server import LocalServer, UserFilter
-from kili_typed_server.administration import seed_email
+from kili_typed_server.service.administration import seed_email
 from kili_typed_testkit.testing import (
     TEST_ADMIN_EMAIL,
     TEST_ADMIN_PASSWORD,

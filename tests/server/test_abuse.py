@@ -18,8 +18,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kili_typed_server import LocalServer, limits
-from kili_typed_server.app import json_problem, plainly_usable
+from kili_typed_server import LocalServer
+from kili_typed_server.core import limits
+from kili_typed_server.http.app import json_problem, plainly_usable
 from kili_typed_testkit.testing import TEST_API_KEY
 from kili_typed_testkit.testing import GraphQLCaller as Gql
 

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from kili_typed_server import LocalServer, Store
-from kili_typed_server.errors import UNAUTHENTICATED_MESSAGE
+from kili_typed_server.core.errors import UNAUTHENTICATED_MESSAGE
 from kili_typed_testkit.testing import TEST_USER_EMAIL as USER_EMAIL
 from kili_typed_testkit.testing import GraphQLCaller as Gql
 

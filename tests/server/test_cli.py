@@ -233,4 +233,4 @@ def test_the_client_never_loads_the_server(
 def test_the_boundary_probe_sees_server_modules(tmp_path: Path) -> None:
     # The probe itself works: a server command does load the server.
     loaded = server_side_modules_loaded(tmp_path, ("serve", "--help"), {})
-    assert "kili_typed_server.commands" in loaded
+    assert "kili_typed_server.cli.commands" in loaded

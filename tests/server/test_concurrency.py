@@ -12,7 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kili_typed_server import LocalServer, limits
+from kili_typed_server import LocalServer
+from kili_typed_server.core import limits
 from kili_typed_testkit.testing import TEST_API_KEY, GraphQLCaller
 
 CREATE = "mutation($d: CreateUserData!) { createUser(data: $d) { email } }"

@@ -7,7 +7,8 @@ from typing import Any
 import httpx
 import pytest
 
-from kili_typed_server import LocalServer, limits
+from kili_typed_server import LocalServer
+from kili_typed_server.core import limits
 from kili_typed_testkit.testing import TEST_API_KEY
 from kili_typed_testkit.testing import GraphQLCaller as Gql
 

@@ -1,7 +1,7 @@
 """The fast path answers exactly as the executor does: status and bytes, for every document.
 
 A differential test: each request goes through the HTTP layer's GraphQL service twice, once
-with the fast path (`kili_typed_server.fast_path`) and once with graphql-core's executor
+with the fast path (`kili_typed_server.graphql.fast_path`) and once with graphql-core's executor
 alone, and the two responses are encoded by the HTTP layer's own encoder and compared byte
 for byte. The documents are those the clients send:
 
@@ -39,10 +39,10 @@ from graphql import parse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kili_typed_server import limits
-from kili_typed_server.app import GraphQLService, _response
-from kili_typed_server.passwords import INSECURE_TEST_HASHER
-from kili_typed_server.store import Store
+from kili_typed_server.core import limits
+from kili_typed_server.http.app import GraphQLService, _response
+from kili_typed_server.service.passwords import INSECURE_TEST_HASHER
+from kili_typed_server.service.store import Store
 from kili_typed_testkit.testing import TEST_ADMIN_EMAIL, TEST_API_KEY
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,8 +12,8 @@ import httpx
 import pytest
 
 from kili_typed_server import LocalServer
-from kili_typed_server.app import KILI_API_RELEASE
-from kili_typed_server.request_rules import CONTENT_TYPE_MESSAGE, CSRF_MESSAGE
+from kili_typed_server.http.app import KILI_API_RELEASE
+from kili_typed_server.http.request_rules import CONTENT_TYPE_MESSAGE, CSRF_MESSAGE
 from kili_typed_testkit.testing import TEST_API_KEY
 
 KEY = {"Authorization": f"X-API-Key: {TEST_API_KEY}"}

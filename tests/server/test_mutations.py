@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from kili_typed_server import LocalServer, Store, UserFilter, limits
-from kili_typed_server.passwords import INSECURE_TEST_HASHER
+from kili_typed_server import LocalServer, Store, UserFilter
+from kili_typed_server.core import limits
+from kili_typed_server.service.passwords import INSECURE_TEST_HASHER
 from kili_typed_testkit.testing import (
     TEST_ADMIN_EMAIL,
     TEST_ADMIN_PASSWORD,

@@ -7,9 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from kili_typed_server import LocalServer, Store, passwords
-from kili_typed_server.passwords import INSECURE_TEST_HASHER, PRODUCTION_HASHER, ScryptHasher
-from kili_typed_server.runner import serve_forever
+from kili_typed_server import LocalServer, Store
+from kili_typed_server.cli.runner import serve_forever
+from kili_typed_server.service import passwords
+from kili_typed_server.service.passwords import (
+    INSECURE_TEST_HASHER,
+    PRODUCTION_HASHER,
+    ScryptHasher,
+)
 
 
 @pytest.mark.parametrize("hasher", [INSECURE_TEST_HASHER, ScryptHasher(n=4, r=2, p=1)])

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from kili_typed_server import INSECURE_TEST_HASHER, LocalServer
-from kili_typed_server.errors import BadUserInput
+from kili_typed_server.core.errors import BadUserInput
 from kili_typed_testkit.testing import (
     TEST_ADMIN_PASSWORD,
     TEST_API_KEY,

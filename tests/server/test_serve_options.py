@@ -9,9 +9,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kili_typed_server import INSECURE_TEST_HASHER, LocalServer, Store, app
-from kili_typed_server.administration import seed_email
-from kili_typed_server.errors import BadUserInput
+from kili_typed_server import INSECURE_TEST_HASHER, LocalServer, Store
+from kili_typed_server.core.errors import BadUserInput
+from kili_typed_server.http import app
+from kili_typed_server.service.administration import seed_email
 from kili_typed_testkit.testing import TEST_API_KEY, GraphQLCaller, make_test_server
 from tests.processes import ServeProcess
 

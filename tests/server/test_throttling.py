@@ -8,8 +8,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kili_typed_server import LocalServer, limits
-from kili_typed_server.rate_limit import RateLimiter
+from kili_typed_server import LocalServer
+from kili_typed_server.core import limits
+from kili_typed_server.http.rate_limit import RateLimiter
 from kili_typed_testkit.testing import TEST_API_KEY, add_user_with_key, make_test_server
 
 COUNT = {"query": "{ countUsers(where: {}) }", "variables": None}

@@ -2,7 +2,7 @@
 
 ``json.dumps(..., ensure_ascii=False, separators=(",", ":"))``: compact, non-ASCII raw, as
 Node's ``JSON.stringify`` (Kili's server) writes. Every answer of the server goes through
-`kili_typed_server.wire.encode_json`; here it is compared with the standard library on
+`kili_typed_server.http.wire.encode_json`; here it is compared with the standard library on
 values an answer may hold (no floats: the schema has none) and on those orjson refuses.
 """
 
@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kili_typed_server import LocalServer
-from kili_typed_server.wire import encode_json
+from kili_typed_server.http.wire import encode_json
 
 
 def stdlib(value: Any) -> bytes:
