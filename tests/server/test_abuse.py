@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from kili_typed_server import LocalServer
 from kili_typed_server.core import limits
-from kili_typed_server.http.app import json_problem, plainly_usable
+from kili_typed_server.http.bodies import json_problem, plainly_usable
 from kili_typed_testkit.testing import TEST_API_KEY
 from kili_typed_testkit.testing import GraphQLCaller as Gql
 

@@ -12,7 +12,7 @@ of file descriptors. :func:`guarded_protocol` makes a protocol class that
   waiting for its headers, so a slow-headers flood makes room for real requests instead
   of locking them out (and is refused when every connection is busy).
 
-The body read timeout is the application's (``app.read_body``), where the ASGI receive
+The body read timeout is the application's (``bodies.read_body``), where the ASGI receive
 loop is.
 """
 

@@ -33,12 +33,8 @@ import anyio
 from graphql import FieldNode, GraphQLError, OperationDefinitionNode, parse
 
 from kili_typed_server.core import limits
-from kili_typed_server.http.app import (
-    GRAPHQL_PATH,
-    api_key_from_header,
-    body_too_slow,
-    decode_body,
-)
+from kili_typed_server.http.app import GRAPHQL_PATH, api_key_from_header, body_too_slow
+from kili_typed_server.http.bodies import decode_body
 from kili_typed_server.instruments.faults import Fault, FaultSet, reason_phrase
 from kili_typed_server.instruments.recording import RequestLog
 
