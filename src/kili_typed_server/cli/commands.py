@@ -145,6 +145,12 @@ def _add_serve(serve: argparse.ArgumentParser) -> None:
     )
     password.add_argument("--admin-password", help=argparse.SUPPRESS)
     serve.add_argument("--organization-name", help="the organization's name on first start")
+    _add_serve_bounds(serve)
+    _add_serve_for_tests(serve)
+
+
+def _add_serve_bounds(serve: argparse.ArgumentParser) -> None:
+    """What the server allows and how it answers: throttling, latency, cost, time."""
     serve.add_argument(
         "--rate-limit",
         type=_positive_int,
@@ -183,6 +189,10 @@ def _add_serve(serve: argparse.ArgumentParser) -> None:
         help="stop a query still running after SECONDS and answer an error "
         f"(default {limits.REQUEST_TIMEOUT_SECONDS:g})",
     )
+
+
+def _add_serve_for_tests(serve: argparse.ArgumentParser) -> None:
+    """Seeds, the control API, cheap hashing and the log level: what test suites ask for."""
     serve.add_argument(
         "--seed-file",
         metavar="FILE",

@@ -214,55 +214,84 @@ def serve_forever(
             organization_name=organization_name,
         )
         seeded = store.seed_users(seed_users) if seed_users else 0
-        extra_lines: list[str] = []
-        if seed_file is not None:
-            from kili_typed_server.instruments.seeding import read_seed_file, seed
-
-            created = seed(store, read_seed_file(seed_file))
-            extra_lines.append(f"  seed file:    {seed_file} ({created} users created now)")
+        seed_lines = _seed_from_file(store, seed_file)
         options: dict[str, Any] = {
             "rate_limit": rate_limit,
             "latency_ms": latency_ms,
             "max_query_cost": max_query_cost,
             "request_timeout": request_timeout,
         }
-        app: Any = create_app(store.accounts, **options)
-        if control_token is not None:
-            from kili_typed_server.instruments.control import with_control
-
-            app = with_control(app, store, control_token, **options)
+        app = _serving_app(store, control_token, options)
         sock = bind_socket(host, port)
-        endpoint = base_url(host, sock.getsockname()[1]) + GRAPHQL_PATH
-        print(banner(bootstrap, endpoint, path), flush=True)
-        if not bootstrap.created and admin_password is not None:
-            print("  (an admin password applies only to a new database: ignored)", flush=True)
-        if hasher != PRODUCTION_HASHER:
-            print(f"  passwords:    {INSECURE_HASHING_WARNING}", flush=True)
-        summary = options_summary(
-            seed_users, seeded, rate_limit, latency_ms, max_query_cost, request_timeout
-        )
-        for line in summary:
-            print(line, flush=True)
-        if not is_loopback(host):
-            extra_lines.append(
-                f"  WARNING:      listening on {host}, reachable from other machines; this "
-                "server is for development and tests"
-                + (", and its control API can reset the database" if control_token else "")
-            )
-        if control_token is not None:
-            from kili_typed_server.instruments.instrument import CONTROL_PREFIX
-
-            control_url = base_url(host, sock.getsockname()[1]) + CONTROL_PREFIX
-            extra_lines.append(f"  control API:  {control_url} (bearer token from the file)")
-        for line in extra_lines:
-            print(line, flush=True)
-        config = uvicorn.Config(
-            app, log_level=log_level, access_log=False, lifespan="off", **uvicorn_options()
-        )
-        with sock:
-            uvicorn.Server(config).run(sockets=[sock])
+        url = base_url(host, sock.getsockname()[1])
+        lines = [
+            banner(bootstrap, url + GRAPHQL_PATH, path),
+            *_caveats(bootstrap, admin_password, hasher),
+            *options_summary(
+                seed_users, seeded, rate_limit, latency_ms, max_query_cost, request_timeout
+            ),
+            *seed_lines,
+            *_exposure_lines(host, url, control_token),
+        ]
+        print("\n".join(lines), flush=True)
+        _run(app, sock, log_level)
     finally:
         store.close()
+
+
+def _run(app: Any, sock: socket.socket, log_level: str) -> None:
+    """Serves `app` on `sock` with uvicorn until interrupted."""
+    config = uvicorn.Config(
+        app, log_level=log_level, access_log=False, lifespan="off", **uvicorn_options()
+    )
+    with sock:
+        uvicorn.Server(config).run(sockets=[sock])
+
+
+def _seed_from_file(store: Store, seed_file: str | Path | None) -> list[str]:
+    """Seeds the users of `seed_file`, if any; the banner's line about it."""
+    if seed_file is None:
+        return []
+    from kili_typed_server.instruments.seeding import read_seed_file, seed
+
+    created = seed(store, read_seed_file(seed_file))
+    return [f"  seed file:    {seed_file} ({created} users created now)"]
+
+
+def _serving_app(store: Store, control_token: str | None, options: dict[str, Any]) -> Any:
+    """The API's app, behind the control API when a token enables it."""
+    app: Any = create_app(store.accounts, **options)
+    if control_token is None:
+        return app
+    from kili_typed_server.instruments.control import with_control
+
+    return with_control(app, store, control_token, **options)
+
+
+def _caveats(bootstrap: Bootstrap, admin_password: str | None, hasher: PasswordHasher) -> list[str]:
+    """The banner's lines on what the options did not or should not do."""
+    lines: list[str] = []
+    if not bootstrap.created and admin_password is not None:
+        lines.append("  (an admin password applies only to a new database: ignored)")
+    if hasher != PRODUCTION_HASHER:
+        lines.append(f"  passwords:    {INSECURE_HASHING_WARNING}")
+    return lines
+
+
+def _exposure_lines(host: str, url: str, control_token: str | None) -> list[str]:
+    """The banner's lines on who may reach the server and its control API."""
+    lines: list[str] = []
+    if not is_loopback(host):
+        lines.append(
+            f"  WARNING:      listening on {host}, reachable from other machines; this "
+            "server is for development and tests"
+            + (", and its control API can reset the database" if control_token else "")
+        )
+    if control_token is not None:
+        from kili_typed_server.instruments.instrument import CONTROL_PREFIX
+
+        lines.append(f"  control API:  {url + CONTROL_PREFIX} (bearer token from the file)")
+    return lines
 
 
 class LocalServer:

@@ -90,6 +90,44 @@ def _error(message: str, status: int) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
 
 
+def _authorized(request: Request, expected: bytes) -> bool:
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    # compare_digest on bytes: its time does not depend on where the strings differ.
+    return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), expected)
+
+
+def _guarded(handler: Any, expected: bytes) -> Any:
+    """`handler` behind the token, its refusals of bad input answered with 400."""
+
+    async def endpoint(request: Request) -> Response:
+        if not _authorized(request, expected):
+            return JSONResponse(
+                {"error": "send the control token as 'Authorization: Bearer <token>'"},
+                status_code=401,
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        try:
+            response: Response = await handler(request)
+        except (ValueError, TypeError, ApiError) as error:
+            return _error(str(error), 400)
+        return response
+
+    return endpoint
+
+
+async def _body_of(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    if not raw.strip():
+        return {}
+    try:
+        payload = json.loads(raw)
+    except ValueError:
+        raise ValueError("the body must be a JSON object") from None
+    if not isinstance(payload, dict):
+        raise ValueError("the body must be a JSON object")
+    return cast("dict[str, Any]", payload)
+
+
 def control_app(harness: Harness, token: str) -> ASGIApp:
     """The control API's routes over `harness`, behind `token`.
 
@@ -103,45 +141,15 @@ def control_app(harness: Harness, token: str) -> ASGIApp:
     """
     expected = token.encode()
 
-    def authorized(request: Request) -> bool:
-        scheme, _, given = request.headers.get("authorization", "").partition(" ")
-        # compare_digest on bytes: its time does not depend on where the strings differ.
-        return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), expected)
-
     def guarded(handler: Any) -> Any:
-        async def endpoint(request: Request) -> Response:
-            if not authorized(request):
-                return JSONResponse(
-                    {"error": "send the control token as 'Authorization: Bearer <token>'"},
-                    status_code=401,
-                    headers={"WWW-Authenticate": "Bearer"},
-                )
-            try:
-                response: Response = await handler(request)
-            except (ValueError, TypeError, ApiError) as error:
-                return _error(str(error), 400)
-            return response
-
-        return endpoint
-
-    async def body_of(request: Request) -> dict[str, Any]:
-        raw = await request.body()
-        if not raw.strip():
-            return {}
-        try:
-            payload = json.loads(raw)
-        except ValueError:
-            raise ValueError("the body must be a JSON object") from None
-        if not isinstance(payload, dict):
-            raise ValueError("the body must be a JSON object")
-        return cast("dict[str, Any]", payload)
+        return _guarded(handler, expected)
 
     async def reset(request: Request) -> Response:
         await run_in_threadpool(harness.reset)
         return JSONResponse({"reset": True})
 
     async def seed_route(request: Request) -> Response:
-        payload = await body_of(request)
+        payload = await _body_of(request)
         unknown = sorted(set(payload) - {"users", "seed"})
         if unknown or not payload:
             raise ValueError("give 'users' (a number of seeded users) and/or 'seed' (users)")
@@ -162,7 +170,7 @@ def control_app(harness: Harness, token: str) -> ASGIApp:
         if request.method == "DELETE":
             harness.faults.clear()
             return JSONResponse({"cleared": True})
-        options = await body_of(request)
+        options = await _body_of(request)
         fault = harness.faults.add(**options)
         return JSONResponse({"fault": fault.to_json()}, status_code=201)
 

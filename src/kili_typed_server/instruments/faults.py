@@ -172,57 +172,12 @@ def make_fault(
         TypeError: When an argument has the wrong type.
     """
     root = None if operation is None else root_field_name(operation)
-    # A GraphQL error may come with a status (Apollo answers some with 400): one fault.
-    chosen = [
-        name
-        for name, value in (
-            ("status", None if graphql_error is not None else status),
-            ("hang", hang),
-            ("drop", drop),
-            ("truncate", truncate),
-            ("graphql_error", graphql_error),
-        )
-        if value not in (None, False)
-    ]
-    if body is not None and status is None and "graphql_error" not in chosen:
-        chosen.append("body")
-    if retry_after is not None:
-        if status is None or graphql_error is not None:
-            raise ValueError("retry_after goes with status= (e.g. status=429 or status=503)")
-        if isinstance(retry_after, bool) or not isinstance(retry_after, (int, float)):
-            raise TypeError(f"retry_after must be a number of seconds, got {retry_after!r}")
-        if retry_after < 0:
-            raise ValueError(f"retry_after must be 0 or more seconds, got {retry_after}")
-    if len(chosen) > 1:
-        raise ValueError(
-            f"a fault does one thing; got {' and '.join(chosen)}: add one fault for each "
-            f"(one of {', '.join(_ACTIONS)}, each with delay= if wanted)"
-        )
-    if not chosen and not delay:
-        raise ValueError(
-            f"the fault does nothing: give one of {', '.join(_ACTIONS)}, or delay= for latency"
-        )
-    if status is not None and (
-        isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599
-    ):
-        raise ValueError(f"status must be an HTTP status from 100 to 599, got {status!r}")
-    if delay is not None and (
-        isinstance(delay, bool) or not isinstance(delay, (int, float)) or delay < 0
-    ):
-        raise ValueError(f"delay must be 0 or more seconds, got {delay!r}")
-    for name, value in (("times", times), ("nth", nth)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a whole number of 1 or more, got {value!r}")
-    if message is not None and graphql_error is None:
-        raise ValueError("message goes with graphql_error= (the error's extensions.code)")
-    if partial and graphql_error is None:
-        raise ValueError("partial=True goes with graphql_error= (the error added to the data)")
+    chosen = _chosen_actions(status, hang, drop, truncate, graphql_error, body)
+    _check_retry_after(retry_after, status, graphql_error)
+    _check_one_action(chosen, delay)
+    _check_numbers(status, delay, times, nth)
+    _check_companions(message, partial, truncate, graphql_error, after_processing)
     needs_processing = truncate or partial
-    if after_processing is False and needs_processing:
-        what = "truncate" if truncate else "partial"
-        raise ValueError(
-            f"{what}=True cuts or extends the server's answer: it needs the request run"
-        )
     text = _body_text(body)
     return Fault(
         operation=root,
@@ -241,6 +196,90 @@ def make_fault(
         nth=nth,
         after_processing=bool(after_processing) or needs_processing,
     )
+
+
+def _chosen_actions(
+    status: int | None,
+    hang: bool,
+    drop: bool,
+    truncate: bool,
+    graphql_error: str | None,
+    body: object,
+) -> list[str]:
+    """The actions a fault's arguments ask for (one is expected)."""
+    # A GraphQL error may come with a status (Apollo answers some with 400): one fault.
+    chosen = [
+        name
+        for name, value in (
+            ("status", None if graphql_error is not None else status),
+            ("hang", hang),
+            ("drop", drop),
+            ("truncate", truncate),
+            ("graphql_error", graphql_error),
+        )
+        if value not in (None, False)
+    ]
+    if body is not None and status is None and "graphql_error" not in chosen:
+        chosen.append("body")
+    return chosen
+
+
+def _check_retry_after(
+    retry_after: float | None, status: int | None, graphql_error: str | None
+) -> None:
+    if retry_after is None:
+        return
+    if status is None or graphql_error is not None:
+        raise ValueError("retry_after goes with status= (e.g. status=429 or status=503)")
+    if isinstance(retry_after, bool) or not isinstance(retry_after, (int, float)):
+        raise TypeError(f"retry_after must be a number of seconds, got {retry_after!r}")
+    if retry_after < 0:
+        raise ValueError(f"retry_after must be 0 or more seconds, got {retry_after}")
+
+
+def _check_one_action(chosen: list[str], delay: float | None) -> None:
+    if len(chosen) > 1:
+        raise ValueError(
+            f"a fault does one thing; got {' and '.join(chosen)}: add one fault for each "
+            f"(one of {', '.join(_ACTIONS)}, each with delay= if wanted)"
+        )
+    if not chosen and not delay:
+        raise ValueError(
+            f"the fault does nothing: give one of {', '.join(_ACTIONS)}, or delay= for latency"
+        )
+
+
+def _check_numbers(status: int | None, delay: float | None, times: int, nth: int) -> None:
+    if status is not None and (
+        isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599
+    ):
+        raise ValueError(f"status must be an HTTP status from 100 to 599, got {status!r}")
+    if delay is not None and (
+        isinstance(delay, bool) or not isinstance(delay, (int, float)) or delay < 0
+    ):
+        raise ValueError(f"delay must be 0 or more seconds, got {delay!r}")
+    for name, value in (("times", times), ("nth", nth)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a whole number of 1 or more, got {value!r}")
+
+
+def _check_companions(
+    message: str | None,
+    partial: bool,
+    truncate: bool,
+    graphql_error: str | None,
+    after_processing: bool | None,
+) -> None:
+    """Options that only make sense beside another one."""
+    if message is not None and graphql_error is None:
+        raise ValueError("message goes with graphql_error= (the error's extensions.code)")
+    if partial and graphql_error is None:
+        raise ValueError("partial=True goes with graphql_error= (the error added to the data)")
+    if after_processing is False and (truncate or partial):
+        what = "truncate" if truncate else "partial"
+        raise ValueError(
+            f"{what}=True cuts or extends the server's answer: it needs the request run"
+        )
 
 
 def _body_text(body: str | bytes | Mapping[str, Any] | None) -> str | None:
