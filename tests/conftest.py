@@ -14,7 +14,7 @@ from typing import cast
 
 import pytest
 
-from kili_typed_server import LocalServer
+from kili_typed_server.cli.runner import ServerThread
 from kili_typed_testkit.testing import make_test_server
 from tests.client.faults import MUTATION_RUNS
 
@@ -33,7 +33,7 @@ class BackgroundStops:
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="stop-server")
         self._stops: list[Future[None]] = []
 
-    def stop(self, server: LocalServer) -> None:
+    def stop(self, server: ServerThread) -> None:
         """Starts stopping `server`."""
         self._stops.append(self._pool.submit(server.stop))
 
@@ -54,7 +54,7 @@ def background_stops() -> Iterator[BackgroundStops]:
 
 
 @pytest.fixture
-def local_server(tmp_path: Path, background_stops: BackgroundStops) -> Iterator[LocalServer]:
+def local_server(tmp_path: Path, background_stops: BackgroundStops) -> Iterator[ServerThread]:
     """A running local server on a fresh database; stopped in the background after the test."""
     server = make_test_server(tmp_path / "kili-test.db").start()
     try:

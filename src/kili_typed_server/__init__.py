@@ -2,7 +2,8 @@
 
 Needs the ``server`` extra (``pip install 'kili-typed[server]'``). :class:`Store`, the
 in-process admin API on a database file, needs only the standard library;
-:class:`LocalServer` loads the web stack on first use.
+:func:`serve_forever` loads the web stack on first use. Tests run the server through
+``kili_typed_testkit.KiliServer``.
 
 The layers are folders, each importing only those below it (``tests/test_package_edges.py``):
 
@@ -25,7 +26,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from kili_typed_server.cli.runner import LocalServer, serve_forever
+    from kili_typed_server.cli.runner import serve_forever
     from kili_typed_server.core.records import (
         ApiKeyFilter,
         ApiKeyRecord,
@@ -51,7 +52,6 @@ __all__ = [
     "ApiKeyRecord",
     "Bootstrap",
     "Caller",
-    "LocalServer",
     "OrganizationRecord",
     "PasswordHasher",
     "ScryptHasher",
@@ -80,7 +80,6 @@ _HOMES = {
     "UserRecord": "core.records",
     "Store": "service.store",
     # uvicorn and starlette load only when the server itself is wanted.
-    "LocalServer": "cli.runner",
     "serve_forever": "cli.runner",
 }
 

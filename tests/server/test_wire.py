@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kili_typed_server import LocalServer
+from kili_typed_server.cli.runner import ServerThread
 from kili_typed_server.http.wire import encode_json
 
 
@@ -81,7 +81,7 @@ def test_floats_json_has_no_form_for_are_null_as_in_node() -> None:
 
 
 def test_a_page_is_written_compact_with_raw_unicode(
-    local_server: LocalServer, http: httpx.Client
+    local_server: ServerThread, http: httpx.Client
 ) -> None:
     local_server.store.create_user("zoe@example.com", None, organization_role="USER")
     # A line separator, which the server refuses today but an older database may hold.

@@ -1,9 +1,7 @@
 """Running the server: in the foreground (``kili-typed serve``) or in a background thread.
 
-:class:`LocalServer` is what tests and scripts use::
-
-    with LocalServer("test.db", api_key="a-fixed-test-key-0123") as server:
-        Kili(api_key=server.api_key, api_endpoint=server.endpoint).count_users()
+:class:`ServerThread` runs it in a thread for the test kit, whose ``KiliServer`` is the
+name tests, demos and scripts use.
 """
 
 from __future__ import annotations
@@ -294,8 +292,11 @@ def _exposure_lines(host: str, url: str, control_token: str | None) -> list[str]
     return lines
 
 
-class LocalServer:
-    """The local Kili server in a background thread, for tests and scripts.
+class ServerThread:
+    """The local Kili server in a background thread: the machinery beneath the test kit.
+
+    Not a public name: tests, demos and scripts use ``kili_typed_testkit.KiliServer``,
+    which runs one of these with the test credentials, reset, faults and a request log.
 
     Args:
         db_path: The SQLite file; created and prepared when missing, reused otherwise.
@@ -328,7 +329,7 @@ class LocalServer:
             an error.
 
     Examples:
-        >>> with LocalServer(tmp_path / "kili.db", api_key="k" * 20) as server:  # doctest: +SKIP
+        >>> with ServerThread(tmp_path / "kili.db", api_key="k" * 20) as server:  # doctest: +SKIP
         ...     httpx.get(server.version_url).json()
         {'version': '0.1.0'}
     """
@@ -379,7 +380,7 @@ class LocalServer:
 
     def __repr__(self) -> str:
         state = "running" if self.running else "stopped"
-        return f"LocalServer(db_path={str(self.db_path)!r}, port={self.port}, {state})"
+        return f"ServerThread(db_path={str(self.db_path)!r}, port={self.port}, {state})"
 
     @property
     def running(self) -> bool:
@@ -437,7 +438,7 @@ class LocalServer:
         """The version endpoint, ``http://host:port/api/label/v2/version``."""
         return self.base_url + VERSION_PATH
 
-    def start(self) -> LocalServer:
+    def start(self) -> ServerThread:
         """Starts serving and waits until the server answers.
 
         Returns:
@@ -519,7 +520,7 @@ class LocalServer:
             self._store.close()
         self._server = self._thread = self._socket = self._store = None
 
-    def __enter__(self) -> LocalServer:
+    def __enter__(self) -> ServerThread:
         return self.start()
 
     def __exit__(

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class AppSettings:
-    """What the server's app is built with, as ``LocalServer`` takes them."""
+    """What the server's app is built with, as ``ServerThread`` takes them."""
 
     rate_limit: int | None = None
     latency_ms: int = 0
