@@ -16,6 +16,7 @@ import pytest
 
 from kili_typed_server.cli.runner import ServerThread
 from kili_typed_testkit.testing import make_test_server
+from tests import hypothesis_profiles
 from tests.client.faults import MUTATION_RUNS
 
 
@@ -79,6 +80,13 @@ def refused_endpoint() -> Iterator[str]:
 
 #: (mutation, times the real server ran it), as the fault tests recorded them.
 _mutation_runs: list[tuple[str, int]] = []
+
+
+def pytest_report_header() -> str:
+    return (
+        f"hypothesis profile: {hypothesis_profiles.PROFILE} "
+        "(CI=true runs every property test's full example count)"
+    )
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:

@@ -23,6 +23,7 @@ from kili_typed_server.core import limits
 from kili_typed_server.http.bodies import json_problem, plainly_usable
 from kili_typed_testkit.testing import TEST_API_KEY
 from kili_typed_testkit.testing import GraphQLCaller as Gql
+from tests.hypothesis_profiles import examples
 
 AUTH = {"Authorization": f"X-API-Key: {TEST_API_KEY}", "Content-Type": "application/json"}
 HEAD = (
@@ -246,7 +247,7 @@ JSON_VALUES = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(JSON_VALUES, st.integers(0, limits.MAX_JSON_DEPTH + 2), st.booleans())
 def test_a_body_taken_as_usable_from_its_bytes_is(
     value: object, depth: int, ascii_only: bool

@@ -45,6 +45,7 @@ from kili_typed_server.http.app import _response, handle
 from kili_typed_server.service.passwords import INSECURE_TEST_HASHER
 from kili_typed_server.service.store import Store
 from kili_typed_testkit.testing import TEST_ADMIN_EMAIL, TEST_API_KEY
+from tests.hypothesis_profiles import examples
 
 ROOT = Path(__file__).resolve().parents[2]
 USER_KEY = "kt_test-user-key-0123456789abcdef"
@@ -267,7 +268,9 @@ skip = st.one_of(st.none(), st.integers(-2, 140), st.floats(0, 3))
 keys = st.sampled_from([TEST_API_KEY, USER_KEY])
 field_lists = st.lists(st.sampled_from(OFFICIAL_FIELDS), min_size=1, max_size=12, unique=True)
 CHECKS = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(60),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 
 

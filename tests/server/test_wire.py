@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from kili_typed_server.cli.runner import ServerThread
 from kili_typed_server.http.wire import encode_json
+from tests.hypothesis_profiles import examples
 
 
 def stdlib(value: Any) -> bytes:
@@ -37,7 +38,7 @@ VALUES = st.recursive(
 )
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(VALUES)
 def test_the_bytes_are_the_standard_librarys(value: Any) -> None:
     assert encode_json(value) == stdlib(value)
