@@ -250,6 +250,9 @@ def header_dripper() -> Iterator[str]:
         yield f"http://127.0.0.1:{listener.getsockname()[1]}/api/label/v2/graphql"
     finally:
         stop.set()
+        # Closing a listener does not wake a thread blocked in accept(): a connection does.
+        with contextlib.suppress(OSError):
+            socket.create_connection(listener.getsockname(), timeout=5).close()
         listener.close()
         thread.join(5)
 
