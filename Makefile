@@ -8,12 +8,14 @@ DEMO_VENV := .venv-demo
 DEMO_STAMP := $(DEMO_VENV)/.installed
 
 .PHONY: help venv demo test test-quick generate check-generated lint typecheck mypy pyright typecheck-wheel pytest serve clean bench audit
+.PHONY: test-pythons
 
 # Every target, one line each (tests/test_makefile.py holds that none is missing).
 help:
 	@echo "make demo             install kili-typed[server] into .venv-demo and run the demo against a local server"
 	@echo "make test             lint, typecheck, check-generated, then pytest (a few minutes on 2 cores)"
 	@echo "make test-quick       the test suite without the slow (load) tests"
+	@echo "make test-pythons     the wheel's walk-through on Python 3.10-3.13, and the client/server/test-kit tests on 3.10, 3.12, 3.13"
 	@echo "make pytest           the test suite alone (CI=true runs hypothesis's full example counts)"
 	@echo "make lint             ruff check and ruff format --check"
 	@echo "make typecheck        mypy --strict and pyright strict on the repository (make mypy, make pyright: one each)"
@@ -113,11 +115,18 @@ audit: $(STAMP)
 	@test -d .node/node_modules/graphql-http || npm install --prefix .node --no-save --silent $(GRAPHQL_HTTP) graphql@16
 	NODE_PATH=$(CURDIR)/.node/node_modules $(BIN)/pytest -n0 -rs tests/server/test_graphql_http_audit.py
 
+# Every Python claimed (3.10 to 3.13), from pyenv or PATH (tools/noxfile.py): on each, the
+# built wheel with [server,codegen] in a clean virtualenv runs tools/wheel_walkthrough.py
+# against its own `kili-typed server serve`; on 3.10, 3.12 and 3.13 the client, server,
+# test-kit and unit tests run too (`make test` runs the whole suite on 3.11).
+test-pythons: $(STAMP)
+	$(BIN)/nox -f tools/noxfile.py --envdir $(CURDIR)/.nox
+
 serve: $(STAMP)
 	$(BIN)/kili-typed server serve
 
 clean:
-	rm -rf $(VENV) $(DEMO_VENV) .node .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO_VENV) .node .nox .mypy_cache .pytest_cache .ruff_cache
 
 # Speed and memory, side by side against the official SDK (see bench/run.py).
 bench: $(STAMP)
