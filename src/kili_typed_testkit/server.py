@@ -145,16 +145,24 @@ class KiliServer:
     def start(self) -> KiliServer:
         """Starts the server and takes the snapshot each reset goes back to."""
         self._server.start()
+        try:
+            self._prepare()
+        except BaseException:
+            # `with` calls no __exit__ when __enter__ fails: stop here, leave nothing running.
+            self.stop()
+            raise
+        return self
+
+    def _prepare(self) -> None:
         if isinstance(self._server, ServerProcess):
             self._controls = ControlClient(self._server)
             # Read now, and the log forgotten: a test sees only its own requests.
             self._organization_id = self.organization_id
             self.reset()
-            return self
+            return
         if self._seed_file is not None:
             self.harness.seed(self._seed_file)
         self.harness.set_baseline()
-        return self
 
     def stop(self) -> None:
         """Ends hanging requests, stops the server and the in-process loop."""

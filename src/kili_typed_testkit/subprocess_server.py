@@ -160,18 +160,18 @@ class ServerProcess:
         if self._process is not None:
             raise RuntimeError("this server process has already been started")
         self._folder = folder = Path(tempfile.mkdtemp(prefix="kili-typed-server-"))
-        command = self._command(folder)
-        with (folder / "stdout").open("wb") as out, (folder / "stderr").open("wb") as err:
-            self._process = subprocess.Popen(
-                command,
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=err,
-                env={**os.environ, "PYTHONUNBUFFERED": "1"},
-            )
-        # A server nobody stopped is still stopped when the interpreter exits.
-        weakref.finalize(self, _stop, self._process, STOP_TIMEOUT)
         try:
+            command = self._command(folder)
+            with (folder / "stdout").open("wb") as out, (folder / "stderr").open("wb") as err:
+                self._process = subprocess.Popen(
+                    command,
+                    stdin=subprocess.DEVNULL,
+                    stdout=out,
+                    stderr=err,
+                    env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                )
+            # A server nobody stopped is still stopped when the interpreter exits.
+            weakref.finalize(self, _stop, self._process, STOP_TIMEOUT)
             self._wait_until_up()
         except BaseException:
             self.stop()
