@@ -3,8 +3,10 @@
 Three things can go wrong in a call of the generated client, and each maps here:
 
 - httpx fails to send or to receive (`KiliConnectionError`, `KiliTimeoutError`);
-- the answer is not a successful GraphQL answer (`kili_typed._answers.UnusableAnswer`):
-  an HTTP error status, GraphQL errors, or not the expected JSON;
+- the answer is not a successful GraphQL answer (the generated client's
+  ``GraphQLClientHttpError``, ``GraphQLClientGraphQLMultiError`` or
+  ``GraphQLClientInvalidResponseError``): an HTTP error status, GraphQL errors, or not
+  the expected JSON (not JSON at all, or nested too deeply to be read);
 - the answer's ``data`` does not fit the generated models (`pydantic.ValidationError`).
 
 Anything else is a bug of kili-typed and is not disguised: `map_exception`
@@ -22,7 +24,7 @@ from typing import Any, cast
 import httpx
 import pydantic
 
-from ._answers import Answer, UnusableAnswer, json_object
+from ._answers import Answer, answer_of, json_object
 from ._bounds import AnswerTooLarge
 from ._constants import GRAPHQL_PATH
 from ._redaction import redact, redact_json
@@ -157,6 +159,8 @@ def _graphql_error(
 def shape_problem(answer: Answer) -> str:
     """What is wrong with a 2xx answer that carries no GraphQL errors."""
     body = answer.body
+    if answer.too_deep:
+        return "the answer is JSON nested too deeply to be read"
     if not answer.is_json:
         return f"the answer is not JSON but {describe_body(answer)}"
     if not isinstance(body, dict):
@@ -177,7 +181,7 @@ def answer_error(answer: Answer, operation: str, secrets: Iterable[str] = ()) ->
     """The `KiliError` for an answer the generated client cannot read.
 
     Args:
-        answer: An answer refused by `kili_typed._answers.read_answer`.
+        answer: An answer the generated client refused.
         operation: The GraphQL operation name, e.g. ``"users"``.
         secrets: Values to keep out of the message (API key, passwords).
 
@@ -250,8 +254,9 @@ def map_exception(exc: BaseException, operation: str, secrets: Iterable[str]) ->
     secrets = tuple(secrets)
     if isinstance(exc, KiliError):
         return exc
-    if isinstance(exc, UnusableAnswer):
-        return answer_error(exc.answer, operation, secrets)
+    refused = _refused(exc, operation, secrets)
+    if refused is not None:
+        return refused
     if isinstance(exc, AnswerTooLarge):
         return ResponseTooLargeError(
             f"{operation}: {exc}; reading stopped there (see max_answer_bytes)",
@@ -279,4 +284,26 @@ def map_exception(exc: BaseException, operation: str, secrets: Iterable[str]) ->
             f"{redact(_validation_summary(exc), secrets)}",
             operation=operation,
         )
+    return None
+
+
+def _refused(exc: BaseException, operation: str, secrets: tuple[str, ...]) -> KiliError | None:
+    """The `KiliError` for an answer either generated client refused, else None."""
+    from kili_typed_generated import exceptions as sync
+    from kili_typed_generated_async import exceptions as not_sync
+
+    if isinstance(
+        exc, (sync.GraphQLClientGraphQLMultiError, not_sync.GraphQLClientGraphQLMultiError)
+    ):
+        entries = [error.original or {"message": error.message} for error in exc.errors]
+        return _graphql_error(entries, exc.data, operation, secrets)
+    refused = (
+        sync.GraphQLClientHttpError,
+        sync.GraphQLClientInvalidResponseError,
+        not_sync.GraphQLClientHttpError,
+        not_sync.GraphQLClientInvalidResponseError,
+    )
+    if isinstance(exc, refused):
+        # The response: an `httpx.Response`, which the generated client posted for.
+        return answer_error(answer_of(cast(httpx.Response, exc.response)), operation, secrets)
     return None

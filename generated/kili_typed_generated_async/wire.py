@@ -1,0 +1,119 @@
+"""What the generated clients post (`request_body`) and how they read each answer:
+parsed once, checked once (`read_data`).
+
+Copied into each generated package by ariadne-codegen (``files_to_include``) from
+``tools/codegen_base/``, beside the base clients that call it: edit it there.
+
+The body is parsed by pydantic-core's parser (a page in about 60% of ``json.loads``'
+time when it caches only keys) and, where it refuses, by ``json.loads``, so that
+exactly what ``json.loads`` reads is read (a BOM, UTF-16, lone surrogates). A body
+nested too deeply for either is an unreadable answer, never a ``RecursionError``.
+"""
+
+import json
+from typing import Any, Protocol, cast
+
+from pydantic import BaseModel as PydanticBaseModel
+from pydantic_core import from_json, to_jsonable_python
+
+from .base_model import UNSET
+from .exceptions import (
+    GraphQLClientGraphQLMultiError,
+    GraphQLClientHttpError,
+    GraphQLClientInvalidResponseError,
+)
+
+
+def _jsonable(value: Any) -> Any:
+    """A variable's value as JSON: input models hold only the fields that were set."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, PydanticBaseModel):
+        return value.model_dump(by_alias=True, exclude_unset=True, mode="json")
+    if isinstance(value, list):
+        return [_jsonable(item) for item in value]
+    return to_jsonable_python(value)
+
+
+def request_body(
+    query: str, operation_name: str | None, variables: dict[str, Any] | None
+) -> dict[str, Any]:
+    """The JSON posted for one operation."""
+    jsonable = {
+        key: _jsonable(value) for key, value in (variables or {}).items() if value is not UNSET
+    }
+    return {"query": query, "operationName": operation_name, "variables": jsonable}
+
+
+class Response(Protocol):
+    """What is read of an answer: an ``httpx.Response``, already read."""
+
+    @property
+    def status_code(self) -> int: ...
+
+    @property
+    def content(self) -> bytes: ...
+
+
+class UnreadableJSON(ValueError):
+    """A body that is not JSON, or is nested too deeply to be read."""
+
+
+class TooDeep(UnreadableJSON):
+    """A body nested too deeply to be read."""
+
+
+def parse_json(content: bytes) -> Any:
+    """The JSON value of `content`.
+
+    Raises:
+        UnreadableJSON: `content` is not JSON, or is nested too deeply.
+    """
+    try:
+        return from_json(content, cache_strings="keys")
+    except ValueError:
+        pass
+    try:
+        return json.loads(content)
+    except RecursionError:
+        raise TooDeep("the answer is nested too deeply to be read") from None
+    except ValueError as exc:  # includes UnicodeDecodeError
+        raise UnreadableJSON("the answer is not JSON") from exc
+
+
+def _is_error_list(errors: object) -> bool:
+    """Whether `errors` is a list of error objects, each with a message."""
+    return isinstance(errors, list) and all(
+        isinstance(entry, dict) and isinstance(cast(dict[str, Any], entry).get("message"), str)
+        for entry in cast(list[object], errors)
+    )
+
+
+def read_data(response: Response) -> dict[str, Any]:
+    """The ``data`` of a successful GraphQL answer.
+
+    Raises:
+        GraphQLClientHttpError: The status is not 2xx.
+        GraphQLClientGraphQLMultiError: The answer lists GraphQL errors.
+        GraphQLClientInvalidResponseError: Anything else: not JSON, too deep, not an
+            object, errors of another shape, or a ``data`` that is not an object.
+    """
+    if not 200 <= response.status_code <= 299:
+        raise GraphQLClientHttpError(status_code=response.status_code, response=response)
+    try:
+        body: object = parse_json(response.content)
+    except UnreadableJSON as exc:
+        raise GraphQLClientInvalidResponseError(response=response) from exc
+    if not isinstance(body, dict):
+        raise GraphQLClientInvalidResponseError(response=response)
+    answer = cast(dict[str, Any], body)
+    data, errors = answer.get("data"), answer.get("errors")
+    if errors:
+        if not _is_error_list(errors):
+            raise GraphQLClientInvalidResponseError(response=response)
+        raise GraphQLClientGraphQLMultiError.from_errors_dicts(
+            errors_dicts=errors, data=data if isinstance(data, dict) else None
+        )
+    if not isinstance(data, dict):
+        raise GraphQLClientInvalidResponseError(response=response)
+    return cast(dict[str, Any], data)
