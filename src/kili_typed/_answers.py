@@ -11,10 +11,36 @@ as a bare `KeyError` or `RecursionError`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, cast
 
 import httpx
+
+#: The deepest JSON a refused answer may hold for the error mapping to read it. A GraphQL
+#: error's ``extensions`` or ``path`` is a few levels deep; a hostile server's 900 levels
+#: would make the (recursive) redaction raise `RecursionError`.
+MAX_DEPTH = 64
+
+
+def too_deep(value: object, limit: int = MAX_DEPTH) -> bool:
+    """Whether `value` (parsed JSON) nests lists and objects more than `limit` deep.
+
+    Iterative, so that it cannot itself run out of stack.
+    """
+    pending: list[tuple[object, int]] = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict):
+            children: Iterable[object] = cast("dict[str, object]", item).values()
+        elif isinstance(item, list):
+            children = cast("list[object]", item)
+        else:
+            continue
+        if depth > limit:
+            return True
+        pending.extend((child, depth + 1) for child in children)
+    return False
 
 
 @dataclass(frozen=True)
@@ -27,7 +53,7 @@ class Answer:
         content_type: The ``Content-Type`` header, if any.
         retry_after: The ``Retry-After`` header, if any.
         body: The parsed JSON body; meaningful only when `is_json`.
-        is_json: Whether the body parsed as JSON.
+        is_json: Whether the body parsed as JSON (and is not too deep to read).
         too_deep: Whether the body is JSON nested too deeply to be read.
     """
 
@@ -70,12 +96,15 @@ def parse_answer(
     """
     from kili_typed_generated.wire import TooDeep, UnreadableJSON, parse_json
 
-    too_deep = False
     try:
         body, is_json = parse_json(content), True
     except UnreadableJSON as exc:
-        body, is_json, too_deep = None, False, isinstance(exc, TooDeep)
-    return Answer(status_code, content, content_type, retry_after, body, is_json, too_deep)
+        body, is_json, deep = None, False, isinstance(exc, TooDeep)
+    else:
+        deep = too_deep(body)
+        if deep:
+            body, is_json = None, False
+    return Answer(status_code, content, content_type, retry_after, body, is_json, deep)
 
 
 def answer_of(response: httpx.Response) -> Answer:

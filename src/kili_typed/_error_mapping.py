@@ -24,7 +24,7 @@ from typing import Any, cast
 import httpx
 import pydantic
 
-from ._answers import Answer, answer_of, json_object
+from ._answers import Answer, answer_of, json_object, too_deep
 from ._bounds import AnswerTooLarge
 from ._constants import GRAPHQL_PATH
 from ._redaction import redact, redact_json
@@ -47,6 +47,8 @@ _MAX_BODY_IN_MESSAGE = 200
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 #: Errors where httpx never established the connection: the server got nothing.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+#: What an answer nested too deeply to be read is said to be.
+TOO_DEEP = "the answer is JSON nested too deeply to be read"
 #: What an entry of ``errors`` without a message says instead.
 NO_MESSAGE = "(the server gave no message)"
 
@@ -160,7 +162,7 @@ def shape_problem(answer: Answer) -> str:
     """What is wrong with a 2xx answer that carries no GraphQL errors."""
     body = answer.body
     if answer.too_deep:
-        return "the answer is JSON nested too deeply to be read"
+        return TOO_DEEP
     if not answer.is_json:
         return f"the answer is not JSON but {describe_body(answer)}"
     if not isinstance(body, dict):
@@ -296,6 +298,8 @@ def _refused(exc: BaseException, operation: str, secrets: tuple[str, ...]) -> Ki
         exc, (sync.GraphQLClientGraphQLMultiError, not_sync.GraphQLClientGraphQLMultiError)
     ):
         entries = [error.original or {"message": error.message} for error in exc.errors]
+        if too_deep(entries) or too_deep(exc.data):
+            return MalformedResponseError(f"{operation}: {TOO_DEEP}", operation=operation)
         return _graphql_error(entries, exc.data, operation, secrets)
     refused = (
         sync.GraphQLClientHttpError,

@@ -178,16 +178,6 @@ def _bound_streams(event: str, info: dict[str, Any]) -> None:
 
 # ----------------------------------------------------- wrapping a client's transports
 
-Transport = httpx.BaseTransport | httpx.AsyncBaseTransport
-
-
-def _wrapped(transport: Transport) -> Transport:
-    if isinstance(transport, (BoundedTransport, AsyncBoundedTransport)):
-        return transport
-    if isinstance(transport, httpx.AsyncBaseTransport):
-        return AsyncBoundedTransport(transport)
-    return BoundedTransport(transport)
-
 
 def bound_transports(http: httpx.Client | httpx.AsyncClient) -> None:
     """Wrap every transport of `http` (its own, and those mounted for proxies) once.
@@ -196,9 +186,15 @@ def bound_transports(http: httpx.Client | httpx.AsyncClient) -> None:
     mounts for the environment's proxies included), hence its two private attributes.
     Requests without the `BOUNDS` extension go through the wrappers untouched.
     """
+    wrapper = AsyncBoundedTransport if isinstance(http, httpx.AsyncClient) else BoundedTransport
+
+    def wrapped(transport: Any) -> Any:
+        # A transport may be both sync and async (httpx.MockTransport): the client decides.
+        return transport if isinstance(transport, wrapper) else wrapper(transport)
+
     client: Any = http
-    client._transport = _wrapped(client._transport)
+    client._transport = wrapped(client._transport)
     client._mounts = {
-        pattern: None if transport is None else _wrapped(transport)
+        pattern: None if transport is None else wrapped(transport)
         for pattern, transport in client._mounts.items()
     }
