@@ -11,8 +11,9 @@ nested too deeply for either is an unreadable answer, never a ``RecursionError``
 """
 
 import json
-from typing import Any, Protocol, cast
+from typing import Any, Generic, Protocol, TypeVar, cast
 
+import httpx
 from pydantic import BaseModel as PydanticBaseModel
 from pydantic_core import from_json, to_jsonable_python
 
@@ -43,6 +44,62 @@ def request_body(
         key: _jsonable(value) for key, value in (variables or {}).items() if value is not UNSET
     }
     return {"query": query, "operationName": operation_name, "variables": jsonable}
+
+
+HttpClientT = TypeVar("HttpClientT", httpx.Client, httpx.AsyncClient)
+
+
+class Posting(Generic[HttpClientT]):
+    """What every request of a generated client carries, sync or async: the HTTP client
+    it goes through, and the endpoint, headers, timeout and request extensions the
+    generated client was made with.
+
+    Args:
+        url: The GraphQL endpoint.
+        headers: Headers sent with every request, over any given to a call.
+        http_client: The httpx client to post through; one of its own when None.
+        timeout: The timeout of every request; the HTTP client's own when None.
+        extensions: httpx request extensions sent with every request.
+    """
+
+    def __init__(
+        self,
+        url: str = "",
+        headers: dict[str, str] | None = None,
+        http_client: HttpClientT | None = None,
+        *,
+        timeout: httpx.Timeout | None = None,
+        extensions: dict[str, Any] | None = None,
+    ) -> None:
+        self.url: str = url
+        self.headers: dict[str, str] | None = headers
+        self.http_client: HttpClientT = http_client or self.new_http_client(headers)
+        self.timeout: httpx.Timeout | None = timeout
+        self.extensions: dict[str, Any] | None = extensions
+
+    def new_http_client(self, headers: dict[str, str] | None) -> HttpClientT:
+        """The HTTP client made when none is given."""
+        raise NotImplementedError
+
+    def post_arguments(
+        self,
+        query: str,
+        operation_name: str | None,
+        variables: dict[str, Any] | None,
+        kwargs: dict[str, Any],
+    ) -> dict[str, Any]:
+        """The arguments of the HTTP client's ``post`` for one operation."""
+        headers = {**(kwargs.pop("headers", None) or {}), **(self.headers or {})}
+        if self.timeout is not None:
+            kwargs.setdefault("timeout", self.timeout)
+        if self.extensions:
+            kwargs.setdefault("extensions", self.extensions)
+        body = request_body(query, operation_name, variables)
+        return {"url": self.url, "json": body, "headers": headers, **kwargs}
+
+    def get_data(self, response: "Response") -> dict[str, Any]:
+        """The ``data`` of a successful GraphQL answer (see `read_data`)."""
+        return read_data(response)
 
 
 class Response(Protocol):

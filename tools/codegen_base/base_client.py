@@ -2,45 +2,24 @@
 ``httpx.Client`` and reads each answer once (``wire.read_data``).
 
 Copied into the generated package by ariadne-codegen (``base_client_file_path``)
-from ``tools/codegen_base/``: edit it there. ``async_base_client.py`` is its async twin.
+from ``tools/codegen_base/``: edit it there. ``async_base_client.py`` is its async twin; what
+they share is ``wire.Posting``, whose arguments it takes.
 """
 
 from typing import Any, TypeVar
 
 import httpx
 
-from .wire import read_data, request_body
+from .wire import Posting
 
 Self = TypeVar("Self", bound="BaseClient")
 
 
-class BaseClient:
-    """Posts operations through `http_client` (one of its own when none is given).
+class BaseClient(Posting[httpx.Client]):
+    """Posts operations through an ``httpx.Client``."""
 
-    Args:
-        url: The GraphQL endpoint.
-        headers: Headers sent with every request, over any given to a call.
-        http_client: The ``httpx.Client`` to post through.
-        timeout: The timeout of every request; the client's own when None.
-        extensions: httpx request extensions sent with every request.
-    """
-
-    def __init__(
-        self,
-        url: str = "",
-        headers: dict[str, str] | None = None,
-        http_client: httpx.Client | None = None,
-        *,
-        timeout: httpx.Timeout | None = None,
-        extensions: dict[str, Any] | None = None,
-    ) -> None:
-        self.url = url
-        self.headers = headers
-        self.http_client: httpx.Client = (
-            http_client if http_client else httpx.Client(headers=headers)
-        )
-        self.timeout = timeout
-        self.extensions = extensions
+    def new_http_client(self, headers: dict[str, str] | None) -> httpx.Client:
+        return httpx.Client(headers=headers)
 
     def __enter__(self: Self) -> Self:
         return self
@@ -56,18 +35,5 @@ class BaseClient:
         **kwargs: Any,
     ) -> httpx.Response:
         """Post one operation; the answer, read but not checked (see `get_data`)."""
-        headers = {**(kwargs.pop("headers", None) or {}), **(self.headers or {})}
-        if self.timeout is not None:
-            kwargs.setdefault("timeout", self.timeout)
-        if self.extensions:
-            kwargs.setdefault("extensions", self.extensions)
-        return self.http_client.post(
-            url=self.url,
-            json=request_body(query, operation_name, variables),
-            headers=headers,
-            **kwargs,
-        )
-
-    def get_data(self, response: httpx.Response) -> dict[str, Any]:
-        """The ``data`` of a successful GraphQL answer (see ``wire.read_data``)."""
-        return read_data(response)
+        arguments = self.post_arguments(query, operation_name, variables, kwargs)
+        return self.http_client.post(**arguments)
