@@ -8,6 +8,7 @@ DEMO_VENV := .venv-demo
 DEMO_STAMP := $(DEMO_VENV)/.installed
 
 .PHONY: help venv demo test test-quick generate check-generated lint typecheck typecheck-wheel pytest serve clean bench audit
+.PHONY: test-pythons
 
 help:
 	@echo "make demo      install kili-typed[server] into .venv-demo and run the demo against a local server"
@@ -18,6 +19,7 @@ help:
 	@echo "make docs      build the documentation site into site/"
 	@echo "make compat    run the official Kili SDKs (2022 and current) against the local server"
 	@echo "make audit     the graphql-http audit (GraphQL over HTTP) against the local server"
+	@echo "make test-pythons  the wheel's walk-through on Python 3.10-3.13, and the client/server/test-kit tests on 3.10, 3.12, 3.13"
 
 venv: $(STAMP)
 
@@ -95,11 +97,18 @@ audit: $(STAMP)
 	@test -d .node/node_modules/graphql-http || npm install --prefix .node --no-save --silent $(GRAPHQL_HTTP) graphql@16
 	NODE_PATH=$(CURDIR)/.node/node_modules $(BIN)/pytest -n0 -rs tests/server/test_graphql_http_audit.py
 
+# Every Python claimed (3.10 to 3.13), from pyenv or PATH (tools/noxfile.py): on each, the
+# built wheel with [server,codegen] in a clean virtualenv runs tools/wheel_walkthrough.py
+# against its own `kili-typed server serve`; on 3.10, 3.12 and 3.13 the client, server,
+# test-kit and unit tests run too (`make test` runs the whole suite on 3.11).
+test-pythons: $(STAMP)
+	$(BIN)/nox -f tools/noxfile.py --envdir $(CURDIR)/.nox
+
 serve: $(STAMP)
 	$(BIN)/kili-typed server serve
 
 clean:
-	rm -rf $(VENV) $(DEMO_VENV) .node .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO_VENV) .node .nox .mypy_cache .pytest_cache .ruff_cache
 
 # Speed and memory, side by side against the official SDK (see bench/run.py).
 bench: $(STAMP)

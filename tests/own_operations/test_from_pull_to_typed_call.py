@@ -6,8 +6,6 @@ error for both)."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -16,7 +14,8 @@ from graphql import build_schema, print_schema
 import kili_typed_graphql as bundled
 from kili_typed import Kili
 from kili_typed_testkit import KiliServer
-from tests.processes import PROCESS_TIMEOUT_SECONDS
+
+from .conftest import run
 
 OPERATION = "query MyOrganizations { organizations(where: {}, first: 10, skip: 0) { id name } }\n"
 
@@ -49,18 +48,6 @@ from my_ops import Client
 def email(kili: Kili) -> str:
     return Client.from_kili(kili).my_organizations().organizations[0].email
 """
-
-
-def run(directory: Path, *argv: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        argv,
-        cwd=directory,
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=PROCESS_TIMEOUT_SECONDS,
-        check=False,
-    )
 
 
 def test_from_schema_pull_to_a_typed_call(
