@@ -117,6 +117,6 @@ def answer_of(response: httpx.Response) -> Answer:
     )
 
 
-def json_object(value: object) -> dict[str, Any] | None:
+def object_or_none(value: object) -> dict[str, Any] | None:
     """`value` when it is a JSON object (a dict), else None."""
     return cast("dict[str, Any]", value) if isinstance(value, dict) else None

@@ -24,7 +24,7 @@ from typing import Any, cast
 import httpx
 import pydantic
 
-from ._answers import Answer, answer_of, json_object, too_deep
+from ._answers import Answer, answer_of, object_or_none, too_deep
 from ._bounds import AnswerTooLarge
 from ._constants import GRAPHQL_PATH
 from ._redaction import redact, redact_json
@@ -116,10 +116,10 @@ def describe_body(answer: Answer) -> str:
 
 def _error_entries(body: Any) -> list[dict[str, Any]] | None:
     """The ``errors`` list of a GraphQL body when it is a non-empty list of objects."""
-    errors: object = (json_object(body) or {}).get("errors")
+    errors: object = (object_or_none(body) or {}).get("errors")
     if not isinstance(errors, list) or not errors:
         return None
-    entries = [json_object(entry) for entry in cast("list[object]", errors)]
+    entries = [object_or_none(entry) for entry in cast("list[object]", errors)]
     if any(entry is None for entry in entries):
         return None
     return [entry for entry in entries if entry is not None]
@@ -132,7 +132,7 @@ def error_detail(entry: dict[str, Any], secrets: Iterable[str] = ()) -> GraphQLE
     are optional, and an official client crashes on an error without them.
     """
     message = entry.get("message")
-    extensions: dict[str, Any] = redact_json(json_object(entry.get("extensions")) or {}, secrets)
+    extensions: dict[str, Any] = redact_json(object_or_none(entry.get("extensions")) or {}, secrets)
     code = extensions.get("code")
     path: object = entry.get("path")
     steps = cast("list[object]", path) if isinstance(path, list) else []
@@ -195,7 +195,7 @@ def answer_error(answer: Answer, operation: str, secrets: Iterable[str] = ()) ->
     secrets = tuple(secrets)
     status = answer.status_code
     errors = _error_entries(answer.body) if answer.is_json else None
-    data = (json_object(answer.body) or {}).get("data")
+    data = (object_or_none(answer.body) or {}).get("data")
     if answer.is_success:
         if errors is not None:
             return _graphql_error(errors, data, operation, secrets)
