@@ -16,9 +16,10 @@ import httpx
 import pytest
 
 from kili_typed import AuthenticationError, Kili
-from kili_typed_server import LocalServer, limits
-from kili_typed_server.app import KILI_API_RELEASE
-from kili_typed_server.request_rules import CONTENT_TYPE_MESSAGE, CSRF_MESSAGE
+from kili_typed_server.cli.runner import ServerThread
+from kili_typed_server.core import limits
+from kili_typed_server.http.app import KILI_API_RELEASE
+from kili_typed_server.http.request_rules import CONTENT_TYPE_MESSAGE, CSRF_MESSAGE
 from kili_typed_testkit.testing import TEST_API_KEY
 
 KEY = {"Authorization": f"X-API-Key: {TEST_API_KEY}"}
@@ -30,7 +31,7 @@ BODY = json.dumps({"query": "{ countUsers(where: {}) }"}).encode()
     [None, "text/plain", "text/plain; charset=utf-8", "application/x-www-form-urlencoded"],
 )
 def test_a_simple_post_is_refused_as_csrf(
-    local_server: LocalServer, http: httpx.Client, content_type: str | None
+    local_server: ServerThread, http: httpx.Client, content_type: str | None
 ) -> None:
     # Before: executed (200). Apollo Server's CSRF prevention answers 400.
     headers = dict(KEY) if content_type is None else {**KEY, "Content-Type": content_type}
@@ -42,7 +43,7 @@ def test_a_simple_post_is_refused_as_csrf(
 
 
 def test_a_preflighted_post_of_another_type_is_not_read_as_json(
-    local_server: LocalServer, http: httpx.Client
+    local_server: ServerThread, http: httpx.Client
 ) -> None:
     headers = {**KEY, "Content-Type": "text/plain", "apollo-require-preflight": "true"}
     response = http.post(local_server.endpoint, content=BODY, headers=headers)
@@ -69,7 +70,7 @@ def test_a_preflighted_post_of_another_type_is_not_read_as_json(
     ],
 )
 def test_the_answer_takes_the_accepted_media_type(
-    local_server: LocalServer, http: httpx.Client, accept: str | None, content_type: str
+    local_server: ServerThread, http: httpx.Client, accept: str | None, content_type: str
 ) -> None:
     headers = {**KEY, "Content-Type": "application/json"}
     if accept is not None:
@@ -81,7 +82,7 @@ def test_the_answer_takes_the_accepted_media_type(
         assert response.headers["content-type"] == content_type
 
 
-def test_an_unacceptable_accept_is_406(local_server: LocalServer, http: httpx.Client) -> None:
+def test_an_unacceptable_accept_is_406(local_server: ServerThread, http: httpx.Client) -> None:
     headers = {**KEY, "Accept": "text/html"}
     response = http.post(
         local_server.endpoint, json={"query": "{ viewer { id } }"}, headers=headers
@@ -91,7 +92,7 @@ def test_an_unacceptable_accept_is_406(local_server: LocalServer, http: httpx.Cl
 
 
 def test_an_unreadable_body_is_not_a_graphql_answer(
-    local_server: LocalServer, http: httpx.Client
+    local_server: ServerThread, http: httpx.Client
 ) -> None:
     # gzip bytes whose Content-Encoding a proxy dropped: the 2026 SDK resends its request
     # uncompressed when the 400 is not a GraphQL answer (neither "data" nor "errors").
@@ -104,7 +105,7 @@ def test_an_unreadable_body_is_not_a_graphql_answer(
     assert again.json() == {"data": {"countUsers": 1}}
 
 
-def test_request_errors_have_no_data_key(local_server: LocalServer, http: httpx.Client) -> None:
+def test_request_errors_have_no_data_key(local_server: ServerThread, http: httpx.Client) -> None:
     endpoint = local_server.endpoint
     answers = {
         405: http.put(endpoint, content=BODY, headers={**KEY, "Content-Type": "application/json"}),
@@ -126,7 +127,7 @@ def test_request_errors_have_no_data_key(local_server: LocalServer, http: httpx.
 
 
 def test_the_version_is_one_the_2022_sdks_accept(
-    local_server: LocalServer, http: httpx.Client
+    local_server: ServerThread, http: httpx.Client
 ) -> None:
     # The 2022 SDK (2.128) warns "pip install kili==X" when the major.minor differ.
     version = http.get(local_server.version_url).json()["version"]
@@ -142,7 +143,7 @@ PREFLIGHT = {"apollo-require-preflight": "true"}
 
 
 def test_a_refused_key_gets_a_plain_unauthorized(
-    local_server: LocalServer, http: httpx.Client
+    local_server: ServerThread, http: httpx.Client
 ) -> None:
     # Kili's authentication middleware answers before Apollo Server and before the body
     # is parsed: neither the CSRF rules, nor the method, nor an unreadable body matter.
@@ -160,7 +161,7 @@ def test_a_refused_key_gets_a_plain_unauthorized(
         assert response.headers["content-type"].startswith("text/plain")
 
 
-def test_our_client_names_the_plain_401_without_the_key(local_server: LocalServer) -> None:
+def test_our_client_names_the_plain_401_without_the_key(local_server: ServerThread) -> None:
     wrong = "kt_wrong-key-0123456789abcdef"
     kili = Kili(api_key=wrong, api_endpoint=local_server.endpoint)
     with kili, pytest.raises(AuthenticationError) as raised:
@@ -171,7 +172,7 @@ def test_our_client_names_the_plain_401_without_the_key(local_server: LocalServe
 
 
 def test_options_is_a_204_preflight_without_a_key(
-    local_server: LocalServer, http: httpx.Client
+    local_server: ServerThread, http: httpx.Client
 ) -> None:
     response = http.options(
         local_server.endpoint,
@@ -189,7 +190,7 @@ def test_options_is_a_204_preflight_without_a_key(
 
 
 def test_a_get_query_needs_a_preflight_header(
-    local_server: LocalServer, http: httpx.Client
+    local_server: ServerThread, http: httpx.Client
 ) -> None:
     url = f"{local_server.endpoint}?{urlencode({'query': COUNT})}"
     refused = http.get(url, headers=KEY)
@@ -208,7 +209,7 @@ def test_a_get_query_needs_a_preflight_header(
 
 
 def test_a_get_query_takes_variables_and_operation_name(
-    local_server: LocalServer, http: httpx.Client
+    local_server: ServerThread, http: httpx.Client
 ) -> None:
     params = {
         "query": "query A { viewer { id } } query B($e: String) { countUsers(where: {email: $e}) }",
@@ -247,7 +248,7 @@ def test_a_get_query_takes_variables_and_operation_name(
 
 
 def test_a_get_mutation_is_a_405_allowing_post(
-    local_server: LocalServer, http: httpx.Client
+    local_server: ServerThread, http: httpx.Client
 ) -> None:
     mutation = 'mutation { resetPassword(where: {email: "user@example.com"}) { id } }'
     response = http.get(
@@ -266,7 +267,7 @@ def test_a_get_mutation_is_a_405_allowing_post(
 
 
 def test_other_methods_are_a_405_allowing_get_and_post(
-    local_server: LocalServer, http: httpx.Client
+    local_server: ServerThread, http: httpx.Client
 ) -> None:
     headers = {**KEY, "Content-Type": "application/json"}
     for method in ("PUT", "PATCH", "DELETE"):
@@ -289,7 +290,7 @@ Post = Callable[[dict[str, object]], httpx.Response]
 
 
 @pytest.fixture
-def post(local_server: LocalServer, http: httpx.Client) -> Post:
+def post(local_server: ServerThread, http: httpx.Client) -> Post:
     """Posts a JSON body with the admin's key."""
 
     def send(body: dict[str, object]) -> httpx.Response:
@@ -299,7 +300,7 @@ def post(local_server: LocalServer, http: httpx.Client) -> Post:
 
 
 def test_persisted_queries_as_apollo_serves_them(
-    local_server: LocalServer, http: httpx.Client, post: Post
+    local_server: ServerThread, http: httpx.Client, post: Post
 ) -> None:
     query = "{ viewer { email } }"
     sha = hashlib.sha256(query.encode()).hexdigest()
@@ -355,7 +356,7 @@ def test_a_document_that_does_not_validate_is_not_registered(post: Post) -> None
     ],
 )
 def test_an_unresolved_operation_is_an_operation_resolution_failure(
-    local_server: LocalServer, http: httpx.Client, operation_name: str | None, message: str
+    local_server: ServerThread, http: httpx.Client, operation_name: str | None, message: str
 ) -> None:
     body = {
         "query": "query A { viewer { id } } query B { countUsers(where: {}) }",
@@ -370,7 +371,7 @@ def test_an_unresolved_operation_is_an_operation_resolution_failure(
 
 @pytest.mark.parametrize("encoding", ["deflate", "gzip"])
 def test_deflate_is_accepted_as_gzip_is(
-    local_server: LocalServer, http: httpx.Client, encoding: str
+    local_server: ServerThread, http: httpx.Client, encoding: str
 ) -> None:
     compress = zlib.compress if encoding == "deflate" else gzip.compress
     headers = {**KEY, "Content-Type": "application/json", "Content-Encoding": encoding}
@@ -389,7 +390,7 @@ def test_deflate_is_accepted_as_gzip_is(
 
 
 def test_highest_role_in_project_compute_is_served(
-    local_server: LocalServer, http: httpx.Client
+    local_server: ServerThread, http: httpx.Client
 ) -> None:
     query = "{ viewer { highestRoleInProject highestRoleInProjectCompute } }"
     answer = http.post(local_server.endpoint, json={"query": query}, headers=KEY).json()

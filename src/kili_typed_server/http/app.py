@@ -1,0 +1,368 @@
+"""The HTTP layer: a Starlette app serving the Kili GraphQL endpoint and its version.
+
+Each GraphQL request is decoded (``bodies.py``), then parsed, validated and executed
+(``graphql/execution.py``) in a worker thread (the store is
+synchronous SQLite, and password hashing costs tens of milliseconds of CPU), so the event
+loop keeps answering other requests meanwhile. Its key is checked on the loop itself, by
+one indexed read that never waits for SQLite's lock (when it would, the check runs in a
+worker too). Status codes follow Apollo Server, which Kili runs: 400 for a request that
+cannot be executed (syntax, validation, variable values, an unknown operation, a cost over
+the budget), 200 once execution ran, even if a resolver failed; a body that is not JSON at
+all gets a plain-text 400, as Kili's body parser answers.
+
+In Kili's order, from the headers alone: a CORS preflight (``OPTIONS``) is answered 204;
+then the key, checked by a middleware in front of Apollo Server, whose 401 is a plain
+``Unauthorized``: a request without a valid key costs one indexed lookup and never a
+buffered body. Then Apollo Server's own: CSRF prevention and the ``Accept`` negotiation
+(``request_rules.py``), the method (``http_methods.py``: GET reads the query string, POST
+its JSON body after its content type), then automatic persisted queries and the operation
+(``graphql/persisted_queries.py``, ``graphql/operations.py``). Requests without a valid
+key are throttled per client address; an optional per-key rate limit throttles the others.
+Both answer 429 with ``Retry-After`` and a plain-text body, as Kili's gateway does. A body must
+arrive within ``limits.BODY_READ_TIMEOUT_SECONDS`` (408 otherwise), and a client that
+disconnects meanwhile is let go without a trace in the log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import zlib
+from typing import Any
+
+from graphql import GraphQLSchema, print_schema
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from kili_typed_server.core import limits
+from kili_typed_server.core.errors import (
+    BAD_REQUEST,
+    INTERNAL_SERVER_ERROR,
+    PAYLOAD_TOO_LARGE,
+    REQUEST_TIMEOUT,
+    UNAUTHORIZED_BODY,
+    UNSUPPORTED_MEDIA_TYPE,
+    error_body,
+)
+from kili_typed_server.core.records import Caller
+from kili_typed_server.graphql.execution import LATER, GraphQLService
+from kili_typed_server.http import http_methods, request_rules
+from kili_typed_server.http.bodies import (
+    BodyTooLarge,
+    BrokenEncoding,
+    UnreadableBody,
+    UnsupportedEncoding,
+    checked_payload,
+    decode_body,
+    read_body,
+    read_payload,
+)
+from kili_typed_server.http.rate_limit import RateLimiter
+from kili_typed_server.http.wire import JSONAnswer
+from kili_typed_server.service.accounts import Accounts
+
+GRAPHQL_PATH = "/api/label/v2/graphql"
+VERSION_PATH = "/api/label/v2/version"
+_KEY_PREFIX = "x-api-key:"
+
+#: How the added latency (``latency_ms``) is awaited; tests hold it to see the loop still serve.
+latency_sleep = asyncio.sleep
+
+logger = logging.getLogger("kili_typed_server")
+
+
+#: The major and minor version ``GET /version`` answers: the 2022 SDKs (2.128) compare
+#: theirs with it and warn when they differ, as Kili released SDK and platform under the
+#: same numbers then; the 2026 SDK only names its schema cache after it.
+KILI_API_RELEASE = "2.128"
+
+
+def api_version(schema: GraphQLSchema) -> str:
+    """The version ``GET /version`` answers, as Kili's platform does: ``2.128.<patch>``.
+
+    The patch is a digest of the served schema: the 2026 SDK keeps the schema it
+    introspected in a cache file named after the version, and reads it again only when
+    the version changes.
+    """
+    digest = zlib.crc32(print_schema(schema).encode("utf-8")) % 100_000
+    return f"{KILI_API_RELEASE}.{digest}"
+
+
+def api_key_from_header(value: str | None) -> str | None:
+    """Extracts the key from an ``Authorization: X-API-Key: <key>`` header value.
+
+    Args:
+        value: The header's value, if any.
+
+    Returns:
+        The key, or ``None`` when the header is missing or of another scheme.
+    """
+    if value is None or value[: len(_KEY_PREFIX)].lower() != _KEY_PREFIX:
+        return None
+    return value[len(_KEY_PREFIX) :].strip() or None
+
+
+def _too_large(media_type: str | None = None) -> JSONAnswer:
+    return _response(
+        error_body(
+            f"the request body is larger than {limits.MAX_BODY_BYTES} bytes",
+            PAYLOAD_TOO_LARGE,
+        ),
+        413,
+        media_type=media_type,
+    )
+
+
+def body_too_slow(media_type: str | None = None) -> JSONAnswer:
+    """The answer to a request whose body did not arrive within
+    ``limits.BODY_READ_TIMEOUT_SECONDS`` (408)."""
+    message = f"the request body did not arrive within {limits.BODY_READ_TIMEOUT_SECONDS:g} s"
+    return _response(error_body(message, REQUEST_TIMEOUT), 408, media_type=media_type)
+
+
+def _unreadable(reason: str) -> Response:
+    return PlainTextResponse(f"Bad Request: {reason}", status_code=400)
+
+
+def _response(
+    body: dict[str, Any],
+    status: int,
+    *,
+    media_type: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONAnswer:
+    return JSONAnswer(body, status_code=status, media_type=media_type, headers=headers)
+
+
+def unauthorized() -> Response:
+    """The answer to a request without a valid key: 401, a plain ``Unauthorized`` body."""
+    return PlainTextResponse(UNAUTHORIZED_BODY, status_code=401)
+
+
+def throttled(limiter: RateLimiter, retry_after: int, per: str = "per API key") -> Response:
+    """Builds Kili's answer to a throttled request: 429, ``Retry-After``, a plain-text body.
+
+    Args:
+        limiter: The limiter that refused the request.
+        retry_after: Whole seconds to wait.
+        per: Whom the limit counts, for the message.
+
+    Returns:
+        The response; its body is deliberately not GraphQL, as Kili's gateway answers.
+    """
+    return PlainTextResponse(
+        f"Too Many Requests: at most {limiter.per_minute} requests a minute {per}; "
+        f"retry after {retry_after} s",
+        status_code=429,
+        headers={"Retry-After": str(retry_after)},
+    )
+
+
+def create_app(
+    accounts: Accounts,
+    schema: GraphQLSchema | None = None,
+    *,
+    rate_limit: int | None = None,
+    latency_ms: int = 0,
+    max_query_cost: int = limits.MAX_QUERY_COST,
+    request_timeout: float = limits.REQUEST_TIMEOUT_SECONDS,
+) -> Starlette:
+    """Builds the ASGI application.
+
+    Args:
+        accounts: The service the API runs on (``Store(path).accounts``).
+        schema: The executable schema; built from ``schema.graphql`` by default.
+        rate_limit: GraphQL requests allowed a minute per API key (bursts up to as many);
+            ``None`` for no limit. Requests without a valid key are limited per client
+            address to the smaller of this and
+            ``limits.UNAUTHENTICATED_REQUESTS_PER_MINUTE``, always.
+        latency_ms: Milliseconds to wait before each GraphQL answer, to imitate a distant
+            server; the wait blocks no other request.
+        max_query_cost: The units of work one request may take (see ``query_cost.py``);
+            a request over it is refused with 400 before it runs.
+        request_timeout: Seconds a query may run before it is stopped and answered with
+            an error (see ``deadlines.py``).
+
+    Returns:
+        A Starlette app serving ``/api/label/v2/graphql`` (POST, and GET for queries) and
+        ``GET /api/label/v2/version``.
+
+    Raises:
+        ValueError: When ``rate_limit``, ``max_query_cost`` or ``request_timeout`` is not
+            positive, or ``latency_ms`` is negative.
+    """
+    _check_settings(latency_ms, max_query_cost, request_timeout)
+    service = GraphQLService(
+        accounts, schema, max_query_cost=max_query_cost, request_timeout=request_timeout
+    )
+    endpoint = _GraphQLEndpoint(service, rate_limit, latency_ms)
+    version = api_version(service.schema)
+
+    async def version_endpoint(_request: Request) -> Response:
+        return JSONAnswer({"version": version})
+
+    return Starlette(
+        debug=False,
+        routes=[
+            # Apollo Server's 405 for the methods it does not serve, too (``http_methods``).
+            Route(GRAPHQL_PATH, endpoint.respond, methods=http_methods.ROUTED_METHODS),
+            Route(VERSION_PATH, version_endpoint, methods=["GET"]),
+        ],
+    )
+
+
+def _check_settings(latency_ms: int, max_query_cost: int, request_timeout: float) -> None:
+    if latency_ms < 0:
+        raise ValueError(f"latency_ms must be 0 or more, got {latency_ms}")
+    if max_query_cost < 1:
+        raise ValueError(f"max_query_cost must be 1 or more, got {max_query_cost}")
+    if not request_timeout > 0:
+        raise ValueError(f"request_timeout must be more than 0 seconds, got {request_timeout}")
+
+
+def handle(service: GraphQLService, caller: Caller, body: bytes) -> tuple[dict[str, Any], int]:
+    """Runs one authenticated request from its decoded body (blocking).
+
+    Args:
+        service: The GraphQL service that runs it.
+        caller: Who sends it, from :meth:`GraphQLService.authenticate`.
+        body: The decoded request body.
+
+    Returns:
+        The JSON body and the HTTP status of the response.
+
+    Raises:
+        UnreadableBody: When the body is not JSON.
+    """
+    payload = read_payload(body)
+    if isinstance(payload, tuple):
+        return payload
+    return service.execute_request(caller, payload)
+
+
+def handle_get(
+    service: GraphQLService, caller: Caller, query_string: str
+) -> tuple[dict[str, Any], int]:
+    """Runs one authenticated GET request from its query string (blocking).
+
+    Args:
+        service: The GraphQL service that runs it.
+        caller: Who sends it, from :meth:`GraphQLService.authenticate`.
+        query_string: The URL's query string, still percent-encoded.
+
+    Returns:
+        The JSON body and the HTTP status of the response.
+    """
+    read = http_methods.get_payload(query_string)
+    if isinstance(read, str):
+        return error_body(read, BAD_REQUEST), 400
+    payload = checked_payload(read)
+    if isinstance(payload, tuple):
+        return payload
+    return service.execute_request(caller, payload, over_get=True)
+
+
+class _GraphQLEndpoint:
+    """``/api/label/v2/graphql``: the headers' rules, the key, the throttles, the body."""
+
+    def __init__(self, service: GraphQLService, rate_limit: int | None, latency_ms: int) -> None:
+        self.service = service
+        self.latency_ms = latency_ms
+        self.limiter = None if rate_limit is None else RateLimiter(rate_limit)
+        self.anonymous_limiter = RateLimiter(
+            min(
+                rate_limit or limits.UNAUTHENTICATED_REQUESTS_PER_MINUTE,
+                limits.UNAUTHENTICATED_REQUESTS_PER_MINUTE,
+            )
+        )
+
+    async def respond(self, request: Request) -> Response:
+        if request.method == "OPTIONS":
+            return http_methods.preflight_answer()
+        media = request_rules.answer_media_type(request.headers.get("accept"))
+        try:
+            answer = await self._answer(request, media)
+        except BodyTooLarge:
+            return _too_large(media)
+        except UnsupportedEncoding as error:
+            # 415 tells the 2026 SDK to send the request again uncompressed.
+            return _response(error_body(str(error), UNSUPPORTED_MEDIA_TYPE), 415, media_type=media)
+        except (BrokenEncoding, UnreadableBody) as error:
+            return _unreadable(str(error))
+        except Exception:
+            # Resolver errors are handled by GraphQL execution; this is the database failing
+            # outside it (e.g. the database locked past the busy timeout while
+            # authenticating). The operator gets the trace, the client a generic error.
+            logger.exception("unexpected error while handling a GraphQL request")
+            answer = error_body("Internal server error", INTERNAL_SERVER_ERROR), 500
+        if isinstance(answer, Response):
+            return answer
+        if self.latency_ms:
+            await latency_sleep(self.latency_ms / 1000)
+        result, status = answer
+        headers = http_methods.answer_headers(result, status)
+        return _response(result, status, media_type=media, headers=headers)
+
+    async def _answer(
+        self, request: Request, media: str | None
+    ) -> Response | tuple[dict[str, Any], int]:
+        """The key, the throttles, Apollo Server's rules, then the method's request."""
+        caller = await self._caller(request)
+        if not isinstance(caller, Caller):
+            return caller
+        # Then Apollo Server's order: CSRF prevention, the answer's media type, the method.
+        problem = request_rules.csrf_problem(request.headers)
+        if problem is not None:
+            return _response(error_body(problem, BAD_REQUEST), 400, media_type=media)
+        if media is None:
+            return _response(error_body(request_rules.NOT_ACCEPTABLE_MESSAGE, BAD_REQUEST), 406)
+        if request.method == "GET":
+            return await run_in_threadpool(handle_get, self.service, caller, request.url.query)
+        if request.method == "POST":
+            return await self._post(request, caller, media)
+        result, status = http_methods.other_method_refusal()
+        return _response(
+            result, status, media_type=media, headers=http_methods.OTHER_METHOD_HEADERS
+        )
+
+    async def _caller(self, request: Request) -> Caller | Response:
+        """Who sends the request, from its headers alone, or the answer refusing it.
+
+        Kili checks the key in a middleware in front of Apollo Server: a refused request
+        never has its body read, and is answered a plain ``Unauthorized``.
+        """
+        api_key = api_key_from_header(request.headers.get("authorization"))
+        caller = self.service.authenticate_at_once(api_key)
+        if caller is LATER:
+            caller = await run_in_threadpool(self.service.authenticate, api_key)
+        if caller is None:
+            client = request.client.host if request.client else "unknown"
+            wait = self.anonymous_limiter.retry_after(f"address {client}")
+            if wait is not None:
+                return throttled(self.anonymous_limiter, wait, "per address without a valid key")
+            return unauthorized()
+        if self.limiter is not None and api_key is not None:
+            wait = self.limiter.retry_after(api_key)
+            if wait is not None:
+                return throttled(self.limiter, wait)
+        return caller
+
+    async def _post(
+        self, request: Request, caller: Caller, media: str
+    ) -> Response | tuple[dict[str, Any], int]:
+        """A POST request: its content type, then its body, read within the limits."""
+        problem = request_rules.content_type_problem(request.headers)
+        if problem is not None:
+            return _response(error_body(problem, BAD_REQUEST), 400, media_type=media)
+        try:
+            raw = await read_body(request)
+        except ClientDisconnect:
+            logger.debug("a client disconnected while sending its request body")
+            return Response(status_code=400)  # nobody is left to read it
+        except asyncio.TimeoutError:
+            return body_too_slow(media)
+        body = decode_body(raw, request.headers.get("content-encoding"))
+        return await run_in_threadpool(handle, self.service, caller, body)
