@@ -472,8 +472,9 @@ class GraphQLService:
     ) -> str | None:
         """Why this request of a valid document would cost too much, if it would.
 
-        Its cost depends on the request: the variables' lists, and the size of the
-        caller's organization when it selects ``Organization.users`` (one indexed count).
+        Its cost depends on the request: the variables' lists and filters, and the size
+        of the caller's organization when it selects ``Organization.users`` or scans
+        (one count over an index).
         """
         chosen = [
             (name, cost)
@@ -481,9 +482,8 @@ class GraphQLService:
             if operation_name is None or name == operation_name
         ]
         members = 0
-        if any(cost.per_member for _, cost in chosen):
-            found = self.accounts.count_users(caller.user, UserFilter())
-            members = min(found, limits.MAX_UNPAGED_USERS_PER_REQUEST)
+        if any(cost.needs_members for _, cost in chosen):
+            members = self.accounts.count_users(caller.user, UserFilter())
         for name, cost in chosen:
             total = cost.total(variables, members)
             if total > self.max_query_cost:
