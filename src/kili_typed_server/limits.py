@@ -80,6 +80,9 @@ BODY_READ_TIMEOUT_SECONDS = 30.0
 HEADER_READ_TIMEOUT_SECONDS = 10.0
 #: Seconds an idle keep-alive connection is kept open.
 KEEP_ALIVE_TIMEOUT_SECONDS = 5
+#: Seconds ``serve`` waits, once told to stop (SIGTERM, Ctrl+C), for the requests in
+#: flight to finish before cancelling them (uvicorn's ``timeout_graceful_shutdown``).
+SHUTDOWN_GRACE_SECONDS = 3
 #: Open connections served at once; beyond, the oldest connection still sending its
 #: headers is closed to make room, so a slow-headers flood cannot lock anyone out.
 MAX_CONNECTIONS = 512
