@@ -71,6 +71,7 @@ from kili_typed_server.errors import (
     UNSUPPORTED_MEDIA_TYPE,
     error_body,
 )
+from kili_typed_server.key_concurrency import KeyBusy, KeyConcurrency
 from kili_typed_server.query_cost import Cost, cost_rule, operation_costs, over_budget
 from kili_typed_server.rate_limit import RateLimiter
 from kili_typed_server.records import Caller, UserFilter
@@ -549,6 +550,7 @@ def create_app(
     latency_ms: int = 0,
     max_query_cost: int = limits.MAX_QUERY_COST,
     request_timeout: float = limits.REQUEST_TIMEOUT_SECONDS,
+    max_concurrent_requests: int | None = limits.MAX_CONCURRENT_REQUESTS_PER_KEY,
 ) -> Starlette:
     """Builds the ASGI application.
 
@@ -565,14 +567,17 @@ def create_app(
             a request over it is refused with 400 before it runs.
         request_timeout: Seconds a query may run before it is stopped and answered with
             an error (see ``deadlines.py``).
+        max_concurrent_requests: GraphQL requests of one API key run at once; a few
+            times as many wait their turn, beyond 429 (see ``key_concurrency.py``).
+            ``None`` for no limit.
 
     Returns:
         A Starlette app serving ``POST /api/label/v2/graphql`` and
         ``GET /api/label/v2/version``.
 
     Raises:
-        ValueError: When ``rate_limit``, ``max_query_cost`` or ``request_timeout`` is not
-            positive, or ``latency_ms`` is negative.
+        ValueError: When ``rate_limit``, ``max_query_cost``, ``request_timeout`` or
+            ``max_concurrent_requests`` is not positive, or ``latency_ms`` is negative.
     """
     if latency_ms < 0:
         raise ValueError(f"latency_ms must be 0 or more, got {latency_ms}")
@@ -584,6 +589,9 @@ def create_app(
         accounts, schema, max_query_cost=max_query_cost, request_timeout=request_timeout
     )
     limiter = None if rate_limit is None else RateLimiter(rate_limit)
+    concurrency = (
+        None if max_concurrent_requests is None else KeyConcurrency(max_concurrent_requests)
+    )
     anonymous_limiter = RateLimiter(
         min(
             rate_limit or limits.UNAUTHENTICATED_REQUESTS_PER_MINUTE,
@@ -635,7 +643,14 @@ def create_app(
             except asyncio.TimeoutError:
                 return body_too_slow(media)
             body = decode_body(raw, request.headers.get("content-encoding"))
-            result, status = await run_in_threadpool(service.handle, caller, body)
+            if concurrency is None or api_key is None:
+                result, status = await run_in_threadpool(service.handle, caller, body)
+            else:
+                try:
+                    async with concurrency.turn(api_key):
+                        result, status = await run_in_threadpool(service.handle, caller, body)
+                except KeyBusy:
+                    return concurrency.busy()
         except BodyTooLarge:
             return _too_large(media)
         except UnsupportedEncoding as error:

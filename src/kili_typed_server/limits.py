@@ -91,5 +91,12 @@ MAX_HEADER_BYTES = 64 * 1024
 #: Requests a minute from one client address that carry no valid API key (missing,
 #: unknown, revoked...): 401s are cheap, but not free.
 UNAUTHENTICATED_REQUESTS_PER_MINUTE = 600
+#: GraphQL requests of one API key that run at once (see ``key_concurrency.py``); more
+#: wait their turn without holding a worker thread. ``kili-typed server serve
+#: --max-concurrent-requests`` changes it.
+MAX_CONCURRENT_REQUESTS_PER_KEY = 4
+#: Requests of one key that may wait for a turn, per request it may run at once; beyond,
+#: 429 with Retry-After.
+WAITING_REQUESTS_PER_TURN = 4
 #: Password resets that may be pending (issued, unused, unexpired) for one user.
 MAX_PENDING_RESETS_PER_USER = 3

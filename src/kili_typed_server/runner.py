@@ -129,6 +129,7 @@ def options_summary(
     latency_ms: int,
     max_query_cost: int = limits.MAX_QUERY_COST,
     request_timeout: float = limits.REQUEST_TIMEOUT_SECONDS,
+    max_concurrent_requests: int | None = limits.MAX_CONCURRENT_REQUESTS_PER_KEY,
 ) -> list[str]:
     """Describes the optional behaviours a server runs with, for its banner.
 
@@ -139,6 +140,7 @@ def options_summary(
         latency_ms: Added latency.
         max_query_cost: The units of work one request may take.
         request_timeout: Seconds a query may run.
+        max_concurrent_requests: Requests of one key run at once, or ``None``.
 
     Returns:
         One line per option in use (the budgets when not the defaults).
@@ -154,6 +156,9 @@ def options_summary(
         lines.append(f"  query cost:   at most {max_query_cost} units of work a request")
     if request_timeout != limits.REQUEST_TIMEOUT_SECONDS:
         lines.append(f"  timeout:      queries stopped after {request_timeout:g} s")
+    if max_concurrent_requests != limits.MAX_CONCURRENT_REQUESTS_PER_KEY:
+        shown = "no limit" if max_concurrent_requests is None else f"{max_concurrent_requests}"
+        lines.append(f"  concurrency:  {shown} requests of one API key at once")
     return lines
 
 
@@ -176,6 +181,7 @@ def serve_forever(
     control_token: str | None = None,
     max_query_cost: int = limits.MAX_QUERY_COST,
     request_timeout: float = limits.REQUEST_TIMEOUT_SECONDS,
+    max_concurrent_requests: int | None = limits.MAX_CONCURRENT_REQUESTS_PER_KEY,
 ) -> None:
     """Runs the server in the foreground until interrupted (``kili-typed serve``).
 
@@ -199,6 +205,8 @@ def serve_forever(
             ``control.py``) for requests bearing this token; off when ``None``.
         max_query_cost: The units of work one request may take (see ``query_cost.py``).
         request_timeout: Seconds a query may run before it is stopped.
+        max_concurrent_requests: GraphQL requests of one API key run at once (a few
+            times as many wait their turn, beyond 429); ``None`` for no limit.
 
     Raises:
         kili_typed_server.database.DatabaseError: When the database cannot be used.
@@ -225,6 +233,7 @@ def serve_forever(
             "latency_ms": latency_ms,
             "max_query_cost": max_query_cost,
             "request_timeout": request_timeout,
+            "max_concurrent_requests": max_concurrent_requests,
         }
         app: Any = create_app(store.accounts, **options)
         if control_token is not None:
@@ -239,7 +248,13 @@ def serve_forever(
         if hasher != PRODUCTION_HASHER:
             print(f"  passwords:    {INSECURE_HASHING_WARNING}", flush=True)
         summary = options_summary(
-            seed_users, seeded, rate_limit, latency_ms, max_query_cost, request_timeout
+            seed_users,
+            seeded,
+            rate_limit,
+            latency_ms,
+            max_query_cost,
+            request_timeout,
+            max_concurrent_requests,
         )
         for line in summary:
             print(line, flush=True)
@@ -297,6 +312,9 @@ class LocalServer:
             a request over it is refused with 400 before it runs.
         request_timeout: Seconds a query may run before it is stopped and answered with
             an error.
+        max_concurrent_requests: GraphQL requests of one API key run at once (a few
+            times as many wait their turn, beyond 429 with ``Retry-After``); ``None``
+            for no limit.
 
     Examples:
         >>> with LocalServer(tmp_path / "kili.db", api_key="k" * 20) as server:  # doctest: +SKIP
@@ -323,8 +341,10 @@ class LocalServer:
         wrap_app: Callable[[Any, Store], Any] | None = None,
         max_query_cost: int = limits.MAX_QUERY_COST,
         request_timeout: float = limits.REQUEST_TIMEOUT_SECONDS,
+        max_concurrent_requests: int | None = limits.MAX_CONCURRENT_REQUESTS_PER_KEY,
     ) -> None:
         self.db_path = Path(db_path)
+        self.max_concurrent_requests = max_concurrent_requests
         self._digest_secret = digest_secret
         self._wrap_app = wrap_app
         self.hasher = hasher
@@ -433,6 +453,7 @@ class LocalServer:
                 rate_limit=self.rate_limit,
                 latency_ms=self.latency_ms,
                 max_query_cost=self.max_query_cost,
+                max_concurrent_requests=self.max_concurrent_requests,
                 request_timeout=self.request_timeout,
             )
             if self._wrap_app is not None:

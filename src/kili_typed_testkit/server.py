@@ -45,6 +45,9 @@ class KiliServer:
             another (see ``query_cost.py``).
         request_timeout: Seconds a query may run before it is stopped, unless a test
             asks for another.
+        max_concurrent_requests: GraphQL requests of one API key run at once (a few
+            times as many wait their turn, beyond 429), unless a test asks for another;
+            ``None`` for no limit.
     """
 
     def __init__(
@@ -58,8 +61,11 @@ class KiliServer:
         in_process: bool = False,
         max_query_cost: int = limits.MAX_QUERY_COST,
         request_timeout: float = limits.REQUEST_TIMEOUT_SECONDS,
+        max_concurrent_requests: int | None = limits.MAX_CONCURRENT_REQUESTS_PER_KEY,
     ) -> None:
-        self._defaults = AppSettings(rate_limit, latency_ms, max_query_cost, request_timeout)
+        self._defaults = AppSettings(
+            rate_limit, latency_ms, max_query_cost, request_timeout, max_concurrent_requests
+        )
         self._seed_file = seed_file
         self._harness: Harness | None = None
         self._server = LocalServer(
@@ -73,6 +79,7 @@ class KiliServer:
             latency_ms=latency_ms,
             max_query_cost=max_query_cost,
             request_timeout=request_timeout,
+            max_concurrent_requests=max_concurrent_requests,
             wrap_app=self._wrap,
         )
         self._default_in_process = in_process
@@ -118,6 +125,7 @@ class KiliServer:
         in_process: bool | None = None,
         max_query_cost: int | None = None,
         request_timeout: float | None = None,
+        max_concurrent_requests: int | None = None,
     ) -> None:
         """Back to the session's starting state, for the next test.
 
@@ -132,6 +140,8 @@ class KiliServer:
                 ``None``.
             request_timeout: This test's seconds a query may run; the session's when
                 ``None``.
+            max_concurrent_requests: This test's requests of one key run at once (0 for
+                no limit); the session's when ``None``.
         """
         self._close_clients()
         defaults = self._defaults
@@ -140,6 +150,9 @@ class KiliServer:
             defaults.latency_ms if latency_ms is None else latency_ms,
             defaults.max_query_cost if max_query_cost is None else max_query_cost,
             defaults.request_timeout if request_timeout is None else request_timeout,
+            defaults.max_concurrent_requests
+            if max_concurrent_requests is None
+            else max_concurrent_requests or None,
         )
         self.harness.reset(seed_users=seed_users, seed_file=seed_file, settings=settings)
         self.in_process = self._default_in_process if in_process is None else in_process
