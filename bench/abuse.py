@@ -261,6 +261,9 @@ def main() -> None:
         shown = "default" if timeout is None else f"{timeout:g} s"
         log(f"serve, {USERS} users, USER key, request timeout {shown}:")
         with serve(timeout) as server:
+            with version_probe(server.base) as slowest:
+                time.sleep(3.0)
+            log(f"  {'nothing sent (the machine alone)':<40} /version max {slowest():5.3f} s")
             for name in ATTACKS:
                 attack(server, name)
             attack(server, ROW_ONE, copies=6)
