@@ -1,6 +1,6 @@
 """Attacks on the local server, as a USER key in a 10,000-user organization would try them.
 
-Run it with ``python bench/abuse.py`` (``make bench-abuse``). It starts ``kili-typed server
+Run it with ``python bench/abuse.py [default|SECONDS ...]``. It starts ``kili-typed server
 serve`` on a loopback port twice (the default request timeout, then ``--request-timeout
 1``), each time on a fresh database of 10,000 users, makes an API key for one seeded USER,
 and sends each request of the table of issue #25 (and its siblings: the other ``count*``

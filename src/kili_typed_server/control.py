@@ -1,6 +1,6 @@
 """The control API: the test kit's controls over HTTP, for other processes and languages.
 
-Off by default; ``kili-typed serve --control-token-file FILE`` turns it on, under
+Off by default; ``kili-typed server serve --control-token-file FILE`` turns it on, under
 ``/kili-typed/control`` (apart from Kili's paths), for requests that carry the file's token
 as ``Authorization: Bearer <token>``. Every other request to it is refused with 401, the
 token compared in constant time.

@@ -4,7 +4,7 @@
 InstrumentedApp` and holds the state a test may change: the database (put back to a
 snapshot by :meth:`Harness.reset`), the faults, the request log, and the app's settings
 (latency, rate limit), which a reset gives back their defaults, with a fresh rate limiter.
-The pytest plugin (``testkit.py``) and ``kili-typed serve --control-token-file``
+The pytest plugin (``testkit.py``) and ``kili-typed server serve --control-token-file``
 (``control.py``) both drive one.
 """
 

@@ -1,4 +1,4 @@
-"""Running the server: in the foreground (``kili-typed serve``) or in a background thread.
+"""Running the server: in the foreground (``kili-typed server serve``) or in a background thread.
 
 :class:`LocalServer` is what tests and scripts use::
 
@@ -183,7 +183,7 @@ def serve_forever(
     request_timeout: float = limits.REQUEST_TIMEOUT_SECONDS,
     max_concurrent_requests: int | None = limits.MAX_CONCURRENT_REQUESTS_PER_KEY,
 ) -> None:
-    """Runs the server in the foreground until interrupted (``kili-typed serve``).
+    """Runs the server in the foreground until interrupted (``kili-typed server serve``).
 
     Args:
         db_path: The SQLite file; created and prepared when missing.
