@@ -74,7 +74,7 @@ from kili_typed_server.errors import (
 from kili_typed_server.key_concurrency import KeyBusy, KeyConcurrency
 from kili_typed_server.query_cost import Cost, cost_rule, operation_costs, over_budget
 from kili_typed_server.rate_limit import RateLimiter
-from kili_typed_server.records import Caller, UserFilter
+from kili_typed_server.records import Caller
 from kili_typed_server.resolvers import RequestContext
 from kili_typed_server.schema import build_schema
 from kili_typed_server.wire import JSONAnswer
@@ -484,7 +484,7 @@ class GraphQLService:
         ]
         members = 0
         if any(cost.needs_members for _, cost in chosen):
-            members = self.accounts.count_users(caller.user, UserFilter())
+            members = self.accounts.organization_size(caller.user)
         for name, cost in chosen:
             total = cost.total(variables, members)
             if total > self.max_query_cost:
