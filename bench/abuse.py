@@ -1,8 +1,10 @@
 """Attacks on the local server, as a USER key in a 10,000-user organization would try them.
 
-Run it with ``python bench/abuse.py [default|SECONDS ...]``. It starts ``kili-typed server
-serve`` on a loopback port twice (the default request timeout, then ``--request-timeout
-1``), each time on a fresh database of 10,000 users, makes an API key for one seeded USER,
+Run it with ``python bench/abuse.py [default|SECONDS|SECONDS/COST ...]``. It starts
+``kili-typed server serve`` on a loopback port three times (the defaults; then
+``--request-timeout 1``; then that and a budget so large that only the deadline stops
+anything), each time on a fresh database of 10,000 users, makes an API key for one seeded
+USER,
 and sends each request of the table of issue #25 (and its siblings: the other ``count*``
 fields and filtered lists) once, then six of the first at once. For each it prints the
 HTTP status, the wall time, the server's CPU time (from ``/proc``) and the slowest
@@ -98,7 +100,7 @@ class Server:
 
 
 @contextmanager
-def serve(request_timeout: float | None) -> Iterator[Server]:
+def serve(request_timeout: float | None, max_query_cost: int | None = None) -> Iterator[Server]:
     """``kili-typed server serve`` with 10,000 users and the control API; a USER's key."""
     with tempfile.TemporaryDirectory(prefix="kili-typed-abuse-") as tmp:
         db = f"{tmp}/abuse.db"
@@ -113,6 +115,8 @@ def serve(request_timeout: float | None) -> Iterator[Server]:
         ]  # fmt: skip
         if request_timeout is not None:
             command += ["--request-timeout", str(request_timeout)]
+        if max_query_cost is not None:
+            command += ["--max-query-cost", str(max_query_cost)]
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
         try:
             base = f"http://127.0.0.1:{port}"
@@ -254,13 +258,19 @@ def _graphql_within(server: Server, seconds: float) -> tuple[int, str, float]:
 
 
 def main() -> None:
-    """Runs every attack against a server per request timeout given on the command line
-    (``default`` or seconds; both ``default`` and ``1`` when none is given)."""
-    chosen = sys.argv[1:] or ["default", "1"]
-    for timeout in (None if given == "default" else float(given) for given in chosen):
+    """Runs every attack against a server per setting given on the command line:
+    ``default``, a request timeout in seconds, or ``SECONDS/COST`` for a timeout and a
+    query budget (``1/1000000000`` lets every attack past the cost model, so that only
+    the deadline stops it). All three when none is given."""
+    chosen = sys.argv[1:] or ["default", "1", "1/1000000000"]
+    for setting in chosen:
+        seconds, _, cost = setting.partition("/")
+        timeout = None if seconds == "default" else float(seconds)
+        budget = int(cost) if cost else None
         shown = "default" if timeout is None else f"{timeout:g} s"
-        log(f"serve, {USERS} users, USER key, request timeout {shown}:")
-        with serve(timeout) as server:
+        more = "" if budget is None else f", query budget {budget}"
+        log(f"serve, {USERS} users, USER key, request timeout {shown}{more}:")
+        with serve(timeout, budget) as server:
             with version_probe(server.base) as slowest:
                 time.sleep(3.0)
             log(f"  {'nothing sent (the machine alone)':<40} /version max {slowest():5.3f} s")

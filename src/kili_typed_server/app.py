@@ -396,6 +396,8 @@ class GraphQLService:
         Raises:
             UnreadableBody: When the body is not JSON.
         """
+        # From the start: reading, parsing and checking a long document count too.
+        started = Deadline(self.request_timeout)
         try:
             payload = json.loads(body)
         except RecursionError:
@@ -422,9 +424,7 @@ class GraphQLService:
         if problem is not None:
             return self._errors([GraphQLError(problem)], GRAPHQL_VALIDATION_FAILED), 400
         document = prepared.document
-        deadline = (
-            None if _is_mutation(document, operation_name) else Deadline(self.request_timeout)
-        )
+        deadline = None if _is_mutation(document, operation_name) else started
         try:
             if self.fast_path is not None:
                 answer = self.fast_path.execute(
