@@ -59,7 +59,7 @@ def test_each_fault_reaches_the_client(
     server.faults.add("countUsers", **fault)
     # Only the hanging request waits for its deadline: the others get one that a loaded
     # machine meets, so a slow truncated answer is not taken for a timeout.
-    timeout = 0.5 if fault.get("hang") else 30.0
+    timeout = 1.0 if fault.get("hang") else 30.0
     with server.kili(max_retries=0, timeout=timeout) as kili, pytest.raises(error):
         kili.count_users()
     with server.kili(max_retries=0, timeout=30.0) as kili:
