@@ -67,7 +67,7 @@ def server(users: int, latency_ms: int, *, fast_path: bool = True) -> Iterator[s
     """A local server in its own process, seeded with `users` users; yields its endpoint.
 
     With `fast_path` false, the server answers every query with graphql-core's executor
-    (see `kili_typed_server.fast_path`), to compare the two.
+    (see `kili_typed_server.graphql.fast_path`), to compare the two.
     """
     with tempfile.TemporaryDirectory(prefix="kili-typed-bench-") as tmp:
         port = free_port()

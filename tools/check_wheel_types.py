@@ -17,7 +17,10 @@ mode and in its default mode:
   preset (`basic`) reports almost none, and is held to the positive code alone.
 
 It also prints, for each checker, the size of its longest report of one line of
-the negative code, and fails when mypy's is over `MAX_MESSAGE_BYTES`.
+the negative code, as the checker prints it by default (ty's and pyrefly's full
+reports, with their notes and code excerpts), and fails when any is over
+`MAX_MESSAGE_BYTES`. Last, it runs tests/editor/ against the wheel: what
+pyright-langserver, `ty server` and `pyrefly lsp` complete.
 
 Usage: python tools/check_wheel_types.py [--keep]
 """
@@ -32,6 +35,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
@@ -122,7 +126,8 @@ def gather(work: Path) -> dict[str, list[Path]]:
     return kinds
 
 
-#: The longest report of one mistake mypy may print, in bytes (a typo once cost 113 KB).
+#: The longest report of one mistake a checker may print, in bytes (a typo once cost mypy
+#: 113 KB; a key not selected once cost pyrefly 31 KB, each overload listed).
 MAX_MESSAGE_BYTES = 8 * 1024
 
 #: A checker's report: (file, line) -> its messages there, errors and their notes.
@@ -189,14 +194,28 @@ def pyright_errors(python: Path, files: list[Path], cwd: Path, strict: bool) -> 
     return found
 
 
-def errors_by_line(output: str, pattern: str) -> Found:
-    """The lines of `output` that `pattern` matches, by the (file, line) its two groups name."""
+def reports_by_line(output: str, header: str, error: str) -> Found:
+    """Each error report of `output`, by the (file, line) its ``--> file:line:column`` line
+    names: a line that `header` matches, and the lines under it up to the next report;
+    an error's when the header's first group is `error`."""
     found: Found = {}
+    reports: list[list[str]] = []
     for line in output.splitlines():
-        match = re.match(pattern, line)
-        if match:
-            found.setdefault((Path(match[1]).name, int(match[2])), []).append(line)
+        if re.match(header, line):
+            reports.append([line])
+        elif reports:
+            reports[-1].append(line)
+    for report in reports:
+        where = next((m for m in map(LOCATION.match, report) if m), None)
+        severity = re.match(header, report[0])
+        if where is not None and severity is not None and severity[1] == error:
+            text = "\n".join(report).rstrip()
+            found.setdefault((Path(where[1]).name, int(where[2])), []).append(text)
     return found
+
+
+#: Where a full report of ty or pyrefly points: ``  --> path:line:column``.
+LOCATION = re.compile(r"^\s*--> (.+?):(\d+):\d+")
 
 
 def ty_errors(python: Path, files: list[Path], cwd: Path, strict: bool) -> Found:
@@ -209,7 +228,7 @@ def ty_errors(python: Path, files: list[Path], cwd: Path, strict: bool) -> Found
             "--python",
             str(python.parent.parent),
             "--python-version=3.10",
-            "--output-format=concise",
+            "--output-format=full",
             "--no-progress",
             *map(str, files),
         ],
@@ -218,7 +237,7 @@ def ty_errors(python: Path, files: list[Path], cwd: Path, strict: bool) -> Found
     )
     if result.returncode not in (0, 1):
         raise SystemExit(f"ty failed:\n{result.stdout}\n{result.stderr}")
-    return errors_by_line(result.stdout, r"^(.+?):(\d+):\d+: error\[")
+    return reports_by_line(result.stdout, r"^(error|warning|info)\[", "error")
 
 
 def pyrefly_errors(python: Path, files: list[Path], cwd: Path, strict: bool) -> Found:
@@ -230,7 +249,7 @@ def pyrefly_errors(python: Path, files: list[Path], cwd: Path, strict: bool) -> 
             f"--preset={'strict' if strict else 'basic'}",
             f"--python-interpreter-path={python}",
             "--python-version=3.10",
-            "--output-format=min-text",
+            "--output-format=full-text",
             "--summary=none",
             *map(str, files),
         ],
@@ -239,7 +258,7 @@ def pyrefly_errors(python: Path, files: list[Path], cwd: Path, strict: bool) -> 
     )
     if result.returncode not in (0, 1):
         raise SystemExit(f"pyrefly failed:\n{result.stdout}\n{result.stderr}")
-    return errors_by_line(result.stdout, r"^ERROR (.+?):(\d+):\d+-")
+    return reports_by_line(result.stdout, r"^(ERROR|WARN|INFO) ", "ERROR")
 
 
 Checker = Callable[[Path, list[Path], Path, bool], Found]
@@ -310,6 +329,22 @@ def completeness(python: Path) -> float:
     return score
 
 
+def completions(python: Path) -> bool:
+    """Runs tests/editor/ (what the language servers complete) against `python`'s wheel."""
+    print("completions (tests/editor/, pyright-langserver, ty server, pyrefly lsp):")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-n0", "-q", "-p", "no:cacheprovider", "tests/editor"],
+        cwd=ROOT,
+        env={**clean_env(), "KILI_TYPED_WHEEL_PYTHON": str(python)},
+        text=True,
+        capture_output=True,
+    )
+    print(textwrap.indent(result.stdout.strip().splitlines()[-1], "  "))
+    if result.returncode:
+        print(textwrap.indent(result.stdout, "    "))
+    return result.returncode == 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", action="store_true", help="keep the scratch directory")
@@ -340,8 +375,8 @@ def main() -> int:
                 if kind == "negative" and strict:
                     for checker, (size, (name, line)) in longest_reports(found).items():
                         print(f"    {checker}: longest report {size} bytes ({name}:{line})")
-                        if checker == "mypy" and size > MAX_MESSAGE_BYTES:
-                            print(f"    mypy's report is over {MAX_MESSAGE_BYTES} bytes")
+                        if size > MAX_MESSAGE_BYTES:
+                            print(f"    {checker}'s report is over {MAX_MESSAGE_BYTES} bytes")
                             failed = True
         score = completeness(python)
         met = score >= MIN_COMPLETENESS
@@ -350,6 +385,7 @@ def main() -> int:
             f"({'met' if met else 'below'} the {MIN_COMPLETENESS:.0f}% floor)"
         )
         failed = failed or not met
+        failed = not completions(python) or failed
     finally:
         if args.keep:
             print(f"scratch directory kept: {work}")

@@ -17,7 +17,6 @@ import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import combinations
 from pathlib import Path
 
 from graphql import (
@@ -79,6 +78,10 @@ class Nested:
     def class_name(self) -> str:
         return f"User{self.name[0].upper()}{self.name[1:]}Row"
 
+    @property
+    def names_class(self) -> str:
+        return f"User{self.name[0].upper()}{self.name[1:]}FieldNames"
+
 
 def _scalar(type_: GraphQLOutputType, where: str) -> str:
     nullable = not isinstance(type_, GraphQLNonNull)
@@ -139,16 +142,6 @@ def _lit(*names: str) -> str:
     return "Literal[" + ", ".join(f'"{n}"' for n in names) + "]"
 
 
-def _subsets(names: tuple[str, ...]) -> list[tuple[str, ...]]:
-    """Every non-empty subset of `names`, largest first, each in the schema's order.
-
-    Ordered so, the first overload whose guard a row passes is the one naming
-    exactly the nested fields the row holds: a larger subset of them would need
-    a field the row lacks, and any other of the same size holds one as well.
-    """
-    return [sub for size in range(len(names), 0, -1) for sub in combinations(names, size)]
-
-
 def _row_methods(w: Callable[[str], None]) -> None:
     """The members every row class declares before its per-key overloads."""
     w("    # dict(row), {**row}: their key type is read from keys(), and their value")
@@ -156,6 +149,80 @@ def _row_methods(w: Callable[[str], None]) -> None:
     w("    def keys(self) -> dict_keys[Any, Any]: ...")
     w("    @overload  # type: ignore[override]")
     w("    def __getitem__(self, key: Never, /) -> Any: ...")
+
+
+def _keyed_methods(gets: list[tuple[str, str, str]], w: Callable[[str], None]) -> None:
+    """`__getitem__` and `get`, one overload per (self guard, key, value type).
+
+    A key a row holds is always there: `get` returns its value, never the default.
+    """
+    for method in ("__getitem__", "get"):
+        for number, (guard, key, value) in enumerate(gets):
+            default = ", default: object = None" if method == "get" else ""
+            ignore = "  # type: ignore[override]" if method == "get" and number == 0 else ""
+            w(f"    @overload{ignore}")
+            w(f'    def {method}(self: {guard}, key: Literal["{key}"]{default}, /) -> {value}: ...')
+
+
+#: A row's bases in the stub. The protocol `dict(row)` and `{**row}` ask for is named, so
+#: that mypy takes a row for one where a `dict[str, Any]` or `dict[str, object]` is
+#: expected: structurally, it would look for a `__getitem__` taking any str, the very
+#: overload whose absence makes `row["emial"]` an error.
+ROW_BASES = "dict[str, Any], SupportsKeysAndGetItem[str, Any]"
+
+
+F_DOC = (
+    "Every name `user_fields` accepts, as an attribute: `F.email`, `F.organizations.name`.",
+    "",
+    'Each attribute is the name itself (`F.organizations.name == "organizations.name"`),',
+    "typed as its `Literal`, so `user_fields(F.email, F.organizations.name)` is",
+    '`user_fields("email", "organizations.name")` to every checker. Editors complete',
+    "attributes everywhere, string literals not in every position: see docs/editors.md.",
+)
+
+
+def _names_classes(
+    leaves: list[Leaf], nested: list[Nested], stub: bool, w: Callable[[str], None]
+) -> None:
+    """`F`'s classes: in the stub, one read-only `Literal` property per name; in the
+    module, the names as class attributes."""
+
+    def member(attribute: str, value: str) -> None:
+        if stub:
+            w("    @property")
+            w(f'    def {attribute}(self) -> Literal["{value}"]: ...')
+        else:
+            w(f'    {attribute}: Final = "{value}"')
+
+    for obj in nested:
+        w("")
+        w(f"class {obj.names_class}:")
+        w(
+            f'    """The names of `{obj.name}`\'s fields, dotted: '
+            f'`F.{obj.name}.id == "{obj.name}.id"`."""'
+        )
+        w("")
+        w("    __slots__ = ()")
+        for leaf in obj.leaves:
+            member(leaf.name, f"{obj.name}.{leaf.name}")
+    w("")
+    w("class UserFieldNames:")
+    out_doc = _docstring(F_DOC, "    ")
+    for line in out_doc:
+        w(line)
+    w("")
+    w("    __slots__ = ()")
+    for leaf in leaves:
+        member(leaf.name, leaf.name)
+    for obj in nested:
+        if stub:
+            w("    @property")
+            w(f"    def {obj.name}(self) -> {obj.names_class}: ...")
+        else:
+            w(f"    {obj.name}: Final = {obj.names_class}()")
+    w("")
+    w("#: Every name `user_fields` accepts, as an attribute (`F.organizations.name`).")
+    w("F: UserFieldNames" if stub else "F: Final = UserFieldNames()")
 
 
 HEADER = (
@@ -167,11 +234,12 @@ HEADER = (
 USER_ROW_DOC = (
     'A user row holding the fields selected, `UserRow[Literal["email", "id"]]`.',
     "",
-    "Reading a key that was not selected is a type error; a nested field reads",
-    "as its own row class, parameterized by the nested names selected",
-    '(`UserOrganizationRow[Literal["id", "name"]]`). At run time it is a plain',
-    "`dict` subclass: nothing is checked or converted on access, and `dict(row)`,",
-    "`{**row}` and `json.dumps(row)` give what they give for any dict.",
+    "Reading a key that was not selected, with `row[key]` or `row.get(key)`, is a",
+    "type error; a nested field reads as its own row class, parameterized by the row",
+    'it was read from (`UserOrganizationRow[UserRow[Literal["organization.name"]]]`',
+    'holds "name" alone). At run time it is a plain `dict` subclass: nothing is',
+    "checked or converted on access, and `dict(row)`, `{**row}` and `json.dumps(row)`",
+    "give what they give for any dict.",
 )
 
 
@@ -180,8 +248,9 @@ def _nested_doc(obj: Nested) -> tuple[str, ...]:
     return (
         f"{what} `{obj.name}` in a user row: only the `{obj.name}.*` fields selected.",
         "",
-        f'Its parameter names them without the prefix: `{obj.class_name}[Literal["id"]]`',
-        f'for a row of `user_fields("{obj.name}.id", ...)`.',
+        "Its parameter is the user row it was read from, so that it holds what that",
+        f'row holds: `{obj.class_name}[UserRow[Literal["{obj.name}.id", "email"]]]` for a row',
+        f'of `user_fields("{obj.name}.id", "email")`.',
     )
 
 
@@ -221,18 +290,26 @@ def _publics(nested: list[Nested]) -> list[str]:
         "DEFAULT_USER_SELECTION",
         "NESTED_ROWS",
         "USER_FIELD_NAMES",
+        "F",
         "DefaultUserField",
         "UserField",
+        "UserFieldNames",
         "UserRow",
         *(obj.class_name for obj in nested),
+        *(obj.names_class for obj in nested),
         "user_fields",
     ]
     # The order ruff's RUF022 asks for: SCREAMING_CASE, then CamelCase, then the rest.
-    return sorted(publics, key=lambda n: (not n.isupper(), not n[0].isupper(), n))
+    # (a name of one capital, `F`, counts as CamelCase there).
+    return sorted(publics, key=lambda n: (not (n.isupper() and len(n) > 1), not n[0].isupper(), n))
 
 
 def _names_block(
-    names: list[str], defaults: tuple[str, ...], nested: list[Nested], w: Callable[[str], None]
+    names: list[str],
+    defaults: tuple[str, ...],
+    nested: list[Nested],
+    w: Callable[[str], None],
+    stub: bool = False,
 ) -> None:
     """`__all__`, the names `user_fields` accepts and the rows' TypeVar: both files' head."""
     w("__all__ = [")
@@ -242,6 +319,17 @@ def _names_block(
     w("")
     w("#: Every name `user_fields` accepts, nested ones dotted.")
     w(f"UserField: TypeAlias = {_lit(*names)}")
+    w("")
+    w("#: What `users` and `get_current_user` accept as a list of names: any str, as the")
+    w("#: documented `fields`; `list[UserField]` first, so that editors offer the names.")
+    if stub:
+        # mypy completes nothing, and would spell the 33 names in each overload it lists.
+        w("if MYPY:")
+        w("    UserFieldList: TypeAlias = list[str] | tuple[str, ...]")
+        w("else:")
+        w("    UserFieldList: TypeAlias = list[UserField] | list[str] | tuple[str, ...]")
+    else:
+        w("UserFieldList: TypeAlias = list[UserField] | list[str] | tuple[str, ...]")
     w("")
     w("#: The fields `users` returns when none are named.")
     w(f"DefaultUserField: TypeAlias = {_lit(*defaults)}")
@@ -256,6 +344,8 @@ def _names_block(
     w("# more names is usable wherever one holding fewer is, and a guard")
     w('# `self: UserRow[Literal["email"]]` lets through exactly the rows holding "email".')
     w('_K_contra = TypeVar("_K_contra", contravariant=True)')
+    w("# A nested row's parameter: the user row it was read from (whose names it holds).")
+    w('_R_co = TypeVar("_R_co", covariant=True)')
 
 
 def selection_model() -> tuple[list[Leaf], list[Nested], tuple[str, ...], list[str]]:
@@ -281,67 +371,76 @@ def render_stub() -> str:
     w("# lets through is the one that applies. user_fields's optional TypeVars default to")
     w("# Never: a name left out adds nothing to the selection.")
     w('# mypy: disable-error-code="overload-overlap"')
+    w("# F's attributes are the schema's names, camelCase.")
+    w("# ruff: noqa: N802")
     w("# pyright: reportOverlappingOverload=false, reportInvalidTypeVarUse=false")
     w("# pyright: reportIncompatibleMethodOverride=false, reportRedeclaration=false")
     w("")
     w("from _collections_abc import dict_keys")
     w("from typing import Any, Generic, Literal, TypeAlias, overload")
     w("")
+    w("from _typeshed import SupportsKeysAndGetItem")
     w("from typing_extensions import Never, TypeVar")
     w("")
     w("from ._fields import Selection")
     w("")
-    _names_block(names, defaults, nested, w)
+    w("MYPY = False")
     w("")
-    w("class UserRow(dict[str, Any], Generic[_K_contra]):")
+    _names_block(names, defaults, nested, w, stub=True)
+    w("")
+    w(f"class UserRow({ROW_BASES}, Generic[_K_contra]):")
     out.extend(_docstring(USER_ROW_DOC, "    "))
     _row_methods(w)
+    # One overload per key, guarded by the name the row must hold. A nested key has one
+    # per name of its object, each guarded by that dotted name: the first that lets the
+    # row through returns its nested row class over the row's own type (its parameter,
+    # in a position where a contravariant one may be), whose overloads are guarded by
+    # the same dotted names. 34 overloads where one per subset of nested names took 267
+    # (and pyrefly lists them all in a message).
+    gets: list[tuple[str, str, str]] = []
     for leaf in leaves:
-        w("    @overload")
-        w(
-            f'    def __getitem__(self: UserRow[Literal["{leaf.name}"]], '
-            f'key: Literal["{leaf.name}"], /) -> {leaf.annotation}: ...'
-        )
+        gets.append((f'UserRow[Literal["{leaf.name}"]]', leaf.name, leaf.annotation))
     for obj in nested:
-        for sub in _subsets(tuple(leaf.name for leaf in obj.leaves)):
-            value = f"{obj.class_name}[{_lit(*sub)}]"
+        for leaf in obj.leaves:
+            value = f"{obj.class_name}[UserRow[_K_contra]]"
             if obj.many:
                 value = f"list[{value}]"
             if obj.nullable:
                 value = f"{value} | None"
-            guard = _lit(*(f"{obj.name}.{name}" for name in sub))
-            w("    @overload")
-            w(
-                f"    def __getitem__(self: UserRow[{guard}], "
-                f'key: Literal["{obj.name}"], /) -> {value}: ...'
-            )
+            gets.append((f'UserRow[Literal["{obj.name}.{leaf.name}"]]', obj.name, value))
+    _keyed_methods(gets, w)
     for obj in nested:
         w("")
-        w(f"class {obj.class_name}(dict[str, Any], Generic[_K_contra]):")
+        w(f"class {obj.class_name}({ROW_BASES}, Generic[_R_co]):")
         out.extend(_docstring(_nested_doc(obj), "    "))
         _row_methods(w)
-        for leaf in obj.leaves:
-            w("    @overload")
-            w(
-                f'    def __getitem__(self: {obj.class_name}[Literal["{leaf.name}"]], '
-                f'key: Literal["{leaf.name}"], /) -> {leaf.annotation}: ...'
-            )
+        _keyed_methods(
+            [
+                (
+                    f'{obj.class_name}[UserRow[Literal["{obj.name}.{leaf.name}"]]]',
+                    leaf.name,
+                    leaf.annotation,
+                )
+                for leaf in obj.leaves
+            ],
+            w,
+        )
+    _names_classes(leaves, nested, True, w)
     w("")
     w("NESTED_ROWS: dict[str, tuple[type[dict[str, Any]], bool]]")
     w("")
     # mypy reads one signature, whose optional TypeVars default to Never: a bad name is
-    # then reported as one TypeVar's, in a line (one overload per arity, mypy listed
-    # every overload with every bound spelled, 113 KB for a typo). pyright and ty infer
-    # an argument such as `users(fields=user_fields("id"))` from the parameter's type
-    # first, and leave defaulted TypeVars unsolved there: they read one overload per
-    # arity. `MYPY` is true for mypy alone (its reachability rules); False elsewhere.
+    # then reported as one TypeVar's, in a line (it joins the names given to one
+    # `*names: _F` into its bound). pyright, ty and pyrefly solve `*names: _F` to the
+    # union of the names given, in one overload whatever their number (33 overloads, one
+    # per arity, cost pyright seconds per file); the second, never chosen, is there for
+    # the editors: pyright and pyrefly complete a string argument from a `Literal`
+    # parameter, not from a TypeVar's bound. `MYPY` is true for mypy alone.
     count = len(names)
-    for i in range(1, count + 1):
-        w(f'_F{i} = TypeVar("_F{i}", bound=UserField)')
+    w('_F = TypeVar("_F", bound=UserField)')
+    w('_F1 = TypeVar("_F1", bound=UserField)')
     for i in range(2, count + 1):
         w(f'_D{i} = TypeVar("_D{i}", bound=UserField, default=Never)')
-    w("")
-    w("MYPY = False")
     w("")
     params = ", ".join(["f1: _F1", *(f"f{i}: _D{i} = ..." for i in range(2, count + 1))])
     union = " | ".join(["_F1", *(f"_D{i}" for i in range(2, count + 1))])
@@ -349,11 +448,10 @@ def render_stub() -> str:
     w(f"    def user_fields({params}, /) -> Selection[{union}]: ...")
     w("")
     w("else:")
-    for arity in range(1, count + 1):
-        params = ", ".join(f"f{i}: _F{i}" for i in range(1, arity + 1))
-        union = " | ".join(f"_F{i}" for i in range(1, arity + 1))
-        w("    @overload")
-        w(f"    def user_fields({params}, /) -> Selection[{union}]: ...")
+    w("    @overload")
+    w("    def user_fields(*names: _F) -> Selection[_F]: ...")
+    w("    @overload")
+    w("    def user_fields(*names: UserField) -> Selection[UserField]: ...")
     w("")
     w("#: The fields `users` returns when none are named, as a typed selection.")
     w("DEFAULT_USER_SELECTION: Selection[DefaultUserField]")
@@ -362,10 +460,12 @@ def render_stub() -> str:
 
 def render() -> str:
     """The module: the names, the row classes and `user_fields` as they run."""
-    _, nested, defaults, names = selection_model()
+    leaves, nested, defaults, names = selection_model()
     out: list[str] = list(HEADER)
     w = out.append
     w("# The types are in _user_fields.pyi, written beside it.")
+    w("# F's attributes are the schema's names, camelCase.")
+    w("# ruff: noqa: N815")
     w('"""Typed selections of `User` fields and the rows they give.')
     w("")
     w("`user_fields` records, in its static type, exactly the names it is given;")
@@ -378,7 +478,7 @@ def render() -> str:
     w("")
     w("from __future__ import annotations")
     w("")
-    w("from typing import Any, Generic, Literal, TypeAlias, TypeVar")
+    w("from typing import Any, Final, Generic, Literal, TypeAlias, TypeVar")
     w("")
     w("from ._fields import Selection")
     w("")
@@ -392,10 +492,13 @@ def render() -> str:
     for obj in nested:
         w("")
         w("")
-        w(f"class {obj.class_name}(dict[str, Any], Generic[_K_contra]):")
+        w(f"class {obj.class_name}(dict[str, Any], Generic[_R_co]):")
         out.extend(_docstring(_nested_doc(obj), "    "))
         w("")
         w("    __slots__ = ()")
+    w("")
+    w("")
+    _names_classes(leaves, nested, False, w)
     w("")
     w("")
     w("#: The row class of each nested field, and whether it holds a list of them.")

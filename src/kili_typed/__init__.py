@@ -26,8 +26,10 @@ from ._types import (
 )
 from ._user_fields import (
     DefaultUserField,
+    F,
     UserApiKeysRow,
     UserField,
+    UserFieldNames,
     UserOrganizationRow,
     UserOrganizationsRow,
     UserRow,
@@ -63,6 +65,7 @@ __all__ = [
     "ConfigurationError",
     "DefaultOrganizationDict",
     "DefaultUserField",
+    "F",
     "FieldList",
     "FieldSelection",
     "GraphQLError",
@@ -87,6 +90,7 @@ __all__ = [
     "UserApiKeysRow",
     "UserDict",
     "UserField",
+    "UserFieldNames",
     "UserOrganizationRow",
     "UserOrganizationsRow",
     "UserRow",

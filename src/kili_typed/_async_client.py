@@ -66,7 +66,7 @@ from ._types import (
     OrganizationRole,
     UserDict,
 )
-from ._user_fields import DefaultUserField, UserField, UserRow
+from ._user_fields import DefaultUserField, UserField, UserFieldList, UserRow
 
 logger = logging.getLogger("kili_typed")
 
@@ -489,7 +489,7 @@ class AsyncKili:
         api_key: str | None = None,
         email: str | None = None,
         organization_id: str | None = None,
-        fields: FieldList | Selection[str] = DEFAULT_USER_FIELDS,
+        fields: UserFieldList | Selection[str] = DEFAULT_USER_FIELDS,
         first: int | None = None,
         skip: int = 0,
         disable_tqdm: bool | None = False,
@@ -502,7 +502,7 @@ class AsyncKili:
         api_key: str | None = None,
         email: str | None = None,
         organization_id: str | None = None,
-        fields: FieldList | Selection[str] = DEFAULT_USER_FIELDS,
+        fields: UserFieldList | Selection[str] = DEFAULT_USER_FIELDS,
         first: int | None = None,
         skip: int = 0,
         disable_tqdm: bool | None = False,
@@ -516,7 +516,7 @@ class AsyncKili:
         api_key: str | None,
         email: str | None,
         organization_id: str | None,
-        fields: FieldList | Selection[str],
+        fields: UserFieldList | Selection[str],
         first: int | None,
         skip: int,
         disable_tqdm: bool | None,
@@ -529,7 +529,7 @@ class AsyncKili:
         api_key: str | None = None,
         email: str | None = None,
         organization_id: str | None = None,
-        fields: FieldList | Selection[str] = DEFAULT_USER_FIELDS,
+        fields: UserFieldList | Selection[str] = DEFAULT_USER_FIELDS,
         first: int | None = None,
         skip: int = 0,
         disable_tqdm: bool | None = False,
@@ -546,7 +546,7 @@ class AsyncKili:
         api_key: str | None = None,
         email: str | None = None,
         organization_id: str | None = None,
-        fields: FieldList | Selection[str] = DEFAULT_USER_FIELDS,
+        fields: UserFieldList | Selection[str] = DEFAULT_USER_FIELDS,
         first: int | None = None,
         skip: int = 0,
         disable_tqdm: bool | None = False,
@@ -712,11 +712,11 @@ class AsyncKili:
 
     @overload
     async def get_current_user(
-        self, fields: FieldList | Selection[str] = DEFAULT_CURRENT_USER_FIELDS
+        self, fields: UserFieldList | Selection[str] = DEFAULT_CURRENT_USER_FIELDS
     ) -> UserDict: ...
 
     async def get_current_user(
-        self, fields: FieldList | Selection[str] = DEFAULT_CURRENT_USER_FIELDS
+        self, fields: UserFieldList | Selection[str] = DEFAULT_CURRENT_USER_FIELDS
     ) -> Any:
         """Get the current user: the owner of the API key.
 

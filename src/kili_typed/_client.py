@@ -64,7 +64,7 @@ from ._types import (
     OrganizationRole,
     UserDict,
 )
-from ._user_fields import DefaultUserField, UserField, UserRow
+from ._user_fields import DefaultUserField, UserField, UserFieldList, UserRow
 
 logger = logging.getLogger("kili_typed")
 
@@ -482,7 +482,7 @@ class Kili:
         api_key: str | None = None,
         email: str | None = None,
         organization_id: str | None = None,
-        fields: FieldList | Selection[str] = DEFAULT_USER_FIELDS,
+        fields: UserFieldList | Selection[str] = DEFAULT_USER_FIELDS,
         first: int | None = None,
         skip: int = 0,
         disable_tqdm: bool | None = False,
@@ -495,7 +495,7 @@ class Kili:
         api_key: str | None = None,
         email: str | None = None,
         organization_id: str | None = None,
-        fields: FieldList | Selection[str] = DEFAULT_USER_FIELDS,
+        fields: UserFieldList | Selection[str] = DEFAULT_USER_FIELDS,
         first: int | None = None,
         skip: int = 0,
         disable_tqdm: bool | None = False,
@@ -509,7 +509,7 @@ class Kili:
         api_key: str | None,
         email: str | None,
         organization_id: str | None,
-        fields: FieldList | Selection[str],
+        fields: UserFieldList | Selection[str],
         first: int | None,
         skip: int,
         disable_tqdm: bool | None,
@@ -522,7 +522,7 @@ class Kili:
         api_key: str | None = None,
         email: str | None = None,
         organization_id: str | None = None,
-        fields: FieldList | Selection[str] = DEFAULT_USER_FIELDS,
+        fields: UserFieldList | Selection[str] = DEFAULT_USER_FIELDS,
         first: int | None = None,
         skip: int = 0,
         disable_tqdm: bool | None = False,
@@ -539,7 +539,7 @@ class Kili:
         api_key: str | None = None,
         email: str | None = None,
         organization_id: str | None = None,
-        fields: FieldList | Selection[str] = DEFAULT_USER_FIELDS,
+        fields: UserFieldList | Selection[str] = DEFAULT_USER_FIELDS,
         first: int | None = None,
         skip: int = 0,
         disable_tqdm: bool | None = False,
@@ -703,11 +703,11 @@ class Kili:
 
     @overload
     def get_current_user(
-        self, fields: FieldList | Selection[str] = DEFAULT_CURRENT_USER_FIELDS
+        self, fields: UserFieldList | Selection[str] = DEFAULT_CURRENT_USER_FIELDS
     ) -> UserDict: ...
 
     def get_current_user(
-        self, fields: FieldList | Selection[str] = DEFAULT_CURRENT_USER_FIELDS
+        self, fields: UserFieldList | Selection[str] = DEFAULT_CURRENT_USER_FIELDS
     ) -> Any:
         """Get the current user: the owner of the API key.
 

@@ -11,7 +11,13 @@ ariadne-codegen's defaults do not. Loaded at generation time only (they need the
   generated models (``Field(repr=False)``), so printing or logging an input model never
   shows them.
 - `KiliRuntimePlugin`, for the packages of ``kili-typed codegen`` only: each generated
-  method hands its whole operation to kili-typed's runtime.
+  method hands its whole operation to kili-typed's runtime, and takes the operation's
+  variables as its only keyword arguments (no ``**kwargs``: a misspelt variable is a type
+  error, and a ``TypeError`` at run time).
+- `OperationDocumentsPlugin`, for the packages of ``kili-typed codegen`` only: the
+  operations' documents are data, string literals written by `repr` into the
+  subpackage's ``operations`` module (see `operations_module`), never text pasted
+  between quotes.
 
 Both kili-typed's own generated client (``make generate``, through
 ``tools/codegen_plugins.py``) and the packages ``kili-typed codegen`` writes use the
@@ -38,6 +44,9 @@ methods. Loaded by ariadne-codegen at generation time only; needs the ``codegen`
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
 
 from ariadne_codegen.plugins.base import Plugin
 from graphql import (
@@ -45,8 +54,10 @@ from graphql import (
     FieldNode,
     GraphQLEnumType,
     GraphQLInputField,
+    GraphQLSchema,
     OperationDefinitionNode,
     OperationType,
+    VariableDefinitionNode,
 )
 
 #: GraphQL names of input fields holding a secret.
@@ -157,7 +168,19 @@ def _is_self_call(node: ast.AST | None, method: str) -> bool:
 
 
 class KiliRuntimePlugin(Plugin):
-    """Rewrites the end of each client method onto the runtime's `execute` and `read`."""
+    """Rewrites the end of each client method onto the runtime's `execute` and `read`,
+    its variables its only keyword arguments."""
+
+    def generate_arguments(
+        self,
+        arguments: ast.arguments,
+        variable_definitions: tuple[VariableDefinitionNode, ...],
+    ) -> ast.arguments:
+        # ariadne-codegen's ``**kwargs: Any`` carries httpx options, which the runtime
+        # refuses: the facade owns them (kili.with_options). Without it, a misspelt
+        # variable is an error for every type checker, and a TypeError when called.
+        arguments.kwarg = None
+        return arguments
 
     def generate_client_method(
         self,
@@ -173,10 +196,9 @@ class KiliRuntimePlugin(Plugin):
                 call = statement.value
                 call = call.value if isinstance(call, ast.Await) else call
                 assert isinstance(call, ast.Call)
-                spread = [i for i, k in enumerate(call.keywords) if k.arg is None]
-                call.keywords.insert(
-                    spread[0] if spread else len(call.keywords),  # before **kwargs
-                    ast.keyword(arg="mutation", value=ast.Constant(value=mutation)),
+                call.keywords = [k for k in call.keywords if k.arg is not None]  # **kwargs
+                call.keywords.append(
+                    ast.keyword(arg="mutation", value=ast.Constant(value=mutation))
                 )
             if isinstance(statement, ast.Return) and isinstance(statement.value, ast.Call):
                 model = statement.value.func
@@ -191,3 +213,100 @@ class KiliRuntimePlugin(Plugin):
             body.append(statement)
         method_def.body = body
         return method_def
+
+
+#: The module of each subpackage holding its operations' documents.
+OPERATIONS_MODULE = "operations"
+
+_OPERATIONS_HEADER = '''\
+"""The documents of this package's operations, as its client sends them.
+
+Written by `kili-typed codegen`: do not edit; run the command again. Each document is
+a string literal written by Python's repr(), one per line of the operation: data,
+never code.
+"""
+'''
+
+
+def document_name(operation_name: str) -> str:
+    """The constant holding the document of `operation_name` (``AddMember``: ``ADD_MEMBER``)."""
+    from ariadne_codegen.utils import str_to_snake_case
+
+    return str_to_snake_case(operation_name).upper()
+
+
+def operations_module(documents: Mapping[str, str]) -> str:
+    """The source of the ``operations`` module: one constant per operation, its document
+    a parenthesized series of `repr` literals, one per line of it (a line's end kept in
+    its literal, so that joined they are the document exactly).
+
+    Args:
+        documents: Each operation's document, by its constant's name.
+    """
+    names = sorted(documents)
+    lines = [_OPERATIONS_HEADER, "__all__ = [", *(f"    {name!r}," for name in names), "]"]
+    for name in names:
+        pieces = documents[name].splitlines(keepends=True) or [""]
+        lines += ["", f"{name} = (", *(f"    {piece!r}" for piece in pieces), ")"]
+    return "\n".join(lines) + "\n"
+
+
+def _is_gql_call(node: ast.expr | None) -> bool:
+    return isinstance(node, ast.Call) and _name(node.func) == "gql"
+
+
+class OperationDocumentsPlugin(Plugin):
+    """Writes each operation's document into the ``operations`` module, and makes each
+    client method send that constant.
+
+    ariadne-codegen writes a document as a series of literals which it then joins into
+    one triple-quoted string by text substitution (dropping every ``'`` and turning
+    ``\\n`` escapes into line breaks), so a document holding quotes or backslashes came
+    out changed, and one holding three double quotes closed the string early: what
+    followed them ran as code.
+    """
+
+    def __init__(self, schema: GraphQLSchema, config_dict: dict[str, Any]) -> None:
+        super().__init__(schema, config_dict)  # pyright: ignore[reportUnknownMemberType]
+        self._documents: dict[str, str] = {}
+        # The run's settings (ariadne-codegen types them as a bare dict).
+        settings: dict[str, Any] = config_dict["tool"]["ariadne-codegen"]
+        self._package = Path(settings["target_package_path"]) / settings["target_package_name"]
+
+    def generate_operation_str(
+        self, operation_str: str, operation_definition: ExecutableDefinitionNode
+    ) -> str:
+        if isinstance(operation_definition, OperationDefinitionNode) and (
+            operation_definition.name is not None
+        ):
+            self._documents[document_name(operation_definition.name.value)] = operation_str
+        return operation_str
+
+    def generate_client_method(
+        self,
+        method_def: ast.FunctionDef | ast.AsyncFunctionDef,
+        operation_definition: OperationDefinitionNode,
+    ) -> ast.FunctionDef | ast.AsyncFunctionDef:
+        assert operation_definition.name is not None  # ariadne-codegen requires names
+        name = document_name(operation_definition.name.value)
+        if name not in self._documents:
+            raise RuntimeError(f"OperationDocumentsPlugin: no document for {name}")
+        for statement in method_def.body:
+            if isinstance(statement, ast.Assign) and _is_gql_call(statement.value):
+                statement.value = ast.Name(id=name)
+                return method_def
+        raise RuntimeError(f"OperationDocumentsPlugin: no gql(...) call in {method_def.name}")
+
+    def generate_client_module(self, module: ast.Module) -> ast.Module:
+        body = [s for s in module.body if not (isinstance(s, ast.FunctionDef) and s.name == "gql")]
+        names = [ast.alias(name=name) for name in sorted(self._documents)]
+        if names:
+            body.insert(0, ast.ImportFrom(module=OPERATIONS_MODULE, names=names, level=1))
+        module.body = body
+        return ast.fix_missing_locations(module)
+
+    def generate_init_module(self, module: ast.Module) -> ast.Module:
+        # The last hook of a run; the package's directory exists by then.
+        text = operations_module(self._documents)
+        (self._package / f"{OPERATIONS_MODULE}.py").write_text(text, encoding="utf-8")
+        return module

@@ -197,7 +197,7 @@ def _needed_fragments(
     return list(needed.values())
 
 
-def _where(error: GraphQLError, default_file: str) -> str:
+def where(error: GraphQLError, default_file: str) -> str:
     # A document may join nodes of several files (an operation and the fragments it
     # spreads): graphql-core locates an error in the file of its first node.
     if error.source is not None and error.locations:
@@ -207,7 +207,7 @@ def _where(error: GraphQLError, default_file: str) -> str:
 
 
 def _messages(errors: Iterable[GraphQLError], default_file: str) -> tuple[str, ...]:
-    return tuple(f"{_where(error, default_file)}: {error.message}" for error in errors)
+    return tuple(f"{where(error, default_file)}: {error.message}" for error in errors)
 
 
 def check_operations(

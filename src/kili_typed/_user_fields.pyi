@@ -4,24 +4,34 @@
 # lets through is the one that applies. user_fields's optional TypeVars default to
 # Never: a name left out adds nothing to the selection.
 # mypy: disable-error-code="overload-overlap"
+# F's attributes are the schema's names, camelCase.
+# ruff: noqa: N802
 # pyright: reportOverlappingOverload=false, reportInvalidTypeVarUse=false
 # pyright: reportIncompatibleMethodOverride=false, reportRedeclaration=false
 
 from _collections_abc import dict_keys
 from typing import Any, Generic, Literal, TypeAlias, overload
 
+from _typeshed import SupportsKeysAndGetItem
 from typing_extensions import Never, TypeVar
 
 from ._fields import Selection
+
+MYPY = False
 
 __all__ = [
     "DEFAULT_USER_SELECTION",
     "NESTED_ROWS",
     "USER_FIELD_NAMES",
     "DefaultUserField",
+    "F",
+    "UserApiKeysFieldNames",
     "UserApiKeysRow",
     "UserField",
+    "UserFieldNames",
+    "UserOrganizationFieldNames",
     "UserOrganizationRow",
+    "UserOrganizationsFieldNames",
     "UserOrganizationsRow",
     "UserRow",
     "user_fields",
@@ -63,6 +73,13 @@ UserField: TypeAlias = Literal[
     "apiKeys.revoked",
     "apiKeys.userId",
 ]
+
+#: What `users` and `get_current_user` accept as a list of names: any str, as the
+#: documented `fields`; `list[UserField]` first, so that editors offer the names.
+if MYPY:
+    UserFieldList: TypeAlias = list[str] | tuple[str, ...]
+else:
+    UserFieldList: TypeAlias = list[UserField] | list[str] | tuple[str, ...]
 
 #: The fields `users` returns when none are named.
 DefaultUserField: TypeAlias = Literal["email", "id", "firstname", "lastname"]
@@ -108,15 +125,18 @@ USER_FIELD_NAMES: tuple[UserField, ...] = (
 # more names is usable wherever one holding fewer is, and a guard
 # `self: UserRow[Literal["email"]]` lets through exactly the rows holding "email".
 _K_contra = TypeVar("_K_contra", contravariant=True)
+# A nested row's parameter: the user row it was read from (whose names it holds).
+_R_co = TypeVar("_R_co", covariant=True)
 
-class UserRow(dict[str, Any], Generic[_K_contra]):
+class UserRow(dict[str, Any], SupportsKeysAndGetItem[str, Any], Generic[_K_contra]):
     """A user row holding the fields selected, `UserRow[Literal["email", "id"]]`.
 
-    Reading a key that was not selected is a type error; a nested field reads
-    as its own row class, parameterized by the nested names selected
-    (`UserOrganizationRow[Literal["id", "name"]]`). At run time it is a plain
-    `dict` subclass: nothing is checked or converted on access, and `dict(row)`,
-    `{**row}` and `json.dumps(row)` give what they give for any dict.
+    Reading a key that was not selected, with `row[key]` or `row.get(key)`, is a
+    type error; a nested field reads as its own row class, parameterized by the row
+    it was read from (`UserOrganizationRow[UserRow[Literal["organization.name"]]]`
+    holds "name" alone). At run time it is a plain `dict` subclass: nothing is
+    checked or converted on access, and `dict(row)`, `{**row}` and `json.dumps(row)`
+    give what they give for any dict.
     """
     # dict(row), {**row}: their key type is read from keys(), and their value
     # type from the first overload that takes it, here Never's: Any.
@@ -175,2599 +195,284 @@ class UserRow(dict[str, Any], Generic[_K_contra]):
     ) -> bool: ...
     @overload
     def __getitem__(
-        self: UserRow[
-            Literal[
-                "organization.id",
-                "organization.name",
-                "organization.activeUsersCount",
-                "organization.isAllowedToSubmitNewLabels",
-                "organization.matchingDomain",
-                "organization.createdAt",
-            ]
-        ],
-        key: Literal["organization"],
-        /,
-    ) -> (
-        UserOrganizationRow[
-            Literal[
-                "id",
-                "name",
-                "activeUsersCount",
-                "isAllowedToSubmitNewLabels",
-                "matchingDomain",
-                "createdAt",
-            ]
-        ]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organization.id",
-                "organization.name",
-                "organization.activeUsersCount",
-                "organization.isAllowedToSubmitNewLabels",
-                "organization.matchingDomain",
-            ]
-        ],
-        key: Literal["organization"],
-        /,
-    ) -> (
-        UserOrganizationRow[
-            Literal[
-                "id", "name", "activeUsersCount", "isAllowedToSubmitNewLabels", "matchingDomain"
-            ]
-        ]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organization.id",
-                "organization.name",
-                "organization.activeUsersCount",
-                "organization.isAllowedToSubmitNewLabels",
-                "organization.createdAt",
-            ]
-        ],
-        key: Literal["organization"],
-        /,
-    ) -> (
-        UserOrganizationRow[
-            Literal["id", "name", "activeUsersCount", "isAllowedToSubmitNewLabels", "createdAt"]
-        ]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organization.id",
-                "organization.name",
-                "organization.activeUsersCount",
-                "organization.matchingDomain",
-                "organization.createdAt",
-            ]
-        ],
-        key: Literal["organization"],
-        /,
-    ) -> (
-        UserOrganizationRow[
-            Literal["id", "name", "activeUsersCount", "matchingDomain", "createdAt"]
-        ]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organization.id",
-                "organization.name",
-                "organization.isAllowedToSubmitNewLabels",
-                "organization.matchingDomain",
-                "organization.createdAt",
-            ]
-        ],
-        key: Literal["organization"],
-        /,
-    ) -> (
-        UserOrganizationRow[
-            Literal["id", "name", "isAllowedToSubmitNewLabels", "matchingDomain", "createdAt"]
-        ]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organization.id",
-                "organization.activeUsersCount",
-                "organization.isAllowedToSubmitNewLabels",
-                "organization.matchingDomain",
-                "organization.createdAt",
-            ]
-        ],
-        key: Literal["organization"],
-        /,
-    ) -> (
-        UserOrganizationRow[
-            Literal[
-                "id",
-                "activeUsersCount",
-                "isAllowedToSubmitNewLabels",
-                "matchingDomain",
-                "createdAt",
-            ]
-        ]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organization.name",
-                "organization.activeUsersCount",
-                "organization.isAllowedToSubmitNewLabels",
-                "organization.matchingDomain",
-                "organization.createdAt",
-            ]
-        ],
-        key: Literal["organization"],
-        /,
-    ) -> (
-        UserOrganizationRow[
-            Literal[
-                "name",
-                "activeUsersCount",
-                "isAllowedToSubmitNewLabels",
-                "matchingDomain",
-                "createdAt",
-            ]
-        ]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organization.id",
-                "organization.name",
-                "organization.activeUsersCount",
-                "organization.isAllowedToSubmitNewLabels",
-            ]
-        ],
-        key: Literal["organization"],
-        /,
-    ) -> (
-        UserOrganizationRow[Literal["id", "name", "activeUsersCount", "isAllowedToSubmitNewLabels"]]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organization.id",
-                "organization.name",
-                "organization.activeUsersCount",
-                "organization.matchingDomain",
-            ]
-        ],
-        key: Literal["organization"],
-        /,
-    ) -> (
-        UserOrganizationRow[Literal["id", "name", "activeUsersCount", "matchingDomain"]] | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organization.id",
-                "organization.name",
-                "organization.activeUsersCount",
-                "organization.createdAt",
-            ]
-        ],
-        key: Literal["organization"],
-        /,
-    ) -> UserOrganizationRow[Literal["id", "name", "activeUsersCount", "createdAt"]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organization.id",
-                "organization.name",
-                "organization.isAllowedToSubmitNewLabels",
-                "organization.matchingDomain",
-            ]
-        ],
-        key: Literal["organization"],
-        /,
-    ) -> (
-        UserOrganizationRow[Literal["id", "name", "isAllowedToSubmitNewLabels", "matchingDomain"]]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organization.id",
-                "organization.name",
-                "organization.isAllowedToSubmitNewLabels",
-                "organization.createdAt",
-            ]
-        ],
-        key: Literal["organization"],
-        /,
-    ) -> (
-        UserOrganizationRow[Literal["id", "name", "isAllowedToSubmitNewLabels", "createdAt"]] | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organization.id",
-                "organization.name",
-                "organization.matchingDomain",
-                "organization.createdAt",
-            ]
-        ],
-        key: Literal["organization"],
-        /,
-    ) -> UserOrganizationRow[Literal["id", "name", "matchingDomain", "createdAt"]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organization.id",
-                "organization.activeUsersCount",
-                "organization.isAllowedToSubmitNewLabels",
-                "organization.matchingDomain",
-            ]
-        ],
-        key: Literal["organization"],
-        /,
-    ) -> (
-        UserOrganizationRow[
-            Literal["id", "activeUsersCount", "isAllowedToSubmitNewLabels", "matchingDomain"]
-        ]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organization.id",
-                "organization.activeUsersCount",
-                "organization.isAllowedToSubmitNewLabels",
-                "organization.createdAt",
-            ]
-        ],
-        key: Literal["organization"],
-        /,
-    ) -> (
-        UserOrganizationRow[
-            Literal["id", "activeUsersCount", "isAllowedToSubmitNewLabels", "createdAt"]
-        ]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organization.id",
-                "organization.activeUsersCount",
-                "organization.matchingDomain",
-                "organization.createdAt",
-            ]
-        ],
-        key: Literal["organization"],
-        /,
-    ) -> (
-        UserOrganizationRow[Literal["id", "activeUsersCount", "matchingDomain", "createdAt"]] | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organization.id",
-                "organization.isAllowedToSubmitNewLabels",
-                "organization.matchingDomain",
-                "organization.createdAt",
-            ]
-        ],
-        key: Literal["organization"],
-        /,
-    ) -> (
-        UserOrganizationRow[
-            Literal["id", "isAllowedToSubmitNewLabels", "matchingDomain", "createdAt"]
-        ]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organization.name",
-                "organization.activeUsersCount",
-                "organization.isAllowedToSubmitNewLabels",
-                "organization.matchingDomain",
-            ]
-        ],
-        key: Literal["organization"],
-        /,
-    ) -> (
-        UserOrganizationRow[
-            Literal["name", "activeUsersCount", "isAllowedToSubmitNewLabels", "matchingDomain"]
-        ]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organization.name",
-                "organization.activeUsersCount",
-                "organization.isAllowedToSubmitNewLabels",
-                "organization.createdAt",
-            ]
-        ],
-        key: Literal["organization"],
-        /,
-    ) -> (
-        UserOrganizationRow[
-            Literal["name", "activeUsersCount", "isAllowedToSubmitNewLabels", "createdAt"]
-        ]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organization.name",
-                "organization.activeUsersCount",
-                "organization.matchingDomain",
-                "organization.createdAt",
-            ]
-        ],
-        key: Literal["organization"],
-        /,
-    ) -> (
-        UserOrganizationRow[Literal["name", "activeUsersCount", "matchingDomain", "createdAt"]]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organization.name",
-                "organization.isAllowedToSubmitNewLabels",
-                "organization.matchingDomain",
-                "organization.createdAt",
-            ]
-        ],
-        key: Literal["organization"],
-        /,
-    ) -> (
-        UserOrganizationRow[
-            Literal["name", "isAllowedToSubmitNewLabels", "matchingDomain", "createdAt"]
-        ]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organization.activeUsersCount",
-                "organization.isAllowedToSubmitNewLabels",
-                "organization.matchingDomain",
-                "organization.createdAt",
-            ]
-        ],
-        key: Literal["organization"],
-        /,
-    ) -> (
-        UserOrganizationRow[
-            Literal["activeUsersCount", "isAllowedToSubmitNewLabels", "matchingDomain", "createdAt"]
-        ]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal["organization.id", "organization.name", "organization.activeUsersCount"]
-        ],
-        key: Literal["organization"],
-        /,
-    ) -> UserOrganizationRow[Literal["id", "name", "activeUsersCount"]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organization.id", "organization.name", "organization.isAllowedToSubmitNewLabels"
-            ]
-        ],
-        key: Literal["organization"],
-        /,
-    ) -> UserOrganizationRow[Literal["id", "name", "isAllowedToSubmitNewLabels"]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal["organization.id", "organization.name", "organization.matchingDomain"]
-        ],
-        key: Literal["organization"],
-        /,
-    ) -> UserOrganizationRow[Literal["id", "name", "matchingDomain"]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["organization.id", "organization.name", "organization.createdAt"]],
-        key: Literal["organization"],
-        /,
-    ) -> UserOrganizationRow[Literal["id", "name", "createdAt"]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organization.id",
-                "organization.activeUsersCount",
-                "organization.isAllowedToSubmitNewLabels",
-            ]
-        ],
-        key: Literal["organization"],
-        /,
-    ) -> (
-        UserOrganizationRow[Literal["id", "activeUsersCount", "isAllowedToSubmitNewLabels"]] | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organization.id", "organization.activeUsersCount", "organization.matchingDomain"
-            ]
-        ],
-        key: Literal["organization"],
-        /,
-    ) -> UserOrganizationRow[Literal["id", "activeUsersCount", "matchingDomain"]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal["organization.id", "organization.activeUsersCount", "organization.createdAt"]
-        ],
-        key: Literal["organization"],
-        /,
-    ) -> UserOrganizationRow[Literal["id", "activeUsersCount", "createdAt"]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organization.id",
-                "organization.isAllowedToSubmitNewLabels",
-                "organization.matchingDomain",
-            ]
-        ],
-        key: Literal["organization"],
-        /,
-    ) -> (
-        UserOrganizationRow[Literal["id", "isAllowedToSubmitNewLabels", "matchingDomain"]] | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organization.id",
-                "organization.isAllowedToSubmitNewLabels",
-                "organization.createdAt",
-            ]
-        ],
-        key: Literal["organization"],
-        /,
-    ) -> UserOrganizationRow[Literal["id", "isAllowedToSubmitNewLabels", "createdAt"]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal["organization.id", "organization.matchingDomain", "organization.createdAt"]
-        ],
-        key: Literal["organization"],
-        /,
-    ) -> UserOrganizationRow[Literal["id", "matchingDomain", "createdAt"]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organization.name",
-                "organization.activeUsersCount",
-                "organization.isAllowedToSubmitNewLabels",
-            ]
-        ],
-        key: Literal["organization"],
-        /,
-    ) -> (
-        UserOrganizationRow[Literal["name", "activeUsersCount", "isAllowedToSubmitNewLabels"]]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organization.name", "organization.activeUsersCount", "organization.matchingDomain"
-            ]
-        ],
-        key: Literal["organization"],
-        /,
-    ) -> UserOrganizationRow[Literal["name", "activeUsersCount", "matchingDomain"]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal["organization.name", "organization.activeUsersCount", "organization.createdAt"]
-        ],
-        key: Literal["organization"],
-        /,
-    ) -> UserOrganizationRow[Literal["name", "activeUsersCount", "createdAt"]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organization.name",
-                "organization.isAllowedToSubmitNewLabels",
-                "organization.matchingDomain",
-            ]
-        ],
-        key: Literal["organization"],
-        /,
-    ) -> (
-        UserOrganizationRow[Literal["name", "isAllowedToSubmitNewLabels", "matchingDomain"]] | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organization.name",
-                "organization.isAllowedToSubmitNewLabels",
-                "organization.createdAt",
-            ]
-        ],
-        key: Literal["organization"],
-        /,
-    ) -> UserOrganizationRow[Literal["name", "isAllowedToSubmitNewLabels", "createdAt"]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal["organization.name", "organization.matchingDomain", "organization.createdAt"]
-        ],
-        key: Literal["organization"],
-        /,
-    ) -> UserOrganizationRow[Literal["name", "matchingDomain", "createdAt"]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organization.activeUsersCount",
-                "organization.isAllowedToSubmitNewLabels",
-                "organization.matchingDomain",
-            ]
-        ],
-        key: Literal["organization"],
-        /,
-    ) -> (
-        UserOrganizationRow[
-            Literal["activeUsersCount", "isAllowedToSubmitNewLabels", "matchingDomain"]
-        ]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organization.activeUsersCount",
-                "organization.isAllowedToSubmitNewLabels",
-                "organization.createdAt",
-            ]
-        ],
-        key: Literal["organization"],
-        /,
-    ) -> (
-        UserOrganizationRow[Literal["activeUsersCount", "isAllowedToSubmitNewLabels", "createdAt"]]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organization.activeUsersCount",
-                "organization.matchingDomain",
-                "organization.createdAt",
-            ]
-        ],
-        key: Literal["organization"],
-        /,
-    ) -> UserOrganizationRow[Literal["activeUsersCount", "matchingDomain", "createdAt"]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organization.isAllowedToSubmitNewLabels",
-                "organization.matchingDomain",
-                "organization.createdAt",
-            ]
-        ],
-        key: Literal["organization"],
-        /,
-    ) -> (
-        UserOrganizationRow[Literal["isAllowedToSubmitNewLabels", "matchingDomain", "createdAt"]]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["organization.id", "organization.name"]],
-        key: Literal["organization"],
-        /,
-    ) -> UserOrganizationRow[Literal["id", "name"]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["organization.id", "organization.activeUsersCount"]],
-        key: Literal["organization"],
-        /,
-    ) -> UserOrganizationRow[Literal["id", "activeUsersCount"]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["organization.id", "organization.isAllowedToSubmitNewLabels"]],
-        key: Literal["organization"],
-        /,
-    ) -> UserOrganizationRow[Literal["id", "isAllowedToSubmitNewLabels"]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["organization.id", "organization.matchingDomain"]],
-        key: Literal["organization"],
-        /,
-    ) -> UserOrganizationRow[Literal["id", "matchingDomain"]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["organization.id", "organization.createdAt"]],
-        key: Literal["organization"],
-        /,
-    ) -> UserOrganizationRow[Literal["id", "createdAt"]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["organization.name", "organization.activeUsersCount"]],
-        key: Literal["organization"],
-        /,
-    ) -> UserOrganizationRow[Literal["name", "activeUsersCount"]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["organization.name", "organization.isAllowedToSubmitNewLabels"]],
-        key: Literal["organization"],
-        /,
-    ) -> UserOrganizationRow[Literal["name", "isAllowedToSubmitNewLabels"]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["organization.name", "organization.matchingDomain"]],
-        key: Literal["organization"],
-        /,
-    ) -> UserOrganizationRow[Literal["name", "matchingDomain"]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["organization.name", "organization.createdAt"]],
-        key: Literal["organization"],
-        /,
-    ) -> UserOrganizationRow[Literal["name", "createdAt"]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal["organization.activeUsersCount", "organization.isAllowedToSubmitNewLabels"]
-        ],
-        key: Literal["organization"],
-        /,
-    ) -> UserOrganizationRow[Literal["activeUsersCount", "isAllowedToSubmitNewLabels"]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["organization.activeUsersCount", "organization.matchingDomain"]],
-        key: Literal["organization"],
-        /,
-    ) -> UserOrganizationRow[Literal["activeUsersCount", "matchingDomain"]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["organization.activeUsersCount", "organization.createdAt"]],
-        key: Literal["organization"],
-        /,
-    ) -> UserOrganizationRow[Literal["activeUsersCount", "createdAt"]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal["organization.isAllowedToSubmitNewLabels", "organization.matchingDomain"]
-        ],
-        key: Literal["organization"],
-        /,
-    ) -> UserOrganizationRow[Literal["isAllowedToSubmitNewLabels", "matchingDomain"]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["organization.isAllowedToSubmitNewLabels", "organization.createdAt"]],
-        key: Literal["organization"],
-        /,
-    ) -> UserOrganizationRow[Literal["isAllowedToSubmitNewLabels", "createdAt"]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["organization.matchingDomain", "organization.createdAt"]],
-        key: Literal["organization"],
-        /,
-    ) -> UserOrganizationRow[Literal["matchingDomain", "createdAt"]] | None: ...
-    @overload
-    def __getitem__(
         self: UserRow[Literal["organization.id"]], key: Literal["organization"], /
-    ) -> UserOrganizationRow[Literal["id"]] | None: ...
+    ) -> UserOrganizationRow[UserRow[_K_contra]] | None: ...
     @overload
     def __getitem__(
         self: UserRow[Literal["organization.name"]], key: Literal["organization"], /
-    ) -> UserOrganizationRow[Literal["name"]] | None: ...
+    ) -> UserOrganizationRow[UserRow[_K_contra]] | None: ...
     @overload
     def __getitem__(
         self: UserRow[Literal["organization.activeUsersCount"]], key: Literal["organization"], /
-    ) -> UserOrganizationRow[Literal["activeUsersCount"]] | None: ...
+    ) -> UserOrganizationRow[UserRow[_K_contra]] | None: ...
     @overload
     def __getitem__(
         self: UserRow[Literal["organization.isAllowedToSubmitNewLabels"]],
         key: Literal["organization"],
         /,
-    ) -> UserOrganizationRow[Literal["isAllowedToSubmitNewLabels"]] | None: ...
+    ) -> UserOrganizationRow[UserRow[_K_contra]] | None: ...
     @overload
     def __getitem__(
         self: UserRow[Literal["organization.matchingDomain"]], key: Literal["organization"], /
-    ) -> UserOrganizationRow[Literal["matchingDomain"]] | None: ...
+    ) -> UserOrganizationRow[UserRow[_K_contra]] | None: ...
     @overload
     def __getitem__(
         self: UserRow[Literal["organization.createdAt"]], key: Literal["organization"], /
-    ) -> UserOrganizationRow[Literal["createdAt"]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organizations.id",
-                "organizations.name",
-                "organizations.activeUsersCount",
-                "organizations.isAllowedToSubmitNewLabels",
-                "organizations.matchingDomain",
-                "organizations.createdAt",
-            ]
-        ],
-        key: Literal["organizations"],
-        /,
-    ) -> (
-        list[
-            UserOrganizationsRow[
-                Literal[
-                    "id",
-                    "name",
-                    "activeUsersCount",
-                    "isAllowedToSubmitNewLabels",
-                    "matchingDomain",
-                    "createdAt",
-                ]
-            ]
-        ]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organizations.id",
-                "organizations.name",
-                "organizations.activeUsersCount",
-                "organizations.isAllowedToSubmitNewLabels",
-                "organizations.matchingDomain",
-            ]
-        ],
-        key: Literal["organizations"],
-        /,
-    ) -> (
-        list[
-            UserOrganizationsRow[
-                Literal[
-                    "id", "name", "activeUsersCount", "isAllowedToSubmitNewLabels", "matchingDomain"
-                ]
-            ]
-        ]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organizations.id",
-                "organizations.name",
-                "organizations.activeUsersCount",
-                "organizations.isAllowedToSubmitNewLabels",
-                "organizations.createdAt",
-            ]
-        ],
-        key: Literal["organizations"],
-        /,
-    ) -> (
-        list[
-            UserOrganizationsRow[
-                Literal["id", "name", "activeUsersCount", "isAllowedToSubmitNewLabels", "createdAt"]
-            ]
-        ]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organizations.id",
-                "organizations.name",
-                "organizations.activeUsersCount",
-                "organizations.matchingDomain",
-                "organizations.createdAt",
-            ]
-        ],
-        key: Literal["organizations"],
-        /,
-    ) -> (
-        list[
-            UserOrganizationsRow[
-                Literal["id", "name", "activeUsersCount", "matchingDomain", "createdAt"]
-            ]
-        ]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organizations.id",
-                "organizations.name",
-                "organizations.isAllowedToSubmitNewLabels",
-                "organizations.matchingDomain",
-                "organizations.createdAt",
-            ]
-        ],
-        key: Literal["organizations"],
-        /,
-    ) -> (
-        list[
-            UserOrganizationsRow[
-                Literal["id", "name", "isAllowedToSubmitNewLabels", "matchingDomain", "createdAt"]
-            ]
-        ]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organizations.id",
-                "organizations.activeUsersCount",
-                "organizations.isAllowedToSubmitNewLabels",
-                "organizations.matchingDomain",
-                "organizations.createdAt",
-            ]
-        ],
-        key: Literal["organizations"],
-        /,
-    ) -> (
-        list[
-            UserOrganizationsRow[
-                Literal[
-                    "id",
-                    "activeUsersCount",
-                    "isAllowedToSubmitNewLabels",
-                    "matchingDomain",
-                    "createdAt",
-                ]
-            ]
-        ]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organizations.name",
-                "organizations.activeUsersCount",
-                "organizations.isAllowedToSubmitNewLabels",
-                "organizations.matchingDomain",
-                "organizations.createdAt",
-            ]
-        ],
-        key: Literal["organizations"],
-        /,
-    ) -> (
-        list[
-            UserOrganizationsRow[
-                Literal[
-                    "name",
-                    "activeUsersCount",
-                    "isAllowedToSubmitNewLabels",
-                    "matchingDomain",
-                    "createdAt",
-                ]
-            ]
-        ]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organizations.id",
-                "organizations.name",
-                "organizations.activeUsersCount",
-                "organizations.isAllowedToSubmitNewLabels",
-            ]
-        ],
-        key: Literal["organizations"],
-        /,
-    ) -> (
-        list[
-            UserOrganizationsRow[
-                Literal["id", "name", "activeUsersCount", "isAllowedToSubmitNewLabels"]
-            ]
-        ]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organizations.id",
-                "organizations.name",
-                "organizations.activeUsersCount",
-                "organizations.matchingDomain",
-            ]
-        ],
-        key: Literal["organizations"],
-        /,
-    ) -> (
-        list[UserOrganizationsRow[Literal["id", "name", "activeUsersCount", "matchingDomain"]]]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organizations.id",
-                "organizations.name",
-                "organizations.activeUsersCount",
-                "organizations.createdAt",
-            ]
-        ],
-        key: Literal["organizations"],
-        /,
-    ) -> (
-        list[UserOrganizationsRow[Literal["id", "name", "activeUsersCount", "createdAt"]]] | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organizations.id",
-                "organizations.name",
-                "organizations.isAllowedToSubmitNewLabels",
-                "organizations.matchingDomain",
-            ]
-        ],
-        key: Literal["organizations"],
-        /,
-    ) -> (
-        list[
-            UserOrganizationsRow[
-                Literal["id", "name", "isAllowedToSubmitNewLabels", "matchingDomain"]
-            ]
-        ]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organizations.id",
-                "organizations.name",
-                "organizations.isAllowedToSubmitNewLabels",
-                "organizations.createdAt",
-            ]
-        ],
-        key: Literal["organizations"],
-        /,
-    ) -> (
-        list[UserOrganizationsRow[Literal["id", "name", "isAllowedToSubmitNewLabels", "createdAt"]]]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organizations.id",
-                "organizations.name",
-                "organizations.matchingDomain",
-                "organizations.createdAt",
-            ]
-        ],
-        key: Literal["organizations"],
-        /,
-    ) -> (
-        list[UserOrganizationsRow[Literal["id", "name", "matchingDomain", "createdAt"]]] | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organizations.id",
-                "organizations.activeUsersCount",
-                "organizations.isAllowedToSubmitNewLabels",
-                "organizations.matchingDomain",
-            ]
-        ],
-        key: Literal["organizations"],
-        /,
-    ) -> (
-        list[
-            UserOrganizationsRow[
-                Literal["id", "activeUsersCount", "isAllowedToSubmitNewLabels", "matchingDomain"]
-            ]
-        ]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organizations.id",
-                "organizations.activeUsersCount",
-                "organizations.isAllowedToSubmitNewLabels",
-                "organizations.createdAt",
-            ]
-        ],
-        key: Literal["organizations"],
-        /,
-    ) -> (
-        list[
-            UserOrganizationsRow[
-                Literal["id", "activeUsersCount", "isAllowedToSubmitNewLabels", "createdAt"]
-            ]
-        ]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organizations.id",
-                "organizations.activeUsersCount",
-                "organizations.matchingDomain",
-                "organizations.createdAt",
-            ]
-        ],
-        key: Literal["organizations"],
-        /,
-    ) -> (
-        list[UserOrganizationsRow[Literal["id", "activeUsersCount", "matchingDomain", "createdAt"]]]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organizations.id",
-                "organizations.isAllowedToSubmitNewLabels",
-                "organizations.matchingDomain",
-                "organizations.createdAt",
-            ]
-        ],
-        key: Literal["organizations"],
-        /,
-    ) -> (
-        list[
-            UserOrganizationsRow[
-                Literal["id", "isAllowedToSubmitNewLabels", "matchingDomain", "createdAt"]
-            ]
-        ]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organizations.name",
-                "organizations.activeUsersCount",
-                "organizations.isAllowedToSubmitNewLabels",
-                "organizations.matchingDomain",
-            ]
-        ],
-        key: Literal["organizations"],
-        /,
-    ) -> (
-        list[
-            UserOrganizationsRow[
-                Literal["name", "activeUsersCount", "isAllowedToSubmitNewLabels", "matchingDomain"]
-            ]
-        ]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organizations.name",
-                "organizations.activeUsersCount",
-                "organizations.isAllowedToSubmitNewLabels",
-                "organizations.createdAt",
-            ]
-        ],
-        key: Literal["organizations"],
-        /,
-    ) -> (
-        list[
-            UserOrganizationsRow[
-                Literal["name", "activeUsersCount", "isAllowedToSubmitNewLabels", "createdAt"]
-            ]
-        ]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organizations.name",
-                "organizations.activeUsersCount",
-                "organizations.matchingDomain",
-                "organizations.createdAt",
-            ]
-        ],
-        key: Literal["organizations"],
-        /,
-    ) -> (
-        list[
-            UserOrganizationsRow[Literal["name", "activeUsersCount", "matchingDomain", "createdAt"]]
-        ]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organizations.name",
-                "organizations.isAllowedToSubmitNewLabels",
-                "organizations.matchingDomain",
-                "organizations.createdAt",
-            ]
-        ],
-        key: Literal["organizations"],
-        /,
-    ) -> (
-        list[
-            UserOrganizationsRow[
-                Literal["name", "isAllowedToSubmitNewLabels", "matchingDomain", "createdAt"]
-            ]
-        ]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organizations.activeUsersCount",
-                "organizations.isAllowedToSubmitNewLabels",
-                "organizations.matchingDomain",
-                "organizations.createdAt",
-            ]
-        ],
-        key: Literal["organizations"],
-        /,
-    ) -> (
-        list[
-            UserOrganizationsRow[
-                Literal[
-                    "activeUsersCount", "isAllowedToSubmitNewLabels", "matchingDomain", "createdAt"
-                ]
-            ]
-        ]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal["organizations.id", "organizations.name", "organizations.activeUsersCount"]
-        ],
-        key: Literal["organizations"],
-        /,
-    ) -> list[UserOrganizationsRow[Literal["id", "name", "activeUsersCount"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organizations.id", "organizations.name", "organizations.isAllowedToSubmitNewLabels"
-            ]
-        ],
-        key: Literal["organizations"],
-        /,
-    ) -> list[UserOrganizationsRow[Literal["id", "name", "isAllowedToSubmitNewLabels"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal["organizations.id", "organizations.name", "organizations.matchingDomain"]
-        ],
-        key: Literal["organizations"],
-        /,
-    ) -> list[UserOrganizationsRow[Literal["id", "name", "matchingDomain"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["organizations.id", "organizations.name", "organizations.createdAt"]],
-        key: Literal["organizations"],
-        /,
-    ) -> list[UserOrganizationsRow[Literal["id", "name", "createdAt"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organizations.id",
-                "organizations.activeUsersCount",
-                "organizations.isAllowedToSubmitNewLabels",
-            ]
-        ],
-        key: Literal["organizations"],
-        /,
-    ) -> (
-        list[UserOrganizationsRow[Literal["id", "activeUsersCount", "isAllowedToSubmitNewLabels"]]]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organizations.id", "organizations.activeUsersCount", "organizations.matchingDomain"
-            ]
-        ],
-        key: Literal["organizations"],
-        /,
-    ) -> list[UserOrganizationsRow[Literal["id", "activeUsersCount", "matchingDomain"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal["organizations.id", "organizations.activeUsersCount", "organizations.createdAt"]
-        ],
-        key: Literal["organizations"],
-        /,
-    ) -> list[UserOrganizationsRow[Literal["id", "activeUsersCount", "createdAt"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organizations.id",
-                "organizations.isAllowedToSubmitNewLabels",
-                "organizations.matchingDomain",
-            ]
-        ],
-        key: Literal["organizations"],
-        /,
-    ) -> (
-        list[UserOrganizationsRow[Literal["id", "isAllowedToSubmitNewLabels", "matchingDomain"]]]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organizations.id",
-                "organizations.isAllowedToSubmitNewLabels",
-                "organizations.createdAt",
-            ]
-        ],
-        key: Literal["organizations"],
-        /,
-    ) -> (
-        list[UserOrganizationsRow[Literal["id", "isAllowedToSubmitNewLabels", "createdAt"]]] | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal["organizations.id", "organizations.matchingDomain", "organizations.createdAt"]
-        ],
-        key: Literal["organizations"],
-        /,
-    ) -> list[UserOrganizationsRow[Literal["id", "matchingDomain", "createdAt"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organizations.name",
-                "organizations.activeUsersCount",
-                "organizations.isAllowedToSubmitNewLabels",
-            ]
-        ],
-        key: Literal["organizations"],
-        /,
-    ) -> (
-        list[
-            UserOrganizationsRow[Literal["name", "activeUsersCount", "isAllowedToSubmitNewLabels"]]
-        ]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organizations.name",
-                "organizations.activeUsersCount",
-                "organizations.matchingDomain",
-            ]
-        ],
-        key: Literal["organizations"],
-        /,
-    ) -> (
-        list[UserOrganizationsRow[Literal["name", "activeUsersCount", "matchingDomain"]]] | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organizations.name", "organizations.activeUsersCount", "organizations.createdAt"
-            ]
-        ],
-        key: Literal["organizations"],
-        /,
-    ) -> list[UserOrganizationsRow[Literal["name", "activeUsersCount", "createdAt"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organizations.name",
-                "organizations.isAllowedToSubmitNewLabels",
-                "organizations.matchingDomain",
-            ]
-        ],
-        key: Literal["organizations"],
-        /,
-    ) -> (
-        list[UserOrganizationsRow[Literal["name", "isAllowedToSubmitNewLabels", "matchingDomain"]]]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organizations.name",
-                "organizations.isAllowedToSubmitNewLabels",
-                "organizations.createdAt",
-            ]
-        ],
-        key: Literal["organizations"],
-        /,
-    ) -> (
-        list[UserOrganizationsRow[Literal["name", "isAllowedToSubmitNewLabels", "createdAt"]]]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal["organizations.name", "organizations.matchingDomain", "organizations.createdAt"]
-        ],
-        key: Literal["organizations"],
-        /,
-    ) -> list[UserOrganizationsRow[Literal["name", "matchingDomain", "createdAt"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organizations.activeUsersCount",
-                "organizations.isAllowedToSubmitNewLabels",
-                "organizations.matchingDomain",
-            ]
-        ],
-        key: Literal["organizations"],
-        /,
-    ) -> (
-        list[
-            UserOrganizationsRow[
-                Literal["activeUsersCount", "isAllowedToSubmitNewLabels", "matchingDomain"]
-            ]
-        ]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organizations.activeUsersCount",
-                "organizations.isAllowedToSubmitNewLabels",
-                "organizations.createdAt",
-            ]
-        ],
-        key: Literal["organizations"],
-        /,
-    ) -> (
-        list[
-            UserOrganizationsRow[
-                Literal["activeUsersCount", "isAllowedToSubmitNewLabels", "createdAt"]
-            ]
-        ]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organizations.activeUsersCount",
-                "organizations.matchingDomain",
-                "organizations.createdAt",
-            ]
-        ],
-        key: Literal["organizations"],
-        /,
-    ) -> (
-        list[UserOrganizationsRow[Literal["activeUsersCount", "matchingDomain", "createdAt"]]]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "organizations.isAllowedToSubmitNewLabels",
-                "organizations.matchingDomain",
-                "organizations.createdAt",
-            ]
-        ],
-        key: Literal["organizations"],
-        /,
-    ) -> (
-        list[
-            UserOrganizationsRow[
-                Literal["isAllowedToSubmitNewLabels", "matchingDomain", "createdAt"]
-            ]
-        ]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["organizations.id", "organizations.name"]],
-        key: Literal["organizations"],
-        /,
-    ) -> list[UserOrganizationsRow[Literal["id", "name"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["organizations.id", "organizations.activeUsersCount"]],
-        key: Literal["organizations"],
-        /,
-    ) -> list[UserOrganizationsRow[Literal["id", "activeUsersCount"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["organizations.id", "organizations.isAllowedToSubmitNewLabels"]],
-        key: Literal["organizations"],
-        /,
-    ) -> list[UserOrganizationsRow[Literal["id", "isAllowedToSubmitNewLabels"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["organizations.id", "organizations.matchingDomain"]],
-        key: Literal["organizations"],
-        /,
-    ) -> list[UserOrganizationsRow[Literal["id", "matchingDomain"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["organizations.id", "organizations.createdAt"]],
-        key: Literal["organizations"],
-        /,
-    ) -> list[UserOrganizationsRow[Literal["id", "createdAt"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["organizations.name", "organizations.activeUsersCount"]],
-        key: Literal["organizations"],
-        /,
-    ) -> list[UserOrganizationsRow[Literal["name", "activeUsersCount"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["organizations.name", "organizations.isAllowedToSubmitNewLabels"]],
-        key: Literal["organizations"],
-        /,
-    ) -> list[UserOrganizationsRow[Literal["name", "isAllowedToSubmitNewLabels"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["organizations.name", "organizations.matchingDomain"]],
-        key: Literal["organizations"],
-        /,
-    ) -> list[UserOrganizationsRow[Literal["name", "matchingDomain"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["organizations.name", "organizations.createdAt"]],
-        key: Literal["organizations"],
-        /,
-    ) -> list[UserOrganizationsRow[Literal["name", "createdAt"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal["organizations.activeUsersCount", "organizations.isAllowedToSubmitNewLabels"]
-        ],
-        key: Literal["organizations"],
-        /,
-    ) -> (
-        list[UserOrganizationsRow[Literal["activeUsersCount", "isAllowedToSubmitNewLabels"]]] | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["organizations.activeUsersCount", "organizations.matchingDomain"]],
-        key: Literal["organizations"],
-        /,
-    ) -> list[UserOrganizationsRow[Literal["activeUsersCount", "matchingDomain"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["organizations.activeUsersCount", "organizations.createdAt"]],
-        key: Literal["organizations"],
-        /,
-    ) -> list[UserOrganizationsRow[Literal["activeUsersCount", "createdAt"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal["organizations.isAllowedToSubmitNewLabels", "organizations.matchingDomain"]
-        ],
-        key: Literal["organizations"],
-        /,
-    ) -> (
-        list[UserOrganizationsRow[Literal["isAllowedToSubmitNewLabels", "matchingDomain"]]] | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal["organizations.isAllowedToSubmitNewLabels", "organizations.createdAt"]
-        ],
-        key: Literal["organizations"],
-        /,
-    ) -> list[UserOrganizationsRow[Literal["isAllowedToSubmitNewLabels", "createdAt"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["organizations.matchingDomain", "organizations.createdAt"]],
-        key: Literal["organizations"],
-        /,
-    ) -> list[UserOrganizationsRow[Literal["matchingDomain", "createdAt"]]] | None: ...
+    ) -> UserOrganizationRow[UserRow[_K_contra]] | None: ...
     @overload
     def __getitem__(
         self: UserRow[Literal["organizations.id"]], key: Literal["organizations"], /
-    ) -> list[UserOrganizationsRow[Literal["id"]]] | None: ...
+    ) -> list[UserOrganizationsRow[UserRow[_K_contra]]] | None: ...
     @overload
     def __getitem__(
         self: UserRow[Literal["organizations.name"]], key: Literal["organizations"], /
-    ) -> list[UserOrganizationsRow[Literal["name"]]] | None: ...
+    ) -> list[UserOrganizationsRow[UserRow[_K_contra]]] | None: ...
     @overload
     def __getitem__(
         self: UserRow[Literal["organizations.activeUsersCount"]], key: Literal["organizations"], /
-    ) -> list[UserOrganizationsRow[Literal["activeUsersCount"]]] | None: ...
+    ) -> list[UserOrganizationsRow[UserRow[_K_contra]]] | None: ...
     @overload
     def __getitem__(
         self: UserRow[Literal["organizations.isAllowedToSubmitNewLabels"]],
         key: Literal["organizations"],
         /,
-    ) -> list[UserOrganizationsRow[Literal["isAllowedToSubmitNewLabels"]]] | None: ...
+    ) -> list[UserOrganizationsRow[UserRow[_K_contra]]] | None: ...
     @overload
     def __getitem__(
         self: UserRow[Literal["organizations.matchingDomain"]], key: Literal["organizations"], /
-    ) -> list[UserOrganizationsRow[Literal["matchingDomain"]]] | None: ...
+    ) -> list[UserOrganizationsRow[UserRow[_K_contra]]] | None: ...
     @overload
     def __getitem__(
         self: UserRow[Literal["organizations.createdAt"]], key: Literal["organizations"], /
-    ) -> list[UserOrganizationsRow[Literal["createdAt"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "apiKeys.id",
-                "apiKeys.name",
-                "apiKeys.key",
-                "apiKeys.createdAt",
-                "apiKeys.expiryDate",
-                "apiKeys.revoked",
-                "apiKeys.userId",
-            ]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> (
-        list[
-            UserApiKeysRow[
-                Literal["id", "name", "key", "createdAt", "expiryDate", "revoked", "userId"]
-            ]
-        ]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "apiKeys.id",
-                "apiKeys.name",
-                "apiKeys.key",
-                "apiKeys.createdAt",
-                "apiKeys.expiryDate",
-                "apiKeys.revoked",
-            ]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> (
-        list[UserApiKeysRow[Literal["id", "name", "key", "createdAt", "expiryDate", "revoked"]]]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "apiKeys.id",
-                "apiKeys.name",
-                "apiKeys.key",
-                "apiKeys.createdAt",
-                "apiKeys.expiryDate",
-                "apiKeys.userId",
-            ]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> (
-        list[UserApiKeysRow[Literal["id", "name", "key", "createdAt", "expiryDate", "userId"]]]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "apiKeys.id",
-                "apiKeys.name",
-                "apiKeys.key",
-                "apiKeys.createdAt",
-                "apiKeys.revoked",
-                "apiKeys.userId",
-            ]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> (
-        list[UserApiKeysRow[Literal["id", "name", "key", "createdAt", "revoked", "userId"]]] | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "apiKeys.id",
-                "apiKeys.name",
-                "apiKeys.key",
-                "apiKeys.expiryDate",
-                "apiKeys.revoked",
-                "apiKeys.userId",
-            ]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> (
-        list[UserApiKeysRow[Literal["id", "name", "key", "expiryDate", "revoked", "userId"]]] | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "apiKeys.id",
-                "apiKeys.name",
-                "apiKeys.createdAt",
-                "apiKeys.expiryDate",
-                "apiKeys.revoked",
-                "apiKeys.userId",
-            ]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> (
-        list[UserApiKeysRow[Literal["id", "name", "createdAt", "expiryDate", "revoked", "userId"]]]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "apiKeys.id",
-                "apiKeys.key",
-                "apiKeys.createdAt",
-                "apiKeys.expiryDate",
-                "apiKeys.revoked",
-                "apiKeys.userId",
-            ]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> (
-        list[UserApiKeysRow[Literal["id", "key", "createdAt", "expiryDate", "revoked", "userId"]]]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "apiKeys.name",
-                "apiKeys.key",
-                "apiKeys.createdAt",
-                "apiKeys.expiryDate",
-                "apiKeys.revoked",
-                "apiKeys.userId",
-            ]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> (
-        list[UserApiKeysRow[Literal["name", "key", "createdAt", "expiryDate", "revoked", "userId"]]]
-        | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "apiKeys.id",
-                "apiKeys.name",
-                "apiKeys.key",
-                "apiKeys.createdAt",
-                "apiKeys.expiryDate",
-            ]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "name", "key", "createdAt", "expiryDate"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "apiKeys.id", "apiKeys.name", "apiKeys.key", "apiKeys.createdAt", "apiKeys.revoked"
-            ]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "name", "key", "createdAt", "revoked"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "apiKeys.id", "apiKeys.name", "apiKeys.key", "apiKeys.createdAt", "apiKeys.userId"
-            ]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "name", "key", "createdAt", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "apiKeys.id", "apiKeys.name", "apiKeys.key", "apiKeys.expiryDate", "apiKeys.revoked"
-            ]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "name", "key", "expiryDate", "revoked"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "apiKeys.id", "apiKeys.name", "apiKeys.key", "apiKeys.expiryDate", "apiKeys.userId"
-            ]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "name", "key", "expiryDate", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "apiKeys.id", "apiKeys.name", "apiKeys.key", "apiKeys.revoked", "apiKeys.userId"
-            ]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "name", "key", "revoked", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "apiKeys.id",
-                "apiKeys.name",
-                "apiKeys.createdAt",
-                "apiKeys.expiryDate",
-                "apiKeys.revoked",
-            ]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> (
-        list[UserApiKeysRow[Literal["id", "name", "createdAt", "expiryDate", "revoked"]]] | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "apiKeys.id",
-                "apiKeys.name",
-                "apiKeys.createdAt",
-                "apiKeys.expiryDate",
-                "apiKeys.userId",
-            ]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> (
-        list[UserApiKeysRow[Literal["id", "name", "createdAt", "expiryDate", "userId"]]] | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "apiKeys.id",
-                "apiKeys.name",
-                "apiKeys.createdAt",
-                "apiKeys.revoked",
-                "apiKeys.userId",
-            ]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "name", "createdAt", "revoked", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "apiKeys.id",
-                "apiKeys.name",
-                "apiKeys.expiryDate",
-                "apiKeys.revoked",
-                "apiKeys.userId",
-            ]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "name", "expiryDate", "revoked", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "apiKeys.id",
-                "apiKeys.key",
-                "apiKeys.createdAt",
-                "apiKeys.expiryDate",
-                "apiKeys.revoked",
-            ]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> (
-        list[UserApiKeysRow[Literal["id", "key", "createdAt", "expiryDate", "revoked"]]] | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "apiKeys.id",
-                "apiKeys.key",
-                "apiKeys.createdAt",
-                "apiKeys.expiryDate",
-                "apiKeys.userId",
-            ]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "key", "createdAt", "expiryDate", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "apiKeys.id",
-                "apiKeys.key",
-                "apiKeys.createdAt",
-                "apiKeys.revoked",
-                "apiKeys.userId",
-            ]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "key", "createdAt", "revoked", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "apiKeys.id",
-                "apiKeys.key",
-                "apiKeys.expiryDate",
-                "apiKeys.revoked",
-                "apiKeys.userId",
-            ]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "key", "expiryDate", "revoked", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "apiKeys.id",
-                "apiKeys.createdAt",
-                "apiKeys.expiryDate",
-                "apiKeys.revoked",
-                "apiKeys.userId",
-            ]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> (
-        list[UserApiKeysRow[Literal["id", "createdAt", "expiryDate", "revoked", "userId"]]] | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "apiKeys.name",
-                "apiKeys.key",
-                "apiKeys.createdAt",
-                "apiKeys.expiryDate",
-                "apiKeys.revoked",
-            ]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> (
-        list[UserApiKeysRow[Literal["name", "key", "createdAt", "expiryDate", "revoked"]]] | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "apiKeys.name",
-                "apiKeys.key",
-                "apiKeys.createdAt",
-                "apiKeys.expiryDate",
-                "apiKeys.userId",
-            ]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> (
-        list[UserApiKeysRow[Literal["name", "key", "createdAt", "expiryDate", "userId"]]] | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "apiKeys.name",
-                "apiKeys.key",
-                "apiKeys.createdAt",
-                "apiKeys.revoked",
-                "apiKeys.userId",
-            ]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["name", "key", "createdAt", "revoked", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "apiKeys.name",
-                "apiKeys.key",
-                "apiKeys.expiryDate",
-                "apiKeys.revoked",
-                "apiKeys.userId",
-            ]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["name", "key", "expiryDate", "revoked", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "apiKeys.name",
-                "apiKeys.createdAt",
-                "apiKeys.expiryDate",
-                "apiKeys.revoked",
-                "apiKeys.userId",
-            ]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> (
-        list[UserApiKeysRow[Literal["name", "createdAt", "expiryDate", "revoked", "userId"]]] | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal[
-                "apiKeys.key",
-                "apiKeys.createdAt",
-                "apiKeys.expiryDate",
-                "apiKeys.revoked",
-                "apiKeys.userId",
-            ]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> (
-        list[UserApiKeysRow[Literal["key", "createdAt", "expiryDate", "revoked", "userId"]]] | None
-    ): ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.id", "apiKeys.name", "apiKeys.key", "apiKeys.createdAt"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "name", "key", "createdAt"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.id", "apiKeys.name", "apiKeys.key", "apiKeys.expiryDate"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "name", "key", "expiryDate"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.id", "apiKeys.name", "apiKeys.key", "apiKeys.revoked"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "name", "key", "revoked"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.id", "apiKeys.name", "apiKeys.key", "apiKeys.userId"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "name", "key", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal["apiKeys.id", "apiKeys.name", "apiKeys.createdAt", "apiKeys.expiryDate"]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "name", "createdAt", "expiryDate"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal["apiKeys.id", "apiKeys.name", "apiKeys.createdAt", "apiKeys.revoked"]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "name", "createdAt", "revoked"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.id", "apiKeys.name", "apiKeys.createdAt", "apiKeys.userId"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "name", "createdAt", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal["apiKeys.id", "apiKeys.name", "apiKeys.expiryDate", "apiKeys.revoked"]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "name", "expiryDate", "revoked"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal["apiKeys.id", "apiKeys.name", "apiKeys.expiryDate", "apiKeys.userId"]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "name", "expiryDate", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.id", "apiKeys.name", "apiKeys.revoked", "apiKeys.userId"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "name", "revoked", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal["apiKeys.id", "apiKeys.key", "apiKeys.createdAt", "apiKeys.expiryDate"]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "key", "createdAt", "expiryDate"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.id", "apiKeys.key", "apiKeys.createdAt", "apiKeys.revoked"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "key", "createdAt", "revoked"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.id", "apiKeys.key", "apiKeys.createdAt", "apiKeys.userId"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "key", "createdAt", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal["apiKeys.id", "apiKeys.key", "apiKeys.expiryDate", "apiKeys.revoked"]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "key", "expiryDate", "revoked"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.id", "apiKeys.key", "apiKeys.expiryDate", "apiKeys.userId"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "key", "expiryDate", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.id", "apiKeys.key", "apiKeys.revoked", "apiKeys.userId"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "key", "revoked", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal["apiKeys.id", "apiKeys.createdAt", "apiKeys.expiryDate", "apiKeys.revoked"]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "createdAt", "expiryDate", "revoked"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal["apiKeys.id", "apiKeys.createdAt", "apiKeys.expiryDate", "apiKeys.userId"]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "createdAt", "expiryDate", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal["apiKeys.id", "apiKeys.createdAt", "apiKeys.revoked", "apiKeys.userId"]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "createdAt", "revoked", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal["apiKeys.id", "apiKeys.expiryDate", "apiKeys.revoked", "apiKeys.userId"]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "expiryDate", "revoked", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal["apiKeys.name", "apiKeys.key", "apiKeys.createdAt", "apiKeys.expiryDate"]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["name", "key", "createdAt", "expiryDate"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal["apiKeys.name", "apiKeys.key", "apiKeys.createdAt", "apiKeys.revoked"]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["name", "key", "createdAt", "revoked"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal["apiKeys.name", "apiKeys.key", "apiKeys.createdAt", "apiKeys.userId"]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["name", "key", "createdAt", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal["apiKeys.name", "apiKeys.key", "apiKeys.expiryDate", "apiKeys.revoked"]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["name", "key", "expiryDate", "revoked"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal["apiKeys.name", "apiKeys.key", "apiKeys.expiryDate", "apiKeys.userId"]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["name", "key", "expiryDate", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.name", "apiKeys.key", "apiKeys.revoked", "apiKeys.userId"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["name", "key", "revoked", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal["apiKeys.name", "apiKeys.createdAt", "apiKeys.expiryDate", "apiKeys.revoked"]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["name", "createdAt", "expiryDate", "revoked"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal["apiKeys.name", "apiKeys.createdAt", "apiKeys.expiryDate", "apiKeys.userId"]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["name", "createdAt", "expiryDate", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal["apiKeys.name", "apiKeys.createdAt", "apiKeys.revoked", "apiKeys.userId"]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["name", "createdAt", "revoked", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal["apiKeys.name", "apiKeys.expiryDate", "apiKeys.revoked", "apiKeys.userId"]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["name", "expiryDate", "revoked", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal["apiKeys.key", "apiKeys.createdAt", "apiKeys.expiryDate", "apiKeys.revoked"]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["key", "createdAt", "expiryDate", "revoked"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal["apiKeys.key", "apiKeys.createdAt", "apiKeys.expiryDate", "apiKeys.userId"]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["key", "createdAt", "expiryDate", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal["apiKeys.key", "apiKeys.createdAt", "apiKeys.revoked", "apiKeys.userId"]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["key", "createdAt", "revoked", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal["apiKeys.key", "apiKeys.expiryDate", "apiKeys.revoked", "apiKeys.userId"]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["key", "expiryDate", "revoked", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[
-            Literal["apiKeys.createdAt", "apiKeys.expiryDate", "apiKeys.revoked", "apiKeys.userId"]
-        ],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["createdAt", "expiryDate", "revoked", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.id", "apiKeys.name", "apiKeys.key"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "name", "key"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.id", "apiKeys.name", "apiKeys.createdAt"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "name", "createdAt"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.id", "apiKeys.name", "apiKeys.expiryDate"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "name", "expiryDate"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.id", "apiKeys.name", "apiKeys.revoked"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "name", "revoked"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.id", "apiKeys.name", "apiKeys.userId"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "name", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.id", "apiKeys.key", "apiKeys.createdAt"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "key", "createdAt"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.id", "apiKeys.key", "apiKeys.expiryDate"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "key", "expiryDate"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.id", "apiKeys.key", "apiKeys.revoked"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "key", "revoked"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.id", "apiKeys.key", "apiKeys.userId"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "key", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.id", "apiKeys.createdAt", "apiKeys.expiryDate"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "createdAt", "expiryDate"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.id", "apiKeys.createdAt", "apiKeys.revoked"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "createdAt", "revoked"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.id", "apiKeys.createdAt", "apiKeys.userId"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "createdAt", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.id", "apiKeys.expiryDate", "apiKeys.revoked"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "expiryDate", "revoked"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.id", "apiKeys.expiryDate", "apiKeys.userId"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "expiryDate", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.id", "apiKeys.revoked", "apiKeys.userId"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["id", "revoked", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.name", "apiKeys.key", "apiKeys.createdAt"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["name", "key", "createdAt"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.name", "apiKeys.key", "apiKeys.expiryDate"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["name", "key", "expiryDate"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.name", "apiKeys.key", "apiKeys.revoked"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["name", "key", "revoked"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.name", "apiKeys.key", "apiKeys.userId"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["name", "key", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.name", "apiKeys.createdAt", "apiKeys.expiryDate"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["name", "createdAt", "expiryDate"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.name", "apiKeys.createdAt", "apiKeys.revoked"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["name", "createdAt", "revoked"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.name", "apiKeys.createdAt", "apiKeys.userId"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["name", "createdAt", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.name", "apiKeys.expiryDate", "apiKeys.revoked"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["name", "expiryDate", "revoked"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.name", "apiKeys.expiryDate", "apiKeys.userId"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["name", "expiryDate", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.name", "apiKeys.revoked", "apiKeys.userId"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["name", "revoked", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.key", "apiKeys.createdAt", "apiKeys.expiryDate"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["key", "createdAt", "expiryDate"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.key", "apiKeys.createdAt", "apiKeys.revoked"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["key", "createdAt", "revoked"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.key", "apiKeys.createdAt", "apiKeys.userId"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["key", "createdAt", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.key", "apiKeys.expiryDate", "apiKeys.revoked"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["key", "expiryDate", "revoked"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.key", "apiKeys.expiryDate", "apiKeys.userId"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["key", "expiryDate", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.key", "apiKeys.revoked", "apiKeys.userId"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["key", "revoked", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.createdAt", "apiKeys.expiryDate", "apiKeys.revoked"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["createdAt", "expiryDate", "revoked"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.createdAt", "apiKeys.expiryDate", "apiKeys.userId"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["createdAt", "expiryDate", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.createdAt", "apiKeys.revoked", "apiKeys.userId"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["createdAt", "revoked", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.expiryDate", "apiKeys.revoked", "apiKeys.userId"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["expiryDate", "revoked", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.id", "apiKeys.name"]], key: Literal["apiKeys"], /
-    ) -> list[UserApiKeysRow[Literal["id", "name"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.id", "apiKeys.key"]], key: Literal["apiKeys"], /
-    ) -> list[UserApiKeysRow[Literal["id", "key"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.id", "apiKeys.createdAt"]], key: Literal["apiKeys"], /
-    ) -> list[UserApiKeysRow[Literal["id", "createdAt"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.id", "apiKeys.expiryDate"]], key: Literal["apiKeys"], /
-    ) -> list[UserApiKeysRow[Literal["id", "expiryDate"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.id", "apiKeys.revoked"]], key: Literal["apiKeys"], /
-    ) -> list[UserApiKeysRow[Literal["id", "revoked"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.id", "apiKeys.userId"]], key: Literal["apiKeys"], /
-    ) -> list[UserApiKeysRow[Literal["id", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.name", "apiKeys.key"]], key: Literal["apiKeys"], /
-    ) -> list[UserApiKeysRow[Literal["name", "key"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.name", "apiKeys.createdAt"]], key: Literal["apiKeys"], /
-    ) -> list[UserApiKeysRow[Literal["name", "createdAt"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.name", "apiKeys.expiryDate"]], key: Literal["apiKeys"], /
-    ) -> list[UserApiKeysRow[Literal["name", "expiryDate"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.name", "apiKeys.revoked"]], key: Literal["apiKeys"], /
-    ) -> list[UserApiKeysRow[Literal["name", "revoked"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.name", "apiKeys.userId"]], key: Literal["apiKeys"], /
-    ) -> list[UserApiKeysRow[Literal["name", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.key", "apiKeys.createdAt"]], key: Literal["apiKeys"], /
-    ) -> list[UserApiKeysRow[Literal["key", "createdAt"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.key", "apiKeys.expiryDate"]], key: Literal["apiKeys"], /
-    ) -> list[UserApiKeysRow[Literal["key", "expiryDate"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.key", "apiKeys.revoked"]], key: Literal["apiKeys"], /
-    ) -> list[UserApiKeysRow[Literal["key", "revoked"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.key", "apiKeys.userId"]], key: Literal["apiKeys"], /
-    ) -> list[UserApiKeysRow[Literal["key", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.createdAt", "apiKeys.expiryDate"]],
-        key: Literal["apiKeys"],
-        /,
-    ) -> list[UserApiKeysRow[Literal["createdAt", "expiryDate"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.createdAt", "apiKeys.revoked"]], key: Literal["apiKeys"], /
-    ) -> list[UserApiKeysRow[Literal["createdAt", "revoked"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.createdAt", "apiKeys.userId"]], key: Literal["apiKeys"], /
-    ) -> list[UserApiKeysRow[Literal["createdAt", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.expiryDate", "apiKeys.revoked"]], key: Literal["apiKeys"], /
-    ) -> list[UserApiKeysRow[Literal["expiryDate", "revoked"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.expiryDate", "apiKeys.userId"]], key: Literal["apiKeys"], /
-    ) -> list[UserApiKeysRow[Literal["expiryDate", "userId"]]] | None: ...
-    @overload
-    def __getitem__(
-        self: UserRow[Literal["apiKeys.revoked", "apiKeys.userId"]], key: Literal["apiKeys"], /
-    ) -> list[UserApiKeysRow[Literal["revoked", "userId"]]] | None: ...
+    ) -> list[UserOrganizationsRow[UserRow[_K_contra]]] | None: ...
     @overload
     def __getitem__(
         self: UserRow[Literal["apiKeys.id"]], key: Literal["apiKeys"], /
-    ) -> list[UserApiKeysRow[Literal["id"]]] | None: ...
+    ) -> list[UserApiKeysRow[UserRow[_K_contra]]] | None: ...
     @overload
     def __getitem__(
         self: UserRow[Literal["apiKeys.name"]], key: Literal["apiKeys"], /
-    ) -> list[UserApiKeysRow[Literal["name"]]] | None: ...
+    ) -> list[UserApiKeysRow[UserRow[_K_contra]]] | None: ...
     @overload
     def __getitem__(
         self: UserRow[Literal["apiKeys.key"]], key: Literal["apiKeys"], /
-    ) -> list[UserApiKeysRow[Literal["key"]]] | None: ...
+    ) -> list[UserApiKeysRow[UserRow[_K_contra]]] | None: ...
     @overload
     def __getitem__(
         self: UserRow[Literal["apiKeys.createdAt"]], key: Literal["apiKeys"], /
-    ) -> list[UserApiKeysRow[Literal["createdAt"]]] | None: ...
+    ) -> list[UserApiKeysRow[UserRow[_K_contra]]] | None: ...
     @overload
     def __getitem__(
         self: UserRow[Literal["apiKeys.expiryDate"]], key: Literal["apiKeys"], /
-    ) -> list[UserApiKeysRow[Literal["expiryDate"]]] | None: ...
+    ) -> list[UserApiKeysRow[UserRow[_K_contra]]] | None: ...
     @overload
     def __getitem__(
         self: UserRow[Literal["apiKeys.revoked"]], key: Literal["apiKeys"], /
-    ) -> list[UserApiKeysRow[Literal["revoked"]]] | None: ...
+    ) -> list[UserApiKeysRow[UserRow[_K_contra]]] | None: ...
     @overload
     def __getitem__(
         self: UserRow[Literal["apiKeys.userId"]], key: Literal["apiKeys"], /
-    ) -> list[UserApiKeysRow[Literal["userId"]]] | None: ...
+    ) -> list[UserApiKeysRow[UserRow[_K_contra]]] | None: ...
+    @overload  # type: ignore[override]
+    def get(self: UserRow[Literal["id"]], key: Literal["id"], default: object = None, /) -> str: ...
+    @overload
+    def get(
+        self: UserRow[Literal["email"]], key: Literal["email"], default: object = None, /
+    ) -> str: ...
+    @overload
+    def get(
+        self: UserRow[Literal["firstname"]], key: Literal["firstname"], default: object = None, /
+    ) -> str | None: ...
+    @overload
+    def get(
+        self: UserRow[Literal["lastname"]], key: Literal["lastname"], default: object = None, /
+    ) -> str | None: ...
+    @overload
+    def get(
+        self: UserRow[Literal["activated"]], key: Literal["activated"], default: object = None, /
+    ) -> bool: ...
+    @overload
+    def get(
+        self: UserRow[Literal["createdAt"]], key: Literal["createdAt"], default: object = None, /
+    ) -> str: ...
+    @overload
+    def get(
+        self: UserRow[Literal["updatedAt"]], key: Literal["updatedAt"], default: object = None, /
+    ) -> str: ...
+    @overload
+    def get(
+        self: UserRow[Literal["organizationId"]],
+        key: Literal["organizationId"],
+        default: object = None,
+        /,
+    ) -> str: ...
+    @overload
+    def get(
+        self: UserRow[Literal["organizationRole"]],
+        key: Literal["organizationRole"],
+        default: object = None,
+        /,
+    ) -> Literal["ADMIN", "USER"] | None: ...
+    @overload
+    def get(
+        self: UserRow[Literal["auth0Id"]], key: Literal["auth0Id"], default: object = None, /
+    ) -> str | None: ...
+    @overload
+    def get(
+        self: UserRow[Literal["hasCompletedLabelingTour"]],
+        key: Literal["hasCompletedLabelingTour"],
+        default: object = None,
+        /,
+    ) -> bool: ...
+    @overload
+    def get(
+        self: UserRow[Literal["highestRoleInProject"]],
+        key: Literal["highestRoleInProject"],
+        default: object = None,
+        /,
+    ) -> str: ...
+    @overload
+    def get(
+        self: UserRow[Literal["hubspotSubscriptionStatus"]],
+        key: Literal["hubspotSubscriptionStatus"],
+        default: object = None,
+        /,
+    ) -> Literal["SUBSCRIBED", "UNSUBSCRIBED"] | None: ...
+    @overload
+    def get(
+        self: UserRow[Literal["isServiceAccount"]],
+        key: Literal["isServiceAccount"],
+        default: object = None,
+        /,
+    ) -> bool: ...
+    @overload
+    def get(
+        self: UserRow[Literal["organization.id"]],
+        key: Literal["organization"],
+        default: object = None,
+        /,
+    ) -> UserOrganizationRow[UserRow[_K_contra]] | None: ...
+    @overload
+    def get(
+        self: UserRow[Literal["organization.name"]],
+        key: Literal["organization"],
+        default: object = None,
+        /,
+    ) -> UserOrganizationRow[UserRow[_K_contra]] | None: ...
+    @overload
+    def get(
+        self: UserRow[Literal["organization.activeUsersCount"]],
+        key: Literal["organization"],
+        default: object = None,
+        /,
+    ) -> UserOrganizationRow[UserRow[_K_contra]] | None: ...
+    @overload
+    def get(
+        self: UserRow[Literal["organization.isAllowedToSubmitNewLabels"]],
+        key: Literal["organization"],
+        default: object = None,
+        /,
+    ) -> UserOrganizationRow[UserRow[_K_contra]] | None: ...
+    @overload
+    def get(
+        self: UserRow[Literal["organization.matchingDomain"]],
+        key: Literal["organization"],
+        default: object = None,
+        /,
+    ) -> UserOrganizationRow[UserRow[_K_contra]] | None: ...
+    @overload
+    def get(
+        self: UserRow[Literal["organization.createdAt"]],
+        key: Literal["organization"],
+        default: object = None,
+        /,
+    ) -> UserOrganizationRow[UserRow[_K_contra]] | None: ...
+    @overload
+    def get(
+        self: UserRow[Literal["organizations.id"]],
+        key: Literal["organizations"],
+        default: object = None,
+        /,
+    ) -> list[UserOrganizationsRow[UserRow[_K_contra]]] | None: ...
+    @overload
+    def get(
+        self: UserRow[Literal["organizations.name"]],
+        key: Literal["organizations"],
+        default: object = None,
+        /,
+    ) -> list[UserOrganizationsRow[UserRow[_K_contra]]] | None: ...
+    @overload
+    def get(
+        self: UserRow[Literal["organizations.activeUsersCount"]],
+        key: Literal["organizations"],
+        default: object = None,
+        /,
+    ) -> list[UserOrganizationsRow[UserRow[_K_contra]]] | None: ...
+    @overload
+    def get(
+        self: UserRow[Literal["organizations.isAllowedToSubmitNewLabels"]],
+        key: Literal["organizations"],
+        default: object = None,
+        /,
+    ) -> list[UserOrganizationsRow[UserRow[_K_contra]]] | None: ...
+    @overload
+    def get(
+        self: UserRow[Literal["organizations.matchingDomain"]],
+        key: Literal["organizations"],
+        default: object = None,
+        /,
+    ) -> list[UserOrganizationsRow[UserRow[_K_contra]]] | None: ...
+    @overload
+    def get(
+        self: UserRow[Literal["organizations.createdAt"]],
+        key: Literal["organizations"],
+        default: object = None,
+        /,
+    ) -> list[UserOrganizationsRow[UserRow[_K_contra]]] | None: ...
+    @overload
+    def get(
+        self: UserRow[Literal["apiKeys.id"]], key: Literal["apiKeys"], default: object = None, /
+    ) -> list[UserApiKeysRow[UserRow[_K_contra]]] | None: ...
+    @overload
+    def get(
+        self: UserRow[Literal["apiKeys.name"]], key: Literal["apiKeys"], default: object = None, /
+    ) -> list[UserApiKeysRow[UserRow[_K_contra]]] | None: ...
+    @overload
+    def get(
+        self: UserRow[Literal["apiKeys.key"]], key: Literal["apiKeys"], default: object = None, /
+    ) -> list[UserApiKeysRow[UserRow[_K_contra]]] | None: ...
+    @overload
+    def get(
+        self: UserRow[Literal["apiKeys.createdAt"]],
+        key: Literal["apiKeys"],
+        default: object = None,
+        /,
+    ) -> list[UserApiKeysRow[UserRow[_K_contra]]] | None: ...
+    @overload
+    def get(
+        self: UserRow[Literal["apiKeys.expiryDate"]],
+        key: Literal["apiKeys"],
+        default: object = None,
+        /,
+    ) -> list[UserApiKeysRow[UserRow[_K_contra]]] | None: ...
+    @overload
+    def get(
+        self: UserRow[Literal["apiKeys.revoked"]],
+        key: Literal["apiKeys"],
+        default: object = None,
+        /,
+    ) -> list[UserApiKeysRow[UserRow[_K_contra]]] | None: ...
+    @overload
+    def get(
+        self: UserRow[Literal["apiKeys.userId"]], key: Literal["apiKeys"], default: object = None, /
+    ) -> list[UserApiKeysRow[UserRow[_K_contra]]] | None: ...
 
-class UserOrganizationRow(dict[str, Any], Generic[_K_contra]):
+class UserOrganizationRow(dict[str, Any], SupportsKeysAndGetItem[str, Any], Generic[_R_co]):
     """The object at `organization` in a user row: only the `organization.*` fields selected.
 
-    Its parameter names them without the prefix: `UserOrganizationRow[Literal["id"]]`
-    for a row of `user_fields("organization.id", ...)`.
+    Its parameter is the user row it was read from, so that it holds what that
+    row holds: `UserOrganizationRow[UserRow[Literal["organization.id", "email"]]]` for a row
+    of `user_fields("organization.id", "email")`.
     """
     # dict(row), {**row}: their key type is read from keys(), and their value
     # type from the first overload that takes it, here Never's: Any.
@@ -2775,33 +480,86 @@ class UserOrganizationRow(dict[str, Any], Generic[_K_contra]):
     @overload  # type: ignore[override]
     def __getitem__(self, key: Never, /) -> Any: ...
     @overload
-    def __getitem__(self: UserOrganizationRow[Literal["id"]], key: Literal["id"], /) -> str: ...
-    @overload
-    def __getitem__(self: UserOrganizationRow[Literal["name"]], key: Literal["name"], /) -> str: ...
+    def __getitem__(
+        self: UserOrganizationRow[UserRow[Literal["organization.id"]]], key: Literal["id"], /
+    ) -> str: ...
     @overload
     def __getitem__(
-        self: UserOrganizationRow[Literal["activeUsersCount"]], key: Literal["activeUsersCount"], /
+        self: UserOrganizationRow[UserRow[Literal["organization.name"]]], key: Literal["name"], /
+    ) -> str: ...
+    @overload
+    def __getitem__(
+        self: UserOrganizationRow[UserRow[Literal["organization.activeUsersCount"]]],
+        key: Literal["activeUsersCount"],
+        /,
     ) -> int: ...
     @overload
     def __getitem__(
-        self: UserOrganizationRow[Literal["isAllowedToSubmitNewLabels"]],
+        self: UserOrganizationRow[UserRow[Literal["organization.isAllowedToSubmitNewLabels"]]],
         key: Literal["isAllowedToSubmitNewLabels"],
         /,
     ) -> bool: ...
     @overload
     def __getitem__(
-        self: UserOrganizationRow[Literal["matchingDomain"]], key: Literal["matchingDomain"], /
+        self: UserOrganizationRow[UserRow[Literal["organization.matchingDomain"]]],
+        key: Literal["matchingDomain"],
+        /,
     ) -> str | None: ...
     @overload
     def __getitem__(
-        self: UserOrganizationRow[Literal["createdAt"]], key: Literal["createdAt"], /
+        self: UserOrganizationRow[UserRow[Literal["organization.createdAt"]]],
+        key: Literal["createdAt"],
+        /,
+    ) -> str | None: ...
+    @overload  # type: ignore[override]
+    def get(
+        self: UserOrganizationRow[UserRow[Literal["organization.id"]]],
+        key: Literal["id"],
+        default: object = None,
+        /,
+    ) -> str: ...
+    @overload
+    def get(
+        self: UserOrganizationRow[UserRow[Literal["organization.name"]]],
+        key: Literal["name"],
+        default: object = None,
+        /,
+    ) -> str: ...
+    @overload
+    def get(
+        self: UserOrganizationRow[UserRow[Literal["organization.activeUsersCount"]]],
+        key: Literal["activeUsersCount"],
+        default: object = None,
+        /,
+    ) -> int: ...
+    @overload
+    def get(
+        self: UserOrganizationRow[UserRow[Literal["organization.isAllowedToSubmitNewLabels"]]],
+        key: Literal["isAllowedToSubmitNewLabels"],
+        default: object = None,
+        /,
+    ) -> bool: ...
+    @overload
+    def get(
+        self: UserOrganizationRow[UserRow[Literal["organization.matchingDomain"]]],
+        key: Literal["matchingDomain"],
+        default: object = None,
+        /,
+    ) -> str | None: ...
+    @overload
+    def get(
+        self: UserOrganizationRow[UserRow[Literal["organization.createdAt"]]],
+        key: Literal["createdAt"],
+        default: object = None,
+        /,
     ) -> str | None: ...
 
-class UserOrganizationsRow(dict[str, Any], Generic[_K_contra]):
+class UserOrganizationsRow(dict[str, Any], SupportsKeysAndGetItem[str, Any], Generic[_R_co]):
     """An item of `organizations` in a user row: only the `organizations.*` fields selected.
 
-    Its parameter names them without the prefix: `UserOrganizationsRow[Literal["id"]]`
-    for a row of `user_fields("organizations.id", ...)`.
+    Its parameter is the user row it was read from, so that it holds what that
+    row holds: `UserOrganizationsRow[UserRow[Literal["organizations.id", "email"]]]` for a row
+    of `user_fields("organizations.id", "email")`.
     """
     # dict(row), {**row}: their key type is read from keys(), and their value
     # type from the first overload that takes it, here Never's: Any.
@@ -2809,35 +567,86 @@ class UserOrganizationsRow(dict[str, Any], Generic[_K_contra]):
     @overload  # type: ignore[override]
     def __getitem__(self, key: Never, /) -> Any: ...
     @overload
-    def __getitem__(self: UserOrganizationsRow[Literal["id"]], key: Literal["id"], /) -> str: ...
-    @overload
     def __getitem__(
-        self: UserOrganizationsRow[Literal["name"]], key: Literal["name"], /
+        self: UserOrganizationsRow[UserRow[Literal["organizations.id"]]], key: Literal["id"], /
     ) -> str: ...
     @overload
     def __getitem__(
-        self: UserOrganizationsRow[Literal["activeUsersCount"]], key: Literal["activeUsersCount"], /
+        self: UserOrganizationsRow[UserRow[Literal["organizations.name"]]], key: Literal["name"], /
+    ) -> str: ...
+    @overload
+    def __getitem__(
+        self: UserOrganizationsRow[UserRow[Literal["organizations.activeUsersCount"]]],
+        key: Literal["activeUsersCount"],
+        /,
     ) -> int: ...
     @overload
     def __getitem__(
-        self: UserOrganizationsRow[Literal["isAllowedToSubmitNewLabels"]],
+        self: UserOrganizationsRow[UserRow[Literal["organizations.isAllowedToSubmitNewLabels"]]],
         key: Literal["isAllowedToSubmitNewLabels"],
         /,
     ) -> bool: ...
     @overload
     def __getitem__(
-        self: UserOrganizationsRow[Literal["matchingDomain"]], key: Literal["matchingDomain"], /
+        self: UserOrganizationsRow[UserRow[Literal["organizations.matchingDomain"]]],
+        key: Literal["matchingDomain"],
+        /,
     ) -> str | None: ...
     @overload
     def __getitem__(
-        self: UserOrganizationsRow[Literal["createdAt"]], key: Literal["createdAt"], /
+        self: UserOrganizationsRow[UserRow[Literal["organizations.createdAt"]]],
+        key: Literal["createdAt"],
+        /,
+    ) -> str | None: ...
+    @overload  # type: ignore[override]
+    def get(
+        self: UserOrganizationsRow[UserRow[Literal["organizations.id"]]],
+        key: Literal["id"],
+        default: object = None,
+        /,
+    ) -> str: ...
+    @overload
+    def get(
+        self: UserOrganizationsRow[UserRow[Literal["organizations.name"]]],
+        key: Literal["name"],
+        default: object = None,
+        /,
+    ) -> str: ...
+    @overload
+    def get(
+        self: UserOrganizationsRow[UserRow[Literal["organizations.activeUsersCount"]]],
+        key: Literal["activeUsersCount"],
+        default: object = None,
+        /,
+    ) -> int: ...
+    @overload
+    def get(
+        self: UserOrganizationsRow[UserRow[Literal["organizations.isAllowedToSubmitNewLabels"]]],
+        key: Literal["isAllowedToSubmitNewLabels"],
+        default: object = None,
+        /,
+    ) -> bool: ...
+    @overload
+    def get(
+        self: UserOrganizationsRow[UserRow[Literal["organizations.matchingDomain"]]],
+        key: Literal["matchingDomain"],
+        default: object = None,
+        /,
+    ) -> str | None: ...
+    @overload
+    def get(
+        self: UserOrganizationsRow[UserRow[Literal["organizations.createdAt"]]],
+        key: Literal["createdAt"],
+        default: object = None,
+        /,
     ) -> str | None: ...
 
-class UserApiKeysRow(dict[str, Any], Generic[_K_contra]):
+class UserApiKeysRow(dict[str, Any], SupportsKeysAndGetItem[str, Any], Generic[_R_co]):
     """An item of `apiKeys` in a user row: only the `apiKeys.*` fields selected.
 
-    Its parameter names them without the prefix: `UserApiKeysRow[Literal["id"]]`
-    for a row of `user_fields("apiKeys.id", ...)`.
+    Its parameter is the user row it was read from, so that it holds what that
+    row holds: `UserApiKeysRow[UserRow[Literal["apiKeys.id", "email"]]]` for a row
+    of `user_fields("apiKeys.id", "email")`.
     """
     # dict(row), {**row}: their key type is read from keys(), and their value
     # type from the first overload that takes it, here Never's: Any.
@@ -2845,61 +654,188 @@ class UserApiKeysRow(dict[str, Any], Generic[_K_contra]):
     @overload  # type: ignore[override]
     def __getitem__(self, key: Never, /) -> Any: ...
     @overload
-    def __getitem__(self: UserApiKeysRow[Literal["id"]], key: Literal["id"], /) -> str: ...
-    @overload
-    def __getitem__(self: UserApiKeysRow[Literal["name"]], key: Literal["name"], /) -> str: ...
-    @overload
-    def __getitem__(self: UserApiKeysRow[Literal["key"]], key: Literal["key"], /) -> str: ...
-    @overload
     def __getitem__(
-        self: UserApiKeysRow[Literal["createdAt"]], key: Literal["createdAt"], /
+        self: UserApiKeysRow[UserRow[Literal["apiKeys.id"]]], key: Literal["id"], /
     ) -> str: ...
     @overload
     def __getitem__(
-        self: UserApiKeysRow[Literal["expiryDate"]], key: Literal["expiryDate"], /
+        self: UserApiKeysRow[UserRow[Literal["apiKeys.name"]]], key: Literal["name"], /
     ) -> str: ...
     @overload
     def __getitem__(
-        self: UserApiKeysRow[Literal["revoked"]], key: Literal["revoked"], /
+        self: UserApiKeysRow[UserRow[Literal["apiKeys.key"]]], key: Literal["key"], /
+    ) -> str: ...
+    @overload
+    def __getitem__(
+        self: UserApiKeysRow[UserRow[Literal["apiKeys.createdAt"]]], key: Literal["createdAt"], /
+    ) -> str: ...
+    @overload
+    def __getitem__(
+        self: UserApiKeysRow[UserRow[Literal["apiKeys.expiryDate"]]], key: Literal["expiryDate"], /
+    ) -> str: ...
+    @overload
+    def __getitem__(
+        self: UserApiKeysRow[UserRow[Literal["apiKeys.revoked"]]], key: Literal["revoked"], /
     ) -> bool: ...
     @overload
-    def __getitem__(self: UserApiKeysRow[Literal["userId"]], key: Literal["userId"], /) -> str: ...
+    def __getitem__(
+        self: UserApiKeysRow[UserRow[Literal["apiKeys.userId"]]], key: Literal["userId"], /
+    ) -> str: ...
+    @overload  # type: ignore[override]
+    def get(
+        self: UserApiKeysRow[UserRow[Literal["apiKeys.id"]]],
+        key: Literal["id"],
+        default: object = None,
+        /,
+    ) -> str: ...
+    @overload
+    def get(
+        self: UserApiKeysRow[UserRow[Literal["apiKeys.name"]]],
+        key: Literal["name"],
+        default: object = None,
+        /,
+    ) -> str: ...
+    @overload
+    def get(
+        self: UserApiKeysRow[UserRow[Literal["apiKeys.key"]]],
+        key: Literal["key"],
+        default: object = None,
+        /,
+    ) -> str: ...
+    @overload
+    def get(
+        self: UserApiKeysRow[UserRow[Literal["apiKeys.createdAt"]]],
+        key: Literal["createdAt"],
+        default: object = None,
+        /,
+    ) -> str: ...
+    @overload
+    def get(
+        self: UserApiKeysRow[UserRow[Literal["apiKeys.expiryDate"]]],
+        key: Literal["expiryDate"],
+        default: object = None,
+        /,
+    ) -> str: ...
+    @overload
+    def get(
+        self: UserApiKeysRow[UserRow[Literal["apiKeys.revoked"]]],
+        key: Literal["revoked"],
+        default: object = None,
+        /,
+    ) -> bool: ...
+    @overload
+    def get(
+        self: UserApiKeysRow[UserRow[Literal["apiKeys.userId"]]],
+        key: Literal["userId"],
+        default: object = None,
+        /,
+    ) -> str: ...
+
+class UserOrganizationFieldNames:
+    """The names of `organization`'s fields, dotted: `F.organization.id == "organization.id"`."""
+
+    __slots__ = ()
+    @property
+    def id(self) -> Literal["organization.id"]: ...
+    @property
+    def name(self) -> Literal["organization.name"]: ...
+    @property
+    def activeUsersCount(self) -> Literal["organization.activeUsersCount"]: ...
+    @property
+    def isAllowedToSubmitNewLabels(self) -> Literal["organization.isAllowedToSubmitNewLabels"]: ...
+    @property
+    def matchingDomain(self) -> Literal["organization.matchingDomain"]: ...
+    @property
+    def createdAt(self) -> Literal["organization.createdAt"]: ...
+
+class UserOrganizationsFieldNames:
+    """The names of `organizations`'s fields, dotted: `F.organizations.id == "organizations.id"`."""
+
+    __slots__ = ()
+    @property
+    def id(self) -> Literal["organizations.id"]: ...
+    @property
+    def name(self) -> Literal["organizations.name"]: ...
+    @property
+    def activeUsersCount(self) -> Literal["organizations.activeUsersCount"]: ...
+    @property
+    def isAllowedToSubmitNewLabels(self) -> Literal["organizations.isAllowedToSubmitNewLabels"]: ...
+    @property
+    def matchingDomain(self) -> Literal["organizations.matchingDomain"]: ...
+    @property
+    def createdAt(self) -> Literal["organizations.createdAt"]: ...
+
+class UserApiKeysFieldNames:
+    """The names of `apiKeys`'s fields, dotted: `F.apiKeys.id == "apiKeys.id"`."""
+
+    __slots__ = ()
+    @property
+    def id(self) -> Literal["apiKeys.id"]: ...
+    @property
+    def name(self) -> Literal["apiKeys.name"]: ...
+    @property
+    def key(self) -> Literal["apiKeys.key"]: ...
+    @property
+    def createdAt(self) -> Literal["apiKeys.createdAt"]: ...
+    @property
+    def expiryDate(self) -> Literal["apiKeys.expiryDate"]: ...
+    @property
+    def revoked(self) -> Literal["apiKeys.revoked"]: ...
+    @property
+    def userId(self) -> Literal["apiKeys.userId"]: ...
+
+class UserFieldNames:
+    """Every name `user_fields` accepts, as an attribute: `F.email`, `F.organizations.name`.
+
+    Each attribute is the name itself (`F.organizations.name == "organizations.name"`),
+    typed as its `Literal`, so `user_fields(F.email, F.organizations.name)` is
+    `user_fields("email", "organizations.name")` to every checker. Editors complete
+    attributes everywhere, string literals not in every position: see docs/editors.md.
+    """
+
+    __slots__ = ()
+    @property
+    def id(self) -> Literal["id"]: ...
+    @property
+    def email(self) -> Literal["email"]: ...
+    @property
+    def firstname(self) -> Literal["firstname"]: ...
+    @property
+    def lastname(self) -> Literal["lastname"]: ...
+    @property
+    def activated(self) -> Literal["activated"]: ...
+    @property
+    def createdAt(self) -> Literal["createdAt"]: ...
+    @property
+    def updatedAt(self) -> Literal["updatedAt"]: ...
+    @property
+    def organizationId(self) -> Literal["organizationId"]: ...
+    @property
+    def organizationRole(self) -> Literal["organizationRole"]: ...
+    @property
+    def auth0Id(self) -> Literal["auth0Id"]: ...
+    @property
+    def hasCompletedLabelingTour(self) -> Literal["hasCompletedLabelingTour"]: ...
+    @property
+    def highestRoleInProject(self) -> Literal["highestRoleInProject"]: ...
+    @property
+    def hubspotSubscriptionStatus(self) -> Literal["hubspotSubscriptionStatus"]: ...
+    @property
+    def isServiceAccount(self) -> Literal["isServiceAccount"]: ...
+    @property
+    def organization(self) -> UserOrganizationFieldNames: ...
+    @property
+    def organizations(self) -> UserOrganizationsFieldNames: ...
+    @property
+    def apiKeys(self) -> UserApiKeysFieldNames: ...
+
+#: Every name `user_fields` accepts, as an attribute (`F.organizations.name`).
+F: UserFieldNames
 
 NESTED_ROWS: dict[str, tuple[type[dict[str, Any]], bool]]
 
+_F = TypeVar("_F", bound=UserField)
 _F1 = TypeVar("_F1", bound=UserField)
-_F2 = TypeVar("_F2", bound=UserField)
-_F3 = TypeVar("_F3", bound=UserField)
-_F4 = TypeVar("_F4", bound=UserField)
-_F5 = TypeVar("_F5", bound=UserField)
-_F6 = TypeVar("_F6", bound=UserField)
-_F7 = TypeVar("_F7", bound=UserField)
-_F8 = TypeVar("_F8", bound=UserField)
-_F9 = TypeVar("_F9", bound=UserField)
-_F10 = TypeVar("_F10", bound=UserField)
-_F11 = TypeVar("_F11", bound=UserField)
-_F12 = TypeVar("_F12", bound=UserField)
-_F13 = TypeVar("_F13", bound=UserField)
-_F14 = TypeVar("_F14", bound=UserField)
-_F15 = TypeVar("_F15", bound=UserField)
-_F16 = TypeVar("_F16", bound=UserField)
-_F17 = TypeVar("_F17", bound=UserField)
-_F18 = TypeVar("_F18", bound=UserField)
-_F19 = TypeVar("_F19", bound=UserField)
-_F20 = TypeVar("_F20", bound=UserField)
-_F21 = TypeVar("_F21", bound=UserField)
-_F22 = TypeVar("_F22", bound=UserField)
-_F23 = TypeVar("_F23", bound=UserField)
-_F24 = TypeVar("_F24", bound=UserField)
-_F25 = TypeVar("_F25", bound=UserField)
-_F26 = TypeVar("_F26", bound=UserField)
-_F27 = TypeVar("_F27", bound=UserField)
-_F28 = TypeVar("_F28", bound=UserField)
-_F29 = TypeVar("_F29", bound=UserField)
-_F30 = TypeVar("_F30", bound=UserField)
-_F31 = TypeVar("_F31", bound=UserField)
-_F32 = TypeVar("_F32", bound=UserField)
-_F33 = TypeVar("_F33", bound=UserField)
 _D2 = TypeVar("_D2", bound=UserField, default=Never)
 _D3 = TypeVar("_D3", bound=UserField, default=Never)
 _D4 = TypeVar("_D4", bound=UserField, default=Never)
@@ -2932,8 +868,6 @@ _D30 = TypeVar("_D30", bound=UserField, default=Never)
 _D31 = TypeVar("_D31", bound=UserField, default=Never)
 _D32 = TypeVar("_D32", bound=UserField, default=Never)
 _D33 = TypeVar("_D33", bound=UserField, default=Never)
-
-MYPY = False
 
 if MYPY:
     def user_fields(
@@ -3009,1124 +943,9 @@ if MYPY:
 
 else:
     @overload
-    def user_fields(f1: _F1, /) -> Selection[_F1]: ...
+    def user_fields(*names: _F) -> Selection[_F]: ...
     @overload
-    def user_fields(f1: _F1, f2: _F2, /) -> Selection[_F1 | _F2]: ...
-    @overload
-    def user_fields(f1: _F1, f2: _F2, f3: _F3, /) -> Selection[_F1 | _F2 | _F3]: ...
-    @overload
-    def user_fields(f1: _F1, f2: _F2, f3: _F3, f4: _F4, /) -> Selection[_F1 | _F2 | _F3 | _F4]: ...
-    @overload
-    def user_fields(
-        f1: _F1, f2: _F2, f3: _F3, f4: _F4, f5: _F5, /
-    ) -> Selection[_F1 | _F2 | _F3 | _F4 | _F5]: ...
-    @overload
-    def user_fields(
-        f1: _F1, f2: _F2, f3: _F3, f4: _F4, f5: _F5, f6: _F6, /
-    ) -> Selection[_F1 | _F2 | _F3 | _F4 | _F5 | _F6]: ...
-    @overload
-    def user_fields(
-        f1: _F1, f2: _F2, f3: _F3, f4: _F4, f5: _F5, f6: _F6, f7: _F7, /
-    ) -> Selection[_F1 | _F2 | _F3 | _F4 | _F5 | _F6 | _F7]: ...
-    @overload
-    def user_fields(
-        f1: _F1, f2: _F2, f3: _F3, f4: _F4, f5: _F5, f6: _F6, f7: _F7, f8: _F8, /
-    ) -> Selection[_F1 | _F2 | _F3 | _F4 | _F5 | _F6 | _F7 | _F8]: ...
-    @overload
-    def user_fields(
-        f1: _F1, f2: _F2, f3: _F3, f4: _F4, f5: _F5, f6: _F6, f7: _F7, f8: _F8, f9: _F9, /
-    ) -> Selection[_F1 | _F2 | _F3 | _F4 | _F5 | _F6 | _F7 | _F8 | _F9]: ...
-    @overload
-    def user_fields(
-        f1: _F1,
-        f2: _F2,
-        f3: _F3,
-        f4: _F4,
-        f5: _F5,
-        f6: _F6,
-        f7: _F7,
-        f8: _F8,
-        f9: _F9,
-        f10: _F10,
-        /,
-    ) -> Selection[_F1 | _F2 | _F3 | _F4 | _F5 | _F6 | _F7 | _F8 | _F9 | _F10]: ...
-    @overload
-    def user_fields(
-        f1: _F1,
-        f2: _F2,
-        f3: _F3,
-        f4: _F4,
-        f5: _F5,
-        f6: _F6,
-        f7: _F7,
-        f8: _F8,
-        f9: _F9,
-        f10: _F10,
-        f11: _F11,
-        /,
-    ) -> Selection[_F1 | _F2 | _F3 | _F4 | _F5 | _F6 | _F7 | _F8 | _F9 | _F10 | _F11]: ...
-    @overload
-    def user_fields(
-        f1: _F1,
-        f2: _F2,
-        f3: _F3,
-        f4: _F4,
-        f5: _F5,
-        f6: _F6,
-        f7: _F7,
-        f8: _F8,
-        f9: _F9,
-        f10: _F10,
-        f11: _F11,
-        f12: _F12,
-        /,
-    ) -> Selection[_F1 | _F2 | _F3 | _F4 | _F5 | _F6 | _F7 | _F8 | _F9 | _F10 | _F11 | _F12]: ...
-    @overload
-    def user_fields(
-        f1: _F1,
-        f2: _F2,
-        f3: _F3,
-        f4: _F4,
-        f5: _F5,
-        f6: _F6,
-        f7: _F7,
-        f8: _F8,
-        f9: _F9,
-        f10: _F10,
-        f11: _F11,
-        f12: _F12,
-        f13: _F13,
-        /,
-    ) -> Selection[
-        _F1 | _F2 | _F3 | _F4 | _F5 | _F6 | _F7 | _F8 | _F9 | _F10 | _F11 | _F12 | _F13
-    ]: ...
-    @overload
-    def user_fields(
-        f1: _F1,
-        f2: _F2,
-        f3: _F3,
-        f4: _F4,
-        f5: _F5,
-        f6: _F6,
-        f7: _F7,
-        f8: _F8,
-        f9: _F9,
-        f10: _F10,
-        f11: _F11,
-        f12: _F12,
-        f13: _F13,
-        f14: _F14,
-        /,
-    ) -> Selection[
-        _F1 | _F2 | _F3 | _F4 | _F5 | _F6 | _F7 | _F8 | _F9 | _F10 | _F11 | _F12 | _F13 | _F14
-    ]: ...
-    @overload
-    def user_fields(
-        f1: _F1,
-        f2: _F2,
-        f3: _F3,
-        f4: _F4,
-        f5: _F5,
-        f6: _F6,
-        f7: _F7,
-        f8: _F8,
-        f9: _F9,
-        f10: _F10,
-        f11: _F11,
-        f12: _F12,
-        f13: _F13,
-        f14: _F14,
-        f15: _F15,
-        /,
-    ) -> Selection[
-        _F1
-        | _F2
-        | _F3
-        | _F4
-        | _F5
-        | _F6
-        | _F7
-        | _F8
-        | _F9
-        | _F10
-        | _F11
-        | _F12
-        | _F13
-        | _F14
-        | _F15
-    ]: ...
-    @overload
-    def user_fields(
-        f1: _F1,
-        f2: _F2,
-        f3: _F3,
-        f4: _F4,
-        f5: _F5,
-        f6: _F6,
-        f7: _F7,
-        f8: _F8,
-        f9: _F9,
-        f10: _F10,
-        f11: _F11,
-        f12: _F12,
-        f13: _F13,
-        f14: _F14,
-        f15: _F15,
-        f16: _F16,
-        /,
-    ) -> Selection[
-        _F1
-        | _F2
-        | _F3
-        | _F4
-        | _F5
-        | _F6
-        | _F7
-        | _F8
-        | _F9
-        | _F10
-        | _F11
-        | _F12
-        | _F13
-        | _F14
-        | _F15
-        | _F16
-    ]: ...
-    @overload
-    def user_fields(
-        f1: _F1,
-        f2: _F2,
-        f3: _F3,
-        f4: _F4,
-        f5: _F5,
-        f6: _F6,
-        f7: _F7,
-        f8: _F8,
-        f9: _F9,
-        f10: _F10,
-        f11: _F11,
-        f12: _F12,
-        f13: _F13,
-        f14: _F14,
-        f15: _F15,
-        f16: _F16,
-        f17: _F17,
-        /,
-    ) -> Selection[
-        _F1
-        | _F2
-        | _F3
-        | _F4
-        | _F5
-        | _F6
-        | _F7
-        | _F8
-        | _F9
-        | _F10
-        | _F11
-        | _F12
-        | _F13
-        | _F14
-        | _F15
-        | _F16
-        | _F17
-    ]: ...
-    @overload
-    def user_fields(
-        f1: _F1,
-        f2: _F2,
-        f3: _F3,
-        f4: _F4,
-        f5: _F5,
-        f6: _F6,
-        f7: _F7,
-        f8: _F8,
-        f9: _F9,
-        f10: _F10,
-        f11: _F11,
-        f12: _F12,
-        f13: _F13,
-        f14: _F14,
-        f15: _F15,
-        f16: _F16,
-        f17: _F17,
-        f18: _F18,
-        /,
-    ) -> Selection[
-        _F1
-        | _F2
-        | _F3
-        | _F4
-        | _F5
-        | _F6
-        | _F7
-        | _F8
-        | _F9
-        | _F10
-        | _F11
-        | _F12
-        | _F13
-        | _F14
-        | _F15
-        | _F16
-        | _F17
-        | _F18
-    ]: ...
-    @overload
-    def user_fields(
-        f1: _F1,
-        f2: _F2,
-        f3: _F3,
-        f4: _F4,
-        f5: _F5,
-        f6: _F6,
-        f7: _F7,
-        f8: _F8,
-        f9: _F9,
-        f10: _F10,
-        f11: _F11,
-        f12: _F12,
-        f13: _F13,
-        f14: _F14,
-        f15: _F15,
-        f16: _F16,
-        f17: _F17,
-        f18: _F18,
-        f19: _F19,
-        /,
-    ) -> Selection[
-        _F1
-        | _F2
-        | _F3
-        | _F4
-        | _F5
-        | _F6
-        | _F7
-        | _F8
-        | _F9
-        | _F10
-        | _F11
-        | _F12
-        | _F13
-        | _F14
-        | _F15
-        | _F16
-        | _F17
-        | _F18
-        | _F19
-    ]: ...
-    @overload
-    def user_fields(
-        f1: _F1,
-        f2: _F2,
-        f3: _F3,
-        f4: _F4,
-        f5: _F5,
-        f6: _F6,
-        f7: _F7,
-        f8: _F8,
-        f9: _F9,
-        f10: _F10,
-        f11: _F11,
-        f12: _F12,
-        f13: _F13,
-        f14: _F14,
-        f15: _F15,
-        f16: _F16,
-        f17: _F17,
-        f18: _F18,
-        f19: _F19,
-        f20: _F20,
-        /,
-    ) -> Selection[
-        _F1
-        | _F2
-        | _F3
-        | _F4
-        | _F5
-        | _F6
-        | _F7
-        | _F8
-        | _F9
-        | _F10
-        | _F11
-        | _F12
-        | _F13
-        | _F14
-        | _F15
-        | _F16
-        | _F17
-        | _F18
-        | _F19
-        | _F20
-    ]: ...
-    @overload
-    def user_fields(
-        f1: _F1,
-        f2: _F2,
-        f3: _F3,
-        f4: _F4,
-        f5: _F5,
-        f6: _F6,
-        f7: _F7,
-        f8: _F8,
-        f9: _F9,
-        f10: _F10,
-        f11: _F11,
-        f12: _F12,
-        f13: _F13,
-        f14: _F14,
-        f15: _F15,
-        f16: _F16,
-        f17: _F17,
-        f18: _F18,
-        f19: _F19,
-        f20: _F20,
-        f21: _F21,
-        /,
-    ) -> Selection[
-        _F1
-        | _F2
-        | _F3
-        | _F4
-        | _F5
-        | _F6
-        | _F7
-        | _F8
-        | _F9
-        | _F10
-        | _F11
-        | _F12
-        | _F13
-        | _F14
-        | _F15
-        | _F16
-        | _F17
-        | _F18
-        | _F19
-        | _F20
-        | _F21
-    ]: ...
-    @overload
-    def user_fields(
-        f1: _F1,
-        f2: _F2,
-        f3: _F3,
-        f4: _F4,
-        f5: _F5,
-        f6: _F6,
-        f7: _F7,
-        f8: _F8,
-        f9: _F9,
-        f10: _F10,
-        f11: _F11,
-        f12: _F12,
-        f13: _F13,
-        f14: _F14,
-        f15: _F15,
-        f16: _F16,
-        f17: _F17,
-        f18: _F18,
-        f19: _F19,
-        f20: _F20,
-        f21: _F21,
-        f22: _F22,
-        /,
-    ) -> Selection[
-        _F1
-        | _F2
-        | _F3
-        | _F4
-        | _F5
-        | _F6
-        | _F7
-        | _F8
-        | _F9
-        | _F10
-        | _F11
-        | _F12
-        | _F13
-        | _F14
-        | _F15
-        | _F16
-        | _F17
-        | _F18
-        | _F19
-        | _F20
-        | _F21
-        | _F22
-    ]: ...
-    @overload
-    def user_fields(
-        f1: _F1,
-        f2: _F2,
-        f3: _F3,
-        f4: _F4,
-        f5: _F5,
-        f6: _F6,
-        f7: _F7,
-        f8: _F8,
-        f9: _F9,
-        f10: _F10,
-        f11: _F11,
-        f12: _F12,
-        f13: _F13,
-        f14: _F14,
-        f15: _F15,
-        f16: _F16,
-        f17: _F17,
-        f18: _F18,
-        f19: _F19,
-        f20: _F20,
-        f21: _F21,
-        f22: _F22,
-        f23: _F23,
-        /,
-    ) -> Selection[
-        _F1
-        | _F2
-        | _F3
-        | _F4
-        | _F5
-        | _F6
-        | _F7
-        | _F8
-        | _F9
-        | _F10
-        | _F11
-        | _F12
-        | _F13
-        | _F14
-        | _F15
-        | _F16
-        | _F17
-        | _F18
-        | _F19
-        | _F20
-        | _F21
-        | _F22
-        | _F23
-    ]: ...
-    @overload
-    def user_fields(
-        f1: _F1,
-        f2: _F2,
-        f3: _F3,
-        f4: _F4,
-        f5: _F5,
-        f6: _F6,
-        f7: _F7,
-        f8: _F8,
-        f9: _F9,
-        f10: _F10,
-        f11: _F11,
-        f12: _F12,
-        f13: _F13,
-        f14: _F14,
-        f15: _F15,
-        f16: _F16,
-        f17: _F17,
-        f18: _F18,
-        f19: _F19,
-        f20: _F20,
-        f21: _F21,
-        f22: _F22,
-        f23: _F23,
-        f24: _F24,
-        /,
-    ) -> Selection[
-        _F1
-        | _F2
-        | _F3
-        | _F4
-        | _F5
-        | _F6
-        | _F7
-        | _F8
-        | _F9
-        | _F10
-        | _F11
-        | _F12
-        | _F13
-        | _F14
-        | _F15
-        | _F16
-        | _F17
-        | _F18
-        | _F19
-        | _F20
-        | _F21
-        | _F22
-        | _F23
-        | _F24
-    ]: ...
-    @overload
-    def user_fields(
-        f1: _F1,
-        f2: _F2,
-        f3: _F3,
-        f4: _F4,
-        f5: _F5,
-        f6: _F6,
-        f7: _F7,
-        f8: _F8,
-        f9: _F9,
-        f10: _F10,
-        f11: _F11,
-        f12: _F12,
-        f13: _F13,
-        f14: _F14,
-        f15: _F15,
-        f16: _F16,
-        f17: _F17,
-        f18: _F18,
-        f19: _F19,
-        f20: _F20,
-        f21: _F21,
-        f22: _F22,
-        f23: _F23,
-        f24: _F24,
-        f25: _F25,
-        /,
-    ) -> Selection[
-        _F1
-        | _F2
-        | _F3
-        | _F4
-        | _F5
-        | _F6
-        | _F7
-        | _F8
-        | _F9
-        | _F10
-        | _F11
-        | _F12
-        | _F13
-        | _F14
-        | _F15
-        | _F16
-        | _F17
-        | _F18
-        | _F19
-        | _F20
-        | _F21
-        | _F22
-        | _F23
-        | _F24
-        | _F25
-    ]: ...
-    @overload
-    def user_fields(
-        f1: _F1,
-        f2: _F2,
-        f3: _F3,
-        f4: _F4,
-        f5: _F5,
-        f6: _F6,
-        f7: _F7,
-        f8: _F8,
-        f9: _F9,
-        f10: _F10,
-        f11: _F11,
-        f12: _F12,
-        f13: _F13,
-        f14: _F14,
-        f15: _F15,
-        f16: _F16,
-        f17: _F17,
-        f18: _F18,
-        f19: _F19,
-        f20: _F20,
-        f21: _F21,
-        f22: _F22,
-        f23: _F23,
-        f24: _F24,
-        f25: _F25,
-        f26: _F26,
-        /,
-    ) -> Selection[
-        _F1
-        | _F2
-        | _F3
-        | _F4
-        | _F5
-        | _F6
-        | _F7
-        | _F8
-        | _F9
-        | _F10
-        | _F11
-        | _F12
-        | _F13
-        | _F14
-        | _F15
-        | _F16
-        | _F17
-        | _F18
-        | _F19
-        | _F20
-        | _F21
-        | _F22
-        | _F23
-        | _F24
-        | _F25
-        | _F26
-    ]: ...
-    @overload
-    def user_fields(
-        f1: _F1,
-        f2: _F2,
-        f3: _F3,
-        f4: _F4,
-        f5: _F5,
-        f6: _F6,
-        f7: _F7,
-        f8: _F8,
-        f9: _F9,
-        f10: _F10,
-        f11: _F11,
-        f12: _F12,
-        f13: _F13,
-        f14: _F14,
-        f15: _F15,
-        f16: _F16,
-        f17: _F17,
-        f18: _F18,
-        f19: _F19,
-        f20: _F20,
-        f21: _F21,
-        f22: _F22,
-        f23: _F23,
-        f24: _F24,
-        f25: _F25,
-        f26: _F26,
-        f27: _F27,
-        /,
-    ) -> Selection[
-        _F1
-        | _F2
-        | _F3
-        | _F4
-        | _F5
-        | _F6
-        | _F7
-        | _F8
-        | _F9
-        | _F10
-        | _F11
-        | _F12
-        | _F13
-        | _F14
-        | _F15
-        | _F16
-        | _F17
-        | _F18
-        | _F19
-        | _F20
-        | _F21
-        | _F22
-        | _F23
-        | _F24
-        | _F25
-        | _F26
-        | _F27
-    ]: ...
-    @overload
-    def user_fields(
-        f1: _F1,
-        f2: _F2,
-        f3: _F3,
-        f4: _F4,
-        f5: _F5,
-        f6: _F6,
-        f7: _F7,
-        f8: _F8,
-        f9: _F9,
-        f10: _F10,
-        f11: _F11,
-        f12: _F12,
-        f13: _F13,
-        f14: _F14,
-        f15: _F15,
-        f16: _F16,
-        f17: _F17,
-        f18: _F18,
-        f19: _F19,
-        f20: _F20,
-        f21: _F21,
-        f22: _F22,
-        f23: _F23,
-        f24: _F24,
-        f25: _F25,
-        f26: _F26,
-        f27: _F27,
-        f28: _F28,
-        /,
-    ) -> Selection[
-        _F1
-        | _F2
-        | _F3
-        | _F4
-        | _F5
-        | _F6
-        | _F7
-        | _F8
-        | _F9
-        | _F10
-        | _F11
-        | _F12
-        | _F13
-        | _F14
-        | _F15
-        | _F16
-        | _F17
-        | _F18
-        | _F19
-        | _F20
-        | _F21
-        | _F22
-        | _F23
-        | _F24
-        | _F25
-        | _F26
-        | _F27
-        | _F28
-    ]: ...
-    @overload
-    def user_fields(
-        f1: _F1,
-        f2: _F2,
-        f3: _F3,
-        f4: _F4,
-        f5: _F5,
-        f6: _F6,
-        f7: _F7,
-        f8: _F8,
-        f9: _F9,
-        f10: _F10,
-        f11: _F11,
-        f12: _F12,
-        f13: _F13,
-        f14: _F14,
-        f15: _F15,
-        f16: _F16,
-        f17: _F17,
-        f18: _F18,
-        f19: _F19,
-        f20: _F20,
-        f21: _F21,
-        f22: _F22,
-        f23: _F23,
-        f24: _F24,
-        f25: _F25,
-        f26: _F26,
-        f27: _F27,
-        f28: _F28,
-        f29: _F29,
-        /,
-    ) -> Selection[
-        _F1
-        | _F2
-        | _F3
-        | _F4
-        | _F5
-        | _F6
-        | _F7
-        | _F8
-        | _F9
-        | _F10
-        | _F11
-        | _F12
-        | _F13
-        | _F14
-        | _F15
-        | _F16
-        | _F17
-        | _F18
-        | _F19
-        | _F20
-        | _F21
-        | _F22
-        | _F23
-        | _F24
-        | _F25
-        | _F26
-        | _F27
-        | _F28
-        | _F29
-    ]: ...
-    @overload
-    def user_fields(
-        f1: _F1,
-        f2: _F2,
-        f3: _F3,
-        f4: _F4,
-        f5: _F5,
-        f6: _F6,
-        f7: _F7,
-        f8: _F8,
-        f9: _F9,
-        f10: _F10,
-        f11: _F11,
-        f12: _F12,
-        f13: _F13,
-        f14: _F14,
-        f15: _F15,
-        f16: _F16,
-        f17: _F17,
-        f18: _F18,
-        f19: _F19,
-        f20: _F20,
-        f21: _F21,
-        f22: _F22,
-        f23: _F23,
-        f24: _F24,
-        f25: _F25,
-        f26: _F26,
-        f27: _F27,
-        f28: _F28,
-        f29: _F29,
-        f30: _F30,
-        /,
-    ) -> Selection[
-        _F1
-        | _F2
-        | _F3
-        | _F4
-        | _F5
-        | _F6
-        | _F7
-        | _F8
-        | _F9
-        | _F10
-        | _F11
-        | _F12
-        | _F13
-        | _F14
-        | _F15
-        | _F16
-        | _F17
-        | _F18
-        | _F19
-        | _F20
-        | _F21
-        | _F22
-        | _F23
-        | _F24
-        | _F25
-        | _F26
-        | _F27
-        | _F28
-        | _F29
-        | _F30
-    ]: ...
-    @overload
-    def user_fields(
-        f1: _F1,
-        f2: _F2,
-        f3: _F3,
-        f4: _F4,
-        f5: _F5,
-        f6: _F6,
-        f7: _F7,
-        f8: _F8,
-        f9: _F9,
-        f10: _F10,
-        f11: _F11,
-        f12: _F12,
-        f13: _F13,
-        f14: _F14,
-        f15: _F15,
-        f16: _F16,
-        f17: _F17,
-        f18: _F18,
-        f19: _F19,
-        f20: _F20,
-        f21: _F21,
-        f22: _F22,
-        f23: _F23,
-        f24: _F24,
-        f25: _F25,
-        f26: _F26,
-        f27: _F27,
-        f28: _F28,
-        f29: _F29,
-        f30: _F30,
-        f31: _F31,
-        /,
-    ) -> Selection[
-        _F1
-        | _F2
-        | _F3
-        | _F4
-        | _F5
-        | _F6
-        | _F7
-        | _F8
-        | _F9
-        | _F10
-        | _F11
-        | _F12
-        | _F13
-        | _F14
-        | _F15
-        | _F16
-        | _F17
-        | _F18
-        | _F19
-        | _F20
-        | _F21
-        | _F22
-        | _F23
-        | _F24
-        | _F25
-        | _F26
-        | _F27
-        | _F28
-        | _F29
-        | _F30
-        | _F31
-    ]: ...
-    @overload
-    def user_fields(
-        f1: _F1,
-        f2: _F2,
-        f3: _F3,
-        f4: _F4,
-        f5: _F5,
-        f6: _F6,
-        f7: _F7,
-        f8: _F8,
-        f9: _F9,
-        f10: _F10,
-        f11: _F11,
-        f12: _F12,
-        f13: _F13,
-        f14: _F14,
-        f15: _F15,
-        f16: _F16,
-        f17: _F17,
-        f18: _F18,
-        f19: _F19,
-        f20: _F20,
-        f21: _F21,
-        f22: _F22,
-        f23: _F23,
-        f24: _F24,
-        f25: _F25,
-        f26: _F26,
-        f27: _F27,
-        f28: _F28,
-        f29: _F29,
-        f30: _F30,
-        f31: _F31,
-        f32: _F32,
-        /,
-    ) -> Selection[
-        _F1
-        | _F2
-        | _F3
-        | _F4
-        | _F5
-        | _F6
-        | _F7
-        | _F8
-        | _F9
-        | _F10
-        | _F11
-        | _F12
-        | _F13
-        | _F14
-        | _F15
-        | _F16
-        | _F17
-        | _F18
-        | _F19
-        | _F20
-        | _F21
-        | _F22
-        | _F23
-        | _F24
-        | _F25
-        | _F26
-        | _F27
-        | _F28
-        | _F29
-        | _F30
-        | _F31
-        | _F32
-    ]: ...
-    @overload
-    def user_fields(
-        f1: _F1,
-        f2: _F2,
-        f3: _F3,
-        f4: _F4,
-        f5: _F5,
-        f6: _F6,
-        f7: _F7,
-        f8: _F8,
-        f9: _F9,
-        f10: _F10,
-        f11: _F11,
-        f12: _F12,
-        f13: _F13,
-        f14: _F14,
-        f15: _F15,
-        f16: _F16,
-        f17: _F17,
-        f18: _F18,
-        f19: _F19,
-        f20: _F20,
-        f21: _F21,
-        f22: _F22,
-        f23: _F23,
-        f24: _F24,
-        f25: _F25,
-        f26: _F26,
-        f27: _F27,
-        f28: _F28,
-        f29: _F29,
-        f30: _F30,
-        f31: _F31,
-        f32: _F32,
-        f33: _F33,
-        /,
-    ) -> Selection[
-        _F1
-        | _F2
-        | _F3
-        | _F4
-        | _F5
-        | _F6
-        | _F7
-        | _F8
-        | _F9
-        | _F10
-        | _F11
-        | _F12
-        | _F13
-        | _F14
-        | _F15
-        | _F16
-        | _F17
-        | _F18
-        | _F19
-        | _F20
-        | _F21
-        | _F22
-        | _F23
-        | _F24
-        | _F25
-        | _F26
-        | _F27
-        | _F28
-        | _F29
-        | _F30
-        | _F31
-        | _F32
-        | _F33
-    ]: ...
+    def user_fields(*names: UserField) -> Selection[UserField]: ...
 
 #: The fields `users` returns when none are named, as a typed selection.
 DEFAULT_USER_SELECTION: Selection[DefaultUserField]

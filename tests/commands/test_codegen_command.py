@@ -75,10 +75,18 @@ def test_running_again_replaces_the_package_whole(cli: InProcess, project: Path)
         (None, ["--package", "my-ops"], "invalid package name 'my-ops'"),
         (None, ["--package", "class"], "invalid package name 'class'"),
         (None, ["--target", "nowhere"], "--target 'nowhere' is not a directory"),
-        ("bad-schema", [], "'schema.graphql' is not a valid GraphQL schema"),
-        ("bad-operation", [], "Cannot query field 'nickname' on type 'User'"),
+        (
+            "bad-schema",
+            [],
+            "schema.graphql:1:17: not a valid GraphQL schema: Unknown type 'Nope'.",
+        ),
+        (
+            "bad-operation",
+            [],
+            "me.graphql:1:21: Cannot query field 'nickname' on type 'User'.",
+        ),
         ("syntax-error", [], "me.graphql:1:24: Syntax Error: Expected Name, found <EOF>."),
-        ("subscription", [], "subscription Ticks is not supported"),
+        ("subscription", [], "me.graphql:1:1: subscription Ticks is not supported"),
         ("foreign-dir", [], "'my_ops' exists and was not written by kili-typed codegen"),
     ],
 )

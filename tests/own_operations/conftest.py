@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import importlib
+import os
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +15,7 @@ import pytest
 
 import kili_typed_graphql as bundled
 from kili_typed._codegen import generate
+from tests.processes import PROCESS_TIMEOUT_SECONDS
 
 #: The operations a user writes: a query, a query with an optional variable, a mutation.
 OPERATIONS = """\
@@ -51,3 +54,16 @@ def own_ops(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
         sys.path.remove(str(directory))
         for name in [m for m in sys.modules if m == "own_ops" or m.startswith("own_ops.")]:
             del sys.modules[name]
+
+
+def run(directory: Path, *argv: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Runs `argv` in `directory` as a user's shell would, with `env` added."""
+    return subprocess.run(
+        argv,
+        cwd=directory,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=PROCESS_TIMEOUT_SECONDS,
+        check=False,
+    )

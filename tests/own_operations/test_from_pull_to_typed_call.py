@@ -6,9 +6,8 @@ error for both)."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from graphql import build_schema, print_schema
@@ -16,7 +15,8 @@ from graphql import build_schema, print_schema
 import kili_typed_graphql as bundled
 from kili_typed import Kili
 from kili_typed_testkit import KiliServer
-from tests.processes import PROCESS_TIMEOUT_SECONDS
+
+from .conftest import run
 
 OPERATION = "query MyOrganizations { organizations(where: {}, first: 10, skip: 0) { id name } }\n"
 
@@ -49,18 +49,6 @@ from my_ops import Client
 def email(kili: Kili) -> str:
     return Client.from_kili(kili).my_organizations().organizations[0].email
 """
-
-
-def run(directory: Path, *argv: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        argv,
-        cwd=directory,
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=PROCESS_TIMEOUT_SECONDS,
-        check=False,
-    )
 
 
 def test_from_schema_pull_to_a_typed_call(
@@ -105,8 +93,28 @@ def test_from_schema_pull_to_a_typed_call(
     ]
 
     (tmp_path / "wrong.py").write_text(WRONG_FIELD, encoding="utf-8")
+    (tmp_path / "pyrightconfig.json").write_text(
+        json.dumps({"typeCheckingMode": "strict"}), encoding="utf-8"
+    )
     bin_dir = Path(sys.executable).parent
-    mypy = run(tmp_path, str(bin_dir / "mypy"), "--strict", "app.py", "wrong.py", env={})
+    # The two checkers side by side: each is one process, most of the walk-through's time.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        mypy_run = pool.submit(
+            run, tmp_path, str(bin_dir / "mypy"), "--strict", "app.py", "wrong.py", env={}
+        )
+        pyright_run = pool.submit(
+            run,
+            tmp_path,
+            str(bin_dir / "pyright"),
+            "--outputjson",
+            "--pythonpath",
+            sys.executable,
+            "app.py",
+            "wrong.py",
+            "my_ops",
+            env={},
+        )
+        mypy, pyright = mypy_run.result(), pyright_run.result()
     assert mypy.returncode == 1
     assert mypy.stdout.splitlines()[:-1] == [
         'wrong.py:6: error: Returning Any from function declared to return "str"  [no-any-return]',
@@ -114,20 +122,6 @@ def test_from_schema_pull_to_a_typed_call(
         "[attr-defined]",
     ]
 
-    (tmp_path / "pyrightconfig.json").write_text(
-        json.dumps({"typeCheckingMode": "strict"}), encoding="utf-8"
-    )
-    pyright = run(
-        tmp_path,
-        str(bin_dir / "pyright"),
-        "--outputjson",
-        "--pythonpath",
-        sys.executable,
-        "app.py",
-        "wrong.py",
-        "my_ops",
-        env={},
-    )
     report = json.loads(pyright.stdout)
     errors = [
         (Path(d["file"]).name, d["range"]["start"]["line"] + 1, d.get("rule"))

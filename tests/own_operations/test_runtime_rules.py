@@ -168,10 +168,20 @@ def test_unset_variables_are_not_sent(own_ops: ModuleType, kili_server: KiliServ
 
 
 def test_options_are_the_facades(own_ops: ModuleType, kili: Kili) -> None:
-    with pytest.raises(TypeError, match=r"kili.with_options\(timeout"):
+    # A method takes its operation's variables alone: no **kwargs to carry httpx options.
+    with pytest.raises(TypeError, match=r"unexpected keyword argument 'timeout'"):
         own_ops.Client.from_kili(kili).my_organizations(timeout=3)
     answer = own_ops.Client.from_kili(kili.with_options(max_retries=0)).my_organizations()
     assert len(answer.organizations) == 1
+
+
+def test_a_misspelt_variable_is_refused_before_any_request(
+    own_ops: ModuleType, kili: Kili, kili_server: KiliServer
+) -> None:
+    before = len(kili_server.requests.of("users"))
+    with pytest.raises(TypeError, match=r"unexpected keyword argument 'emial'"):
+        own_ops.Client.from_kili(kili).users_by_email(emial="admin@example.com")
+    assert len(kili_server.requests.of("users")) == before
 
 
 def test_each_client_takes_its_own_facade(

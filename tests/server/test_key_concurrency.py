@@ -12,10 +12,10 @@ import anyio
 import httpx
 import pytest
 
-from kili_typed_server import LocalServer
-from kili_typed_server.app import GraphQLService
-from kili_typed_server.key_concurrency import KeyBusy, KeyConcurrency
-from kili_typed_server.records import Caller
+from kili_typed_server.cli.runner import ServerThread
+from kili_typed_server.core.records import Caller
+from kili_typed_server.graphql.execution import GraphQLService
+from kili_typed_server.http.key_concurrency import KeyBusy, KeyConcurrency
 from kili_typed_testkit.testing import TEST_API_KEY, add_user_with_key, make_test_server
 
 QUERY = {"query": "{ viewer { email } }"}
@@ -59,15 +59,15 @@ def slow_queries(monkeypatch: pytest.MonkeyPatch) -> Iterator[SlowQueries]:
     """Every GraphQL request waits in its worker thread until released, as a slow query
     would (deterministically: no timing)."""
     slow = SlowQueries()
-    real = GraphQLService.handle
+    real = GraphQLService.execute
 
-    def handle(self: GraphQLService, caller: Caller, body: bytes) -> Any:
+    def execute(self: GraphQLService, caller: Caller, *args: Any) -> Any:
         with slow.lock:
             slow.running += 1
         slow.go.wait(60)
-        return real(self, caller, body)
+        return real(self, caller, *args)
 
-    monkeypatch.setattr(GraphQLService, "handle", handle)
+    monkeypatch.setattr(GraphQLService, "execute", execute)
     yield slow
     slow.go.set()
 
@@ -79,7 +79,7 @@ class SlowQueries:
         self.running = 0
 
 
-def post(client: httpx.Client, server: LocalServer, key: str) -> httpx.Response:
+def post(client: httpx.Client, server: ServerThread, key: str) -> httpx.Response:
     return client.post(server.endpoint, json=QUERY, headers={"Authorization": f"X-API-Key: {key}"})
 
 

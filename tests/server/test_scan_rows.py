@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from graphql import FieldNode, OperationDefinitionNode, parse
 
-from kili_typed_server.scan_rows import scan_rows
+from kili_typed_server.graphql.scan_rows import scan_rows
 
 MEMBERS = 10_000
 

@@ -6,7 +6,7 @@ A line marked `# expect-error[mypy,pyright]` must be reported by the checkers na
 
 from __future__ import annotations
 
-from kili_typed import AsyncKili, Kili, user_fields
+from kili_typed import AsyncKili, F, Kili, user_fields
 
 
 def keys_not_selected(kili: Kili) -> None:
@@ -23,6 +23,14 @@ def keys_not_selected(kili: Kili) -> None:
     print(default["unknown"])  # expect-error
 
 
+def get_not_selected(kili: Kili) -> None:
+    row = kili.users(fields=user_fields("email", "organizations.name"))[0]
+    print(row.get("emial"))  # expect-error
+    print(row.get("firstname"))  # expect-error
+    for organization in row.get("organizations") or []:
+        print(organization.get("id"))  # expect-error
+
+
 def nullable_values(kili: Kili) -> None:
     row = kili.users(fields=user_fields("firstname", "activated", "organization.name"))[0]
     name: str = row["firstname"]  # expect-error
@@ -36,6 +44,8 @@ def unknown_names() -> None:
     user_fields("email", "organization")  # expect-error
     user_fields("organization.nme")  # expect-error
     user_fields("email", "apiKeys.revokd")  # expect-error
+    user_fields(F.emial)  # expect-error
+    user_fields(F.organization.nme)  # expect-error
 
 
 def wrong_arguments(kili: Kili) -> None:

@@ -25,6 +25,7 @@ from kili_typed import (
 )
 
 Fields = Literal["email", "firstname", "organization.name", "organizations.name", "apiKeys.revoked"]
+Nested = Literal["organization.id", "organization.name", "apiKeys.id"]
 
 
 def sync(kili: Kili) -> None:
@@ -38,14 +39,14 @@ def sync(kili: Kili) -> None:
         assert_type(row["email"], str)
         assert_type(row["firstname"], str | None)
         organization = row["organization"]
-        assert_type(organization, UserOrganizationRow[Literal["name"]] | None)
+        assert_type(organization, UserOrganizationRow[UserRow[Fields]] | None)
         if organization is not None:
             assert_type(organization["name"], str)
         for item in row["organizations"] or []:
             assert_type(item["name"], str)
         keys = row["apiKeys"]
         if keys is not None:
-            assert_type(keys, list[UserApiKeysRow[Literal["revoked"]]])
+            assert_type(keys, list[UserApiKeysRow[UserRow[Fields]]])
             print([key["revoked"] for key in keys])
 
     stream = kili.users(email="ada@example.com", fields=user_fields("id"), as_generator=True)
@@ -70,7 +71,7 @@ def sync(kili: Kili) -> None:
 def nested_subsets(kili: Kili) -> None:
     row = kili.users(fields=user_fields("organization.id", "organization.name", "apiKeys.id"))[0]
     organization = row["organization"]
-    assert_type(organization, UserOrganizationRow[Literal["id", "name"]] | None)
+    assert_type(organization, UserOrganizationRow[UserRow[Nested]] | None)
     if organization is not None:
         assert_type(organization["id"], str)
         assert_type(organization["name"], str)

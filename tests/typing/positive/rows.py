@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Literal
+from typing import Any, Literal
 
 from typing_extensions import assert_type
 
@@ -38,3 +38,27 @@ def role_written_back(kili: Kili) -> None:
             kili.create_user(email=copy, password="x" * 12, organization_role=kept)
     status = kili.users(fields=user_fields("hubspotSubscriptionStatus"))[0]
     assert_type(status["hubspotSubscriptionStatus"], Literal["SUBSCRIBED", "UNSUBSCRIBED"] | None)
+
+
+def keep(copy: dict[str, Any]) -> None:
+    print(copy)
+
+
+def plain_dict_copies(kili: Kili) -> None:
+    """A row is copied into a plain dict wherever one is expected."""
+    row = kili.users(fields=user_fields("email", "organization.name"))[0]
+    keep(dict(row))
+    copies: list[dict[str, Any]] = []
+    copies.append(dict(row))
+    merged: dict[str, object] = {**row}
+    typed: dict[str, object] = dict(row)
+    print(copies, merged, typed)
+
+
+def get_per_key(kili: Kili) -> None:
+    """`.get()` of a selected key is its value: the key is always there."""
+    row = kili.users(fields=user_fields("email", "firstname", "organizations.name"))[0]
+    assert_type(row.get("email"), str)
+    assert_type(row.get("firstname", "?"), str | None)
+    for organization in row.get("organizations") or []:
+        assert_type(organization.get("name"), str)

@@ -1,0 +1,16 @@
+"""A consumer with four typed selections: what `bench/editor.py` times each checker on."""
+
+from kili_typed import Kili, user_fields
+
+kili = Kili(api_key="k")
+for row in kili.users(fields=user_fields("email", "organizationRole", "organization.name")):
+    org = row["organization"]
+    print(row["email"], row["organizationRole"], org["name"] if org else None)
+for member in kili.users(fields=user_fields("id", "firstname", "lastname", "organizations.id")):
+    print(member["id"], member["firstname"], [o["id"] for o in member["organizations"] or []])
+me = kili.get_current_user(fields=user_fields("email", "apiKeys.name", "apiKeys.revoked"))
+print(me["email"], [k["name"] for k in me["apiKeys"] or [] if not k["revoked"]])
+for account in kili.users(
+    fields=user_fields("email", "activated", "createdAt", "isServiceAccount")
+):
+    print(account["email"], account["activated"], account["createdAt"], account["isServiceAccount"])
