@@ -201,10 +201,8 @@ def serve_forever(
         seed_file: A JSON or YAML file of users to make sure exist (see ``seeding.py``).
         control_token: Enables the control API (reset, seed, faults, request log; see
             ``control.py``) for requests bearing this token; off when ``None``.
-        max_query_cost: The units of work one request may take (see ``query_cost.py``).
-        request_timeout: Seconds a query may run before it is stopped.
-        max_concurrent_requests: GraphQL requests of one API key run at once (a few
-            times as many wait their turn, beyond 429); ``None`` for no limit.
+        max_query_cost, request_timeout, max_concurrent_requests: The budgets, as for
+            :class:`ServerThread`.
 
     Raises:
         kili_typed_server.storage.database.DatabaseError: When the database cannot be used.
@@ -234,15 +232,7 @@ def serve_forever(
         lines = [
             banner(bootstrap, url + GRAPHQL_PATH, path),
             *_caveats(bootstrap, admin_password, hasher),
-            *options_summary(
-                seed_users,
-                seeded,
-                rate_limit,
-                latency_ms,
-                max_query_cost,
-                request_timeout,
-                max_concurrent_requests,
-            ),
+            *options_summary(seed_users, seeded, **options),
             *seed_lines,
             *_exposure_lines(host, url, control_token),
         ]
