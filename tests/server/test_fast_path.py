@@ -116,35 +116,19 @@ def assert_same(service: GraphQLService, key: str, payload: dict[str, Any]) -> N
 # -- the documents ----------------------------------------------------------------------
 
 
-class _Recorder:
-    """Stands in for the generated client's HTTP client: keeps each query it posts."""
-
-    def __init__(self) -> None:
-        self.posted: dict[str, str] = {}
-
-    def post(
-        self,
-        url: Any,
-        json: Any | None = None,
-        data: Any | None = None,
-        files: Any | None = None,
-        headers: Any | None = None,
-        **kwargs: Any,
-    ) -> httpx.Response:
-        assert json is not None
-        self.posted[json["operationName"]] = json["query"]
-        raise LookupError("recorded")
-
-    def close(self) -> None:
-        pass
-
-
 def generated_documents() -> dict[str, str]:
     """The query documents the generated client posts, recorded from the client itself."""
     from kili_typed_generated.client import Client
     from kili_typed_generated.input_types import UserWhere
 
-    recorder = _Recorder()
+    posted: dict[str, str] = {}
+
+    def record(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        posted[body["operationName"]] = body["query"]
+        raise LookupError("recorded")
+
+    recorder = httpx.Client(transport=httpx.MockTransport(record))
     client = Client(url="http://recorder.invalid/graphql", http_client=recorder)
 
     def every_flag(method: Any) -> dict[str, bool]:
@@ -158,7 +142,7 @@ def generated_documents() -> dict[str, str]:
     ):
         with contextlib.suppress(LookupError):
             call()
-    return recorder.posted
+    return posted
 
 
 GENERATED = generated_documents()
