@@ -73,6 +73,9 @@ class KiliServer:
             another (see ``query_cost.py``).
         request_timeout: Seconds a query may run before it is stopped, unless a test
             asks for another.
+        max_concurrent_requests: GraphQL requests of one API key run at once (a few
+            times as many wait their turn, beyond 429), unless a test asks for another;
+            ``None`` for no limit.
     """
 
     def __init__(
@@ -86,11 +89,14 @@ class KiliServer:
         rate_limit: int | None = None,
         max_query_cost: int = limits.MAX_QUERY_COST,
         request_timeout: float = limits.REQUEST_TIMEOUT_SECONDS,
+        max_concurrent_requests: int | None = limits.MAX_CONCURRENT_REQUESTS_PER_KEY,
     ) -> None:
         if mode not in _MODES:
             raise ValueError(f"mode must be one of {', '.join(map(repr, _MODES))}, got {mode!r}")
         in_process = mode == "in-process"
-        self._defaults = AppSettings(rate_limit, latency_ms, max_query_cost, request_timeout)
+        self._defaults = AppSettings(
+            rate_limit, latency_ms, max_query_cost, request_timeout, max_concurrent_requests
+        )
         self._seed_file = seed_file
         self._harness: Harness | None = None
         self._controls: Harness | ControlClient | None = None
@@ -123,6 +129,7 @@ class KiliServer:
             latency_ms=defaults.latency_ms,
             max_query_cost=defaults.max_query_cost,
             request_timeout=defaults.request_timeout,
+            max_concurrent_requests=defaults.max_concurrent_requests,
             wrap_app=self._wrap,
         )
 
@@ -195,6 +202,7 @@ class KiliServer:
         in_process: bool | None = None,
         max_query_cost: int | None = None,
         request_timeout: float | None = None,
+        max_concurrent_requests: int | None = None,
     ) -> None:
         """Back to the session's starting state, for the next test.
 
@@ -209,6 +217,8 @@ class KiliServer:
                 ``None``.
             request_timeout: This test's seconds a query may run; the session's when
                 ``None``.
+            max_concurrent_requests: This test's requests of one key run at once (0 for
+                no limit); the session's when ``None``.
         """
         if in_process and self._subprocess:
             raise unavailable("in_process=True")
@@ -219,6 +229,9 @@ class KiliServer:
             defaults.latency_ms if latency_ms is None else latency_ms,
             defaults.max_query_cost if max_query_cost is None else max_query_cost,
             defaults.request_timeout if request_timeout is None else request_timeout,
+            defaults.max_concurrent_requests
+            if max_concurrent_requests is None
+            else max_concurrent_requests or None,
         )
         self._live_controls.reset(seed_users=seed_users, seed_file=seed_file, settings=settings)
         self.in_process = self._default_in_process if in_process is None else in_process

@@ -146,6 +146,7 @@ class ServerProcess:
         ]
         if settings.rate_limit is not None:
             command += ["--rate-limit", str(settings.rate_limit)]
+        command += ["--max-concurrent-requests", str(settings.max_concurrent_requests or 0)]
         if self._seed_file is not None:
             command += ["--seed-file", str(self._seed_file)]
         return command

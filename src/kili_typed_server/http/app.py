@@ -28,6 +28,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import zlib
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from graphql import GraphQLSchema, print_schema
@@ -60,6 +62,7 @@ from kili_typed_server.http.bodies import (
     read_body,
     read_payload,
 )
+from kili_typed_server.http.key_concurrency import KeyBusy, KeyConcurrency
 from kili_typed_server.http.rate_limit import RateLimiter
 from kili_typed_server.http.wire import JSONAnswer
 from kili_typed_server.service.accounts import Accounts
@@ -169,6 +172,7 @@ def create_app(
     latency_ms: int = 0,
     max_query_cost: int = limits.MAX_QUERY_COST,
     request_timeout: float = limits.REQUEST_TIMEOUT_SECONDS,
+    max_concurrent_requests: int | None = limits.MAX_CONCURRENT_REQUESTS_PER_KEY,
 ) -> Starlette:
     """Builds the ASGI application.
 
@@ -185,20 +189,25 @@ def create_app(
             a request over it is refused with 400 before it runs.
         request_timeout: Seconds a query may run before it is stopped and answered with
             an error (see ``deadlines.py``).
+        max_concurrent_requests: GraphQL requests of one API key run at once; a few
+            times as many wait their turn, beyond 429 (see ``key_concurrency.py``).
+            ``None`` for no limit.
 
     Returns:
         A Starlette app serving ``/api/label/v2/graphql`` (POST, and GET for queries) and
         ``GET /api/label/v2/version``.
 
     Raises:
-        ValueError: When ``rate_limit``, ``max_query_cost`` or ``request_timeout`` is not
-            positive, or ``latency_ms`` is negative.
+        ValueError: When ``rate_limit``, ``max_query_cost``, ``request_timeout`` or
+            ``max_concurrent_requests`` is not positive, or ``latency_ms`` is negative.
     """
     _check_settings(latency_ms, max_query_cost, request_timeout)
     service = GraphQLService(
         accounts, schema, max_query_cost=max_query_cost, request_timeout=request_timeout
     )
     endpoint = _GraphQLEndpoint(service, rate_limit, latency_ms)
+    if max_concurrent_requests is not None:
+        endpoint.concurrency = KeyConcurrency(max_concurrent_requests)
     version = api_version(service.schema)
 
     async def version_endpoint(_request: Request) -> Response:
@@ -272,6 +281,8 @@ class _GraphQLEndpoint:
         self.service = service
         self.latency_ms = latency_ms
         self.limiter = None if rate_limit is None else RateLimiter(rate_limit)
+        #: Turns per API key to run requests (see ``key_concurrency.py``); none: no limit.
+        self.concurrency: KeyConcurrency | None = None
         self.anonymous_limiter = RateLimiter(
             min(
                 rate_limit or limits.UNAUTHENTICATED_REQUESTS_PER_MINUTE,
@@ -310,7 +321,8 @@ class _GraphQLEndpoint:
         self, request: Request, media: str | None
     ) -> Response | tuple[dict[str, Any], int]:
         """The key, the throttles, Apollo Server's rules, then the method's request."""
-        caller = await self._caller(request)
+        api_key = api_key_from_header(request.headers.get("authorization"))
+        caller = await self._caller(request, api_key)
         if not isinstance(caller, Caller):
             return caller
         # Then Apollo Server's order: CSRF prevention, the answer's media type, the method.
@@ -320,21 +332,23 @@ class _GraphQLEndpoint:
         if media is None:
             return _response(error_body(request_rules.NOT_ACCEPTABLE_MESSAGE, BAD_REQUEST), 406)
         if request.method == "GET":
-            return await run_in_threadpool(handle_get, self.service, caller, request.url.query)
+            query_string = request.url.query
+            return await self._in_turn(
+                api_key, partial(handle_get, self.service, caller, query_string)
+            )
         if request.method == "POST":
-            return await self._post(request, caller, media)
+            return await self._post(request, caller, api_key, media)
         result, status = http_methods.other_method_refusal()
         return _response(
             result, status, media_type=media, headers=http_methods.OTHER_METHOD_HEADERS
         )
 
-    async def _caller(self, request: Request) -> Caller | Response:
+    async def _caller(self, request: Request, api_key: str | None) -> Caller | Response:
         """Who sends the request, from its headers alone, or the answer refusing it.
 
         Kili checks the key in a middleware in front of Apollo Server: a refused request
         never has its body read, and is answered a plain ``Unauthorized``.
         """
-        api_key = api_key_from_header(request.headers.get("authorization"))
         caller = self.service.authenticate_at_once(api_key)
         if caller is LATER:
             caller = await run_in_threadpool(self.service.authenticate, api_key)
@@ -351,7 +365,7 @@ class _GraphQLEndpoint:
         return caller
 
     async def _post(
-        self, request: Request, caller: Caller, media: str
+        self, request: Request, caller: Caller, api_key: str | None, media: str
     ) -> Response | tuple[dict[str, Any], int]:
         """A POST request: its content type, then its body, read within the limits."""
         problem = request_rules.content_type_problem(request.headers)
@@ -365,4 +379,16 @@ class _GraphQLEndpoint:
         except asyncio.TimeoutError:
             return body_too_slow(media)
         body = decode_body(raw, request.headers.get("content-encoding"))
-        return await run_in_threadpool(handle, self.service, caller, body)
+        return await self._in_turn(api_key, partial(handle, self.service, caller, body))
+
+    async def _in_turn(
+        self, api_key: str | None, run: Callable[[], tuple[dict[str, Any], int]]
+    ) -> Response | tuple[dict[str, Any], int]:
+        """Runs a request in a worker thread, within a turn of its key (``key_concurrency.py``)."""
+        if self.concurrency is None or api_key is None:
+            return await run_in_threadpool(run)
+        try:
+            async with self.concurrency.turn(api_key):
+                return await run_in_threadpool(run)
+        except KeyBusy:
+            return self.concurrency.busy()
