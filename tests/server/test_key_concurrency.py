@@ -117,6 +117,30 @@ def test_one_key_beyond_its_turns_is_answered_429(
         assert [answer.status_code for answer in held] == [200] * 5
 
 
+def get(client: httpx.Client, server: ServerThread, key: str) -> httpx.Response:
+    headers = {"Authorization": f"X-API-Key: {key}", "apollo-require-preflight": "true"}
+    return client.get(server.endpoint, params=QUERY, headers=headers)
+
+
+def test_get_queries_take_turns_too(tmp_path: Path, slow_queries: SlowQueries) -> None:
+    with (
+        make_test_server(tmp_path / "kili.db", max_concurrent_requests=1) as server,
+        httpx.Client(timeout=60) as client,
+        ThreadPoolExecutor(8) as pool,
+    ):
+        # As over POST: one runs, four wait, three are refused at once.
+        sent = [pool.submit(get, client, server, TEST_API_KEY) for _ in range(8)]
+        wait_until(lambda: sum(future.done() for future in sent) == 3)
+        refused = [future.result() for future in sent if future.done()]
+        assert [answer.status_code for answer in refused] == [429] * 3
+        assert "at most 1 requests of one API key run at once" in refused[0].text
+        assert slow_queries.running == 1
+        slow_queries.go.set()
+        held = [future.result() for future in sent if future.result().status_code != 429]
+        assert [answer.status_code for answer in held] == [200] * 5
+        assert all(answer.json()["data"]["viewer"]["email"] for answer in held)
+
+
 def test_no_limit_when_turned_off(tmp_path: Path, slow_queries: SlowQueries) -> None:
     with (
         make_test_server(tmp_path / "kili.db", max_concurrent_requests=None) as server,
