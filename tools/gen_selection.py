@@ -188,6 +188,8 @@ F_DOC = (
     "typed as its `Literal`, so `user_fields(F.email, F.organizations.name)` is",
     '`user_fields("email", "organizations.name")` to every checker. Editors complete',
     "attributes everywhere, string literals not in every position: see docs/editors.md.",
+    "As keys they read what the strings read: `row[F.email]`, `row[F.organizations]`,",
+    'and on a nested row `org[F.organizations.name]` (its key `"name"`, dotted).',
 )
 
 
