@@ -7,19 +7,29 @@ STAMP := $(VENV)/.installed
 DEMO_VENV := .venv-demo
 DEMO_STAMP := $(DEMO_VENV)/.installed
 
-.PHONY: help venv demo test test-quick generate check-generated lint typecheck typecheck-wheel pytest serve clean bench audit
+.PHONY: help venv demo test test-quick generate check-generated lint typecheck mypy pyright typecheck-wheel pytest serve clean bench audit
 .PHONY: test-pythons
 
+# Every target, one line each (tests/test_makefile.py holds that none is missing).
 help:
-	@echo "make demo      install kili-typed[server] into .venv-demo and run the demo against a local server"
-	@echo "make test      lint, type-check, codegen staleness check and the test suite"
-	@echo "make typecheck-wheel  type-check examples and docs against the built wheel (both checkers)"
-	@echo "make generate  regenerate generated/ and src/kili_typed/_user_fields.py from schema.graphql and queries/"
-	@echo "make test-quick  the test suite without the slow (load) tests"
-	@echo "make docs      build the documentation site into site/"
-	@echo "make compat    run the official Kili SDKs (2022 and current) against the local server"
-	@echo "make audit     the graphql-http audit (GraphQL over HTTP) against the local server"
-	@echo "make test-pythons  the wheel's walk-through on Python 3.10-3.13, and the client/server/test-kit tests on 3.10, 3.12, 3.13"
+	@echo "make demo             install kili-typed[server] into .venv-demo and run the demo against a local server"
+	@echo "make test             lint, typecheck, check-generated, then pytest (a few minutes on 2 cores)"
+	@echo "make test-quick       the test suite without the slow (load) tests"
+	@echo "make test-pythons     the wheel's walk-through on Python 3.10-3.13, and the client/server/test-kit tests on 3.10, 3.12, 3.13"
+	@echo "make pytest           the test suite alone (CI=true runs hypothesis's full example counts)"
+	@echo "make lint             ruff check and ruff format --check"
+	@echo "make typecheck        mypy --strict and pyright strict on the repository (make mypy, make pyright: one each)"
+	@echo "make check-generated  fail when generated/ or the sync facade is stale"
+	@echo "make generate         regenerate generated/ and src/kili_typed/_user_fields.py from schema.graphql and queries/"
+	@echo "make typecheck-wheel  type-check examples and docs against the built wheel (mypy, pyright, ty, pyrefly)"
+	@echo "make docs             build the documentation site into site/"
+	@echo "make bench            speed and memory, side by side with a raw httpx loop and the official SDK"
+	@echo "make compat           run the official Kili SDKs (2022 and current) against the local server"
+	@echo "make audit            the graphql-http audit (GraphQL over HTTP) against the local server"
+	@echo "make serve            a local Kili server in the foreground (kili-typed server serve)"
+	@echo "make venv             create .venv with the project and its development tools"
+	@echo "make clean            remove the virtualenvs, node modules and tool caches"
+	@echo "make help             this list"
 
 venv: $(STAMP)
 
@@ -58,8 +68,12 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-typecheck: $(STAMP)
+typecheck: mypy pyright
+
+mypy: $(STAMP)
 	$(BIN)/mypy
+
+pyright: $(STAMP)
 	$(BIN)/pyright
 
 # What a user of the wheel sees: builds it, installs it into a clean virtualenv outside the
@@ -71,7 +85,11 @@ typecheck-wheel: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/pytest
 
-test: lint typecheck check-generated pytest
+# The checks run side by side (each is mostly one process: two cores finish them in about
+# half the time), their outputs kept apart; then the suite, which spreads over every core.
+test: $(STAMP)
+	@$(MAKE) --no-print-directory -j4 --output-sync=target lint mypy pyright check-generated
+	@$(MAKE) --no-print-directory pytest
 
 # For the edit-test loop: every test but those marked slow (the load test), which CI runs.
 test-quick: $(STAMP)

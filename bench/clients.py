@@ -8,6 +8,7 @@ MODE: raw | kili | async | stream-memory | list-memory | official | server-cost
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import resource
 import statistics
@@ -52,30 +53,23 @@ def timed(run: Any) -> dict[str, float]:
     }
 
 
-class _Recorder:
-    """Stands in for httpx to capture the exact JSON the generated client posts."""
-
-    def __init__(self) -> None:
-        self.payload: dict[str, Any] = {}
-
-    def post(self, url: str, json: dict[str, Any], **kwargs: Any) -> Any:
-        self.payload = json
-        raise LookupError("recorded")
-
-    def close(self) -> None:
-        pass
-
-
 def generated_payloads(fields: list[str] = FIELDS) -> tuple[dict[str, Any], dict[str, Any]]:
     """The countUsers and users request bodies `Kili.users(fields=fields)` sends."""
+    import httpx
     from kili_typed_generated.client import Client
     from kili_typed_generated.input_types import UserWhere
 
     from kili_typed._listing import Listing
     from kili_typed._operations import users_request
 
-    recorder = _Recorder()
-    client = Client(url="http://recorder", http_client=recorder)  # type: ignore[arg-type]
+    payloads: list[dict[str, Any]] = []
+
+    def record(request: httpx.Request) -> httpx.Response:
+        payloads.append(json.loads(request.content))
+        raise LookupError("recorded")
+
+    recorder = httpx.Client(transport=httpx.MockTransport(record))
+    client = Client(url="http://recorder", http_client=recorder)
     request = users_request(
         api_key=None,
         email=None,
@@ -87,15 +81,12 @@ def generated_payloads(fields: list[str] = FIELDS) -> tuple[dict[str, Any], dict
         as_generator=False,
     )
     flags = Listing(request).flags
-    payloads = []
     for call in (
         lambda: client.count_users(where=UserWhere()),
         lambda: client.users(where=UserWhere(), first=100, skip=0, **flags),
     ):
-        try:
+        with contextlib.suppress(LookupError):
             call()
-        except LookupError:
-            payloads.append(recorder.payload)
     return payloads[0], payloads[1]
 
 

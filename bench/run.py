@@ -18,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -67,7 +67,7 @@ def server(users: int, latency_ms: int, *, fast_path: bool = True) -> Iterator[s
     """A local server in its own process, seeded with `users` users; yields its endpoint.
 
     With `fast_path` false, the server answers every query with graphql-core's executor
-    (see `kili_typed_server.fast_path`), to compare the two.
+    (see `kili_typed_server.graphql.fast_path`), to compare the two.
     """
     with tempfile.TemporaryDirectory(prefix="kili-typed-bench-") as tmp:
         port = free_port()
@@ -160,16 +160,12 @@ def verdict(ok: bool) -> str:
     return "met" if ok else "NOT met"
 
 
-def main() -> None:
-    official = official_python()
-    lines: list[str] = []
+#: Adds one row of the table: figure, value, target and verdict.
+Row = Callable[..., None]
 
-    def row(name: str, value: str, note: str = "") -> None:
-        lines.append(f"| {name:<58} | {value:>14} | {note}")
 
-    lines.append(f"| {'figure (median of ' + str(RUNS) + ' runs)':<58} | {'value':>14} | target")
-    lines.append(f"|{'-' * 60}|{'-' * 16}|-------")
-
+def server_cost_rows(row: Row) -> None:
+    """The server's cost of a page, fast path and executor side by side."""
     log("server cost of a 100-row page, fast path and executor side by side ...")
     with server(USERS, 0) as fast, server(USERS, 0, fast_path=False) as executor:
         cost = median_of("server-cost", f"{fast},{executor}")
@@ -194,6 +190,10 @@ def main() -> None:
             f"{listing / first:.2f}x",
             f"<= 1.25x: {verdict(listing / first <= 1.25)}" if name == "fast" else "",
         )
+
+
+def test_kit_rows(row: Row) -> None:
+    """A listing through the test kit's in-process transport, beside loopback."""
     log("listing through the test kit's in-process transport, beside loopback ...")
     inside = median_of("in-process", str(USERS))
     row(f"test kit: Kili lists {USERS} users over loopback s", f"{inside['loopback_s']:.3f}")
@@ -203,6 +203,9 @@ def main() -> None:
         f"{inside['in_process_s'] / inside['loopback_s']:.2f}x",
     )
 
+
+def speed_rows(row: Row, official: Path) -> None:
+    """Listing speed and CPU per row at 0 and 50 ms: raw loop, official SDK, ours."""
     names = {
         "a": "(a) raw httpx loop, sequential",
         "b": f"(b) official kili {OFFICIAL_VERSION}",
@@ -243,6 +246,9 @@ def main() -> None:
             row("50 ms: (b) / (c)", f"{b / c:.2f}x", f">= 8x: {verdict(b / c >= 8)}")
             row("50 ms: (b) / (d)", f"{b / d:.2f}x", f">= 8x: {verdict(b / d >= 8)}")
 
+
+def import_rows(row: Row, official: Path) -> None:
+    """Import times, and the wait for a first answer."""
     log("import times ...")
     compile_bytecode()
     ours, floor, ratio = import_ratio(
@@ -267,6 +273,9 @@ def main() -> None:
     row("first answer (import, Kili(), count_users()): kili s", f"{first_theirs:.3f}")
     row("first answer: kili_typed / official", f"{first_ours / first_theirs:.2f}x")
 
+
+def memory_rows(row: Row) -> None:
+    """Memory of a 100,000-user listing, as a generator and as a list."""
     log(f"memory with {MEMORY_USERS} users ...")
     with server(MEMORY_USERS, 0) as endpoint:
         stream = median_of("stream-memory", endpoint)
@@ -279,6 +288,22 @@ def main() -> None:
     row("stream 100k: peak - after first page MB", f"{growth:.1f}",
         f"<= 25 MB: {verdict(growth <= 25)}")  # fmt: skip
     row("list 100k: peak - after first page MB", f"{listed['peak_mb'] - listed['baseline_mb']:.1f}")
+
+
+def main() -> None:
+    official = official_python()
+    lines: list[str] = []
+
+    def row(name: str, value: str, note: str = "") -> None:
+        lines.append(f"| {name:<58} | {value:>14} | {note}")
+
+    lines.append(f"| {'figure (median of ' + str(RUNS) + ' runs)':<58} | {'value':>14} | target")
+    lines.append(f"|{'-' * 60}|{'-' * 16}|-------")
+    server_cost_rows(row)
+    test_kit_rows(row)
+    speed_rows(row, official)
+    import_rows(row, official)
+    memory_rows(row)
     print("\n".join(lines))
 
 

@@ -17,11 +17,10 @@ import tempfile
 from pathlib import Path
 
 from kili_typed import GraphQLError, Kili
-from kili_typed_server import LocalServer
+from kili_typed_testkit import TEST_ADMIN_EMAIL as ADMIN_EMAIL
+from kili_typed_testkit import TEST_ADMIN_PASSWORD as ADMIN_PASSWORD
+from kili_typed_testkit import KiliServer
 
-API_KEY = "demo-api-key-0123456789"
-ADMIN_EMAIL = "admin@demo.local"
-ADMIN_PASSWORD = "Admin-passw0rd"
 SEEDED_USERS = 150
 
 
@@ -108,21 +107,14 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="kili-typed-demo-"))
     log = workdir / "server.log"
     try:
-        server = LocalServer(
-            workdir / "kili-local.db",
-            api_key=API_KEY,
-            admin_email=ADMIN_EMAIL,
-            admin_password=ADMIN_PASSWORD,
-            seed_users=SEEDED_USERS,
-        )
-        with server:
+        with KiliServer(workdir / "kili-local.db", seed_users=SEEDED_USERS) as server:
             send_server_logs_to(log)
             print(
                 f"kili-typed demo: a local Kili server at {server.endpoint},\n"
                 f"on a temporary database holding an admin and {SEEDED_USERS} seeded users "
                 f"(server log: {log})"
             )
-            with Kili(api_key=API_KEY, api_endpoint=server.endpoint) as kili:
+            with Kili(api_key=server.api_key, api_endpoint=server.endpoint) as kili:
                 run(kili, log)
     finally:
         logging.shutdown()

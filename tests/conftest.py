@@ -14,8 +14,9 @@ from typing import cast
 
 import pytest
 
-from kili_typed_server import LocalServer
+from kili_typed_server.cli.runner import ServerThread
 from kili_typed_testkit.testing import make_test_server
+from tests import hypothesis_profiles
 from tests.client.faults import MUTATION_RUNS
 
 
@@ -33,7 +34,7 @@ class BackgroundStops:
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="stop-server")
         self._stops: list[Future[None]] = []
 
-    def stop(self, server: LocalServer) -> None:
+    def stop(self, server: ServerThread) -> None:
         """Starts stopping `server`."""
         self._stops.append(self._pool.submit(server.stop))
 
@@ -54,7 +55,7 @@ def background_stops() -> Iterator[BackgroundStops]:
 
 
 @pytest.fixture
-def local_server(tmp_path: Path, background_stops: BackgroundStops) -> Iterator[LocalServer]:
+def local_server(tmp_path: Path, background_stops: BackgroundStops) -> Iterator[ServerThread]:
     """A running local server on a fresh database; stopped in the background after the test."""
     server = make_test_server(tmp_path / "kili-test.db").start()
     try:
@@ -79,6 +80,13 @@ def refused_endpoint() -> Iterator[str]:
 
 #: (mutation, times the real server ran it), as the fault tests recorded them.
 _mutation_runs: list[tuple[str, int]] = []
+
+
+def pytest_report_header() -> str:
+    return (
+        f"hypothesis profile: {hypothesis_profiles.PROFILE} "
+        "(CI=true runs every property test's full example count)"
+    )
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:

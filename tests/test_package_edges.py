@@ -105,8 +105,83 @@ def test_the_client_and_its_cli_load_neither_the_server_nor_the_test_kit() -> No
 
 def test_the_server_loads_no_client() -> None:
     code = (
-        "from kili_typed_server.schema import build_schema\n"
-        "from kili_typed_server.commands import register\n"
+        "from kili_typed_server.graphql.schema import build_schema\n"
+        "from kili_typed_server.cli.commands import register\n"
         "build_schema()\n"
     )
     assert loaded_after(code) == ["kili_typed_graphql", "kili_typed_server"]
+
+
+#: The server's layers, bottom first: a module imports only from its own layer and those
+#: below it. The package's ``__init__`` (its public names, loaded lazily) sits on top.
+SERVER_LAYERS = ("core", "storage", "service", "graphql", "http", "instruments", "cli")
+#: The layers that serve real requests, which never reach the test instruments.
+SERVING_LAYERS = ("core", "storage", "service", "graphql", "http")
+
+
+def server_modules() -> dict[str, set[str]]:
+    """Each module of ``kili_typed_server`` (dotted name) and the server modules it imports,
+    at any depth, with ``from package import module`` read as the module."""
+    package = SRC / "kili_typed_server"
+    names = {
+        ".".join(path.relative_to(SRC).with_suffix("").parts).removesuffix(".__init__")
+        for path in package.rglob("*.py")
+    }
+    found: dict[str, set[str]] = {}
+    for path in sorted(package.rglob("*.py")):
+        module = ".".join(path.relative_to(SRC).with_suffix("").parts).removesuffix(".__init__")
+        imported: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+            if isinstance(node, ast.Import):
+                imported.update(a.name for a in node.names if a.name in names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module in names:
+                subs = {f"{node.module}.{a.name}" for a in node.names} & names
+                imported.update(subs or {node.module})
+        found[module] = imported - {module}
+    return found
+
+
+def layer_of(module: str) -> int:
+    """The rank of `module`'s layer, the package's ``__init__`` above them all."""
+    parts = module.split(".")
+    if len(parts) == 1:
+        return len(SERVER_LAYERS)
+    assert parts[1] in SERVER_LAYERS, f"{module} lies in no layer folder"
+    return SERVER_LAYERS.index(parts[1])
+
+
+def test_every_server_module_lies_in_a_layer_folder() -> None:
+    loose = [
+        module
+        for module in server_modules()
+        if len(module.split(".")) == 2 and module.split(".")[1] not in SERVER_LAYERS
+    ]
+    assert loose == []
+
+
+def test_the_server_layers_import_nothing_above_them() -> None:
+    upward = {
+        module: sorted(name for name in names if layer_of(name) > layer_of(module))
+        for module, names in server_modules().items()
+        if any(layer_of(name) > layer_of(module) for name in names)
+    }
+    assert upward == {}
+
+
+def test_the_serving_layers_never_import_the_test_instruments() -> None:
+    instruments = SERVER_LAYERS.index("instruments")
+    reaching = {
+        module: sorted(name for name in names if layer_of(name) == instruments)
+        for module, names in server_modules().items()
+        if module.split(".")[1:2] and module.split(".")[1] in SERVING_LAYERS
+        if any(layer_of(name) == instruments for name in names)
+    }
+    assert reaching == {}
+
+
+def test_the_server_modules_make_no_circle() -> None:
+    graph = {module: names for module, names in server_modules().items() if "." in module}
+    try:
+        list(TopologicalSorter(graph).static_order())
+    except CycleError as error:  # pragma: no cover - the failure itself
+        pytest.fail(f"import circle between server modules: {error.args[1]}")

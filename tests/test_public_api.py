@@ -21,6 +21,7 @@ import types
 import typing
 from collections.abc import AsyncGenerator, Coroutine, Generator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal, Union
 
 import pytest
@@ -279,3 +280,26 @@ def test_both_facades_document_the_same_arguments(name: str) -> None:
     async_args = _section(async_doc, "Args").replace("an async iterator", "a generator")
     assert async_args == _section(kili_doc, "Args")
     assert _section(async_doc, "Raises") == _section(kili_doc, "Raises")
+
+
+#: Names a test server went by before `KiliServer` became the only one.
+RETIRED_SERVER_NAMES = ("LocalServer", "make_test_server", "Harness", "ServerThread")
+
+
+def test_kili_server_is_the_only_public_name_for_a_test_server() -> None:
+    import kili_typed_server
+    import kili_typed_testkit
+
+    assert "KiliServer" in kili_typed_testkit.__all__
+    public = {*kili_typed_server.__all__, *kili_typed_testkit.__all__}
+    assert not public & set(RETIRED_SERVER_NAMES)
+    root = Path(__file__).resolve().parents[1]
+    pages = [root / "README.md", *sorted((root / "docs").rglob("*.md"))]
+    pages += sorted((root / "examples").rglob("*.py"))
+    naming = {
+        str(page.relative_to(root)): name
+        for page in pages
+        for name in RETIRED_SERVER_NAMES
+        if name in page.read_text(encoding="utf-8")
+    }
+    assert naming == {}

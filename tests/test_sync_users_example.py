@@ -10,7 +10,7 @@ from types import ModuleType
 import pytest
 
 from kili_typed import Kili, UserDict
-from kili_typed_server import LocalServer
+from kili_typed_server.cli.runner import ServerThread
 from kili_typed_testkit.testing import TEST_ADMIN_EMAIL
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "sync_users.py"
@@ -33,7 +33,7 @@ def example() -> ModuleType:
     return module
 
 
-def state(server: LocalServer) -> dict[str, tuple[object, ...]]:
+def state(server: ServerThread) -> dict[str, tuple[object, ...]]:
     with Kili(api_key=server.api_key, api_endpoint=server.endpoint) as kili:
         rows = kili.users(
             fields=["email", "firstname", "lastname", "organizationRole", "activated"]
@@ -51,7 +51,7 @@ def state(server: LocalServer) -> dict[str, tuple[object, ...]]:
 
 def test_sync_creates_updates_and_deactivates(
     example: ModuleType,
-    local_server: LocalServer,
+    local_server: ServerThread,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],

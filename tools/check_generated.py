@@ -23,6 +23,7 @@ INPUTS = (
     "queries",
     "tools/codegen-async.toml",
     "tools/codegen_plugins.py",
+    "tools/codegen_base",
 )
 #: Codegen configurations, each run as `ariadne-codegen --config FILE`.
 CONFIGS = ("pyproject.toml", "tools/codegen-async.toml")

@@ -88,21 +88,13 @@ RULES = (
         "from collections.abc import AsyncGenerator, Awaitable, Callable, Coroutine, Iterator\n",
         "from collections.abc import Callable, Generator, Iterator\n",
     ),
-    Rule("kili_typed_generated_async.async_base_client", "kili_typed_generated.base_client"),
     Rule("kili_typed_generated_async", "kili_typed_generated"),
     Rule(
         "from ._concurrency import AsyncPageRunner, alist\n",
         "from ._concurrency import PageRunner\n",
     ),
-    # The pool the client creates, and the deadline of an attempt (kili_typed._http).
-    Rule(
-        "    async_deadline,\n    check_concurrency,\n    check_http_client,\n"
-        "    check_max_answer_bytes,\n",
-        "    check_concurrency,\n    check_http_client,\n    check_max_answer_bytes,\n"
-        "    deadline,\n",
-    ),
+    # The pool the client creates (kili_typed._http).
     Rule("make_async_client", "make_client"),
-    Rule("with async_deadline(", "with deadline("),
     # Types.
     # A type argument: a name with at most one level of brackets, e.g. UserRow[_F].
     Rule(rf"AsyncGenerator\[({_TYPE_ARGUMENT}), None\]", r"Generator[\1, None, None]", regex=True),
@@ -111,8 +103,6 @@ RULES = (
     # Names.
     Rule("GeneratedAsyncClient", "GeneratedClient"),
     Rule("httpx.AsyncClient", "httpx.Client"),
-    Rule("_AsyncTransport", "_Transport"),
-    Rule("_AsyncAuthenticated", "_Authenticated"),
     Rule("AsyncPageRunner", "PageRunner"),
     Rule("alist(rows)", "list(rows)"),
     Rule("asyncio.sleep", "time.sleep"),
@@ -120,7 +110,6 @@ RULES = (
     Rule("__aenter__", "__enter__"),
     Rule("__aexit__", "__exit__"),
     Rule("aclose", "close"),
-    Rule("aiter_bytes", "iter_bytes"),
     # Sync generators delegate: `async for` cannot.
     Rule(r"for row in rows:\n\s+yield row\n", "yield from rows\n", regex=True),
     # Keywords.

@@ -1,25 +1,49 @@
-"""One HTTP answer of the GraphQL endpoint, parsed once and checked. Pure: no I/O.
+"""An answer the generated client refused, as the error mapping reads it. Pure: no I/O.
 
-The facades hand the generated client an `Answer` instead of the raw httpx
-response: the JSON is parsed here, once, and only a successful GraphQL answer
-(HTTP 2xx, a JSON object whose ``data`` is an object, no ``errors``) reaches the
-generated models. Anything else raises `UnusableAnswer`, which
-`kili_typed._error_mapping` turns into the precise `KiliError`: so a body that is
-not JSON, an HTML error page, ``{"data": null}`` or an error without
-``extensions`` never surfaces as a bare `KeyError` from generated code.
+The generated client checks each answer once (``wire.read_data`` in the generated
+package, from ``tools/codegen_base/``): only a successful GraphQL answer reaches the
+models. What it refuses raises one of its exceptions holding the ``httpx.Response``;
+`answer_of` parses that body for `kili_typed._error_mapping`, which turns it into the
+precise `KiliError`: so a body that is not JSON (or is nested too deeply to read), an
+HTML error page, ``{"data": null}`` or an error without ``extensions`` never surfaces
+as a bare `KeyError` or `RecursionError`.
 """
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, cast
 
-from pydantic_core import from_json
+import httpx
+
+#: The deepest JSON a refused answer may hold for the error mapping to read it. A GraphQL
+#: error's ``extensions`` or ``path`` is a few levels deep; a hostile server's 900 levels
+#: would make the (recursive) redaction raise `RecursionError`.
+MAX_DEPTH = 64
 
 
-# Not frozen: the generated client's `Response` protocol declares a settable status_code.
-@dataclass
+def too_deep(value: object, limit: int = MAX_DEPTH) -> bool:
+    """Whether `value` (parsed JSON) nests lists and objects more than `limit` deep.
+
+    Iterative, so that it cannot itself run out of stack.
+    """
+    pending: list[tuple[object, int]] = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict):
+            children: Iterable[object] = cast("dict[str, object]", item).values()
+        elif isinstance(item, list):
+            children = cast("list[object]", item)
+        else:
+            continue
+        if depth > limit:
+            return True
+        pending.extend((child, depth + 1) for child in children)
+    return False
+
+
+@dataclass(frozen=True)
 class Answer:
     """What the server answered to one request.
 
@@ -29,7 +53,8 @@ class Answer:
         content_type: The ``Content-Type`` header, if any.
         retry_after: The ``Retry-After`` header, if any.
         body: The parsed JSON body; meaningful only when `is_json`.
-        is_json: Whether the body parsed as JSON.
+        is_json: Whether the body parsed as JSON (and is not too deep to read).
+        too_deep: Whether the body is JSON nested too deeply to be read.
     """
 
     status_code: int
@@ -38,10 +63,7 @@ class Answer:
     retry_after: str | None = None
     body: Any = None
     is_json: bool = False
-
-    def json(self, **kwargs: Any) -> Any:
-        """The parsed body, as the generated client reads it (never parsed twice)."""
-        return self.body
+    too_deep: bool = False
 
     @property
     def text(self) -> str:
@@ -54,18 +76,6 @@ class Answer:
         return 200 <= self.status_code <= 299
 
 
-class UnusableAnswer(Exception):
-    """An answer the generated client must not read. Internal: never leaves the facades.
-
-    Args:
-        answer: The answer: an HTTP error, GraphQL errors, or not the expected shape.
-    """
-
-    def __init__(self, answer: Answer) -> None:
-        super().__init__(f"HTTP {answer.status_code}")
-        self.answer = answer
-
-
 def parse_answer(
     status_code: int,
     content: bytes,
@@ -73,7 +83,7 @@ def parse_answer(
     content_type: str | None = None,
     retry_after: str | None = None,
 ) -> Answer:
-    """Parse an answer's body as JSON, when it is JSON.
+    """Parse an answer's body as JSON, when it is JSON, as the generated client does.
 
     Args:
         status_code: The HTTP status.
@@ -84,60 +94,29 @@ def parse_answer(
     Returns:
         The answer, its JSON parsed.
     """
+    from kili_typed_generated.wire import TooDeep, UnreadableJSON, parse_json
+
     try:
-        # pydantic-core's parser (a dependency already) reads a page in about 60% of
-        # json.loads' time when it caches only keys: a page's values (ids, emails) are
-        # all different, and caching them too made it no faster than json.loads. What
-        # it refuses is given to json.loads, so that exactly what json.loads reads is
-        # read (a BOM, UTF-16, lone surrogates, deep nesting).
-        body, is_json = from_json(content, cache_strings="keys"), True
-    except ValueError:
-        try:
-            body, is_json = json.loads(content), True
-        except ValueError:  # includes UnicodeDecodeError
+        body, is_json = parse_json(content), True
+    except UnreadableJSON as exc:
+        body, is_json, deep = None, False, isinstance(exc, TooDeep)
+    else:
+        deep = too_deep(body)
+        if deep:
             body, is_json = None, False
-    return Answer(status_code, content, content_type, retry_after, body, is_json)
+    return Answer(status_code, content, content_type, retry_after, body, is_json, deep)
 
 
-def json_object(value: object) -> dict[str, Any] | None:
-    """`value` when it is a JSON object (a dict), else None."""
-    return cast("dict[str, Any]", value) if isinstance(value, dict) else None
-
-
-def is_usable(answer: Answer) -> bool:
-    """Whether the generated client can read `answer`: 2xx, ``{"data": {...}}``, no errors."""
-    body = json_object(answer.body)
-    return (
-        answer.is_success
-        and answer.is_json
-        and body is not None
-        and json_object(body.get("data")) is not None
-        and not body.get("errors")
+def answer_of(response: httpx.Response) -> Answer:
+    """A refused answer, parsed (the generated client's exceptions hold the response)."""
+    return parse_answer(
+        response.status_code,
+        response.content,
+        content_type=response.headers.get("content-type"),
+        retry_after=response.headers.get("retry-after"),
     )
 
 
-def read_answer(
-    status_code: int,
-    content: bytes,
-    *,
-    content_type: str | None = None,
-    retry_after: str | None = None,
-) -> Answer:
-    """Parse an answer and let it through only when the generated client can read it.
-
-    Args:
-        status_code: The HTTP status.
-        content: The body's bytes.
-        content_type: The ``Content-Type`` header, if any.
-        retry_after: The ``Retry-After`` header, if any.
-
-    Returns:
-        The answer, when it is a successful GraphQL answer.
-
-    Raises:
-        UnusableAnswer: For anything else.
-    """
-    answer = parse_answer(status_code, content, content_type=content_type, retry_after=retry_after)
-    if not is_usable(answer):
-        raise UnusableAnswer(answer)
-    return answer
+def object_or_none(value: object) -> dict[str, Any] | None:
+    """`value` when it is a JSON object (a dict), else None."""
+    return cast("dict[str, Any]", value) if isinstance(value, dict) else None

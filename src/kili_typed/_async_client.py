@@ -16,7 +16,7 @@ import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Coroutine, Iterator
 from dataclasses import replace
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal, cast, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import httpx
 from kili_typed_generated_async.operations import USERS_GQL
@@ -31,8 +31,7 @@ if TYPE_CHECKING:
 
 from . import _operations as ops
 from . import _organizations as orgs
-from ._answers import Answer, read_answer
-from ._bounds import AnswerReading, client_closed, read_response
+from ._bounds import client_closed
 from ._concurrency import AsyncPageRunner, alist
 from ._config import resolve_settings, show_progress, stderr_is_terminal
 from ._constants import (
@@ -46,7 +45,6 @@ from ._constants import (
 from ._fields import Selection
 from ._http import (
     Verify,
-    async_deadline,
     check_concurrency,
     check_http_client,
     check_max_answer_bytes,
@@ -58,6 +56,7 @@ from ._listing import Listing, Page, plan_pages, progress_bar, rows_to_fetch
 from ._redaction import Secrets, hide
 from ._retry import DEFAULT_MAX_RETRIES, Attempts, RetryPolicy, check_max_retries
 from ._rows import PageRows, row_wrapper
+from ._transport import bounds
 from ._types import (
     DefaultOrganizationDict,
     FieldList,
@@ -73,91 +72,6 @@ logger = logging.getLogger("kili_typed")
 T = TypeVar("T")
 # Left out, `fields` is the documented default: the rows then hold those keys.
 _F = TypeVar("_F", bound=UserField, default=DefaultUserField)
-
-
-class _AsyncTransport:
-    """What the facade's generated clients post through: the shared pool, the key's
-    headers, and this client's bounds on each answer (its size, and the time an
-    attempt may take as a whole)."""
-
-    def __init__(
-        self,
-        http: httpx.AsyncClient,
-        headers: dict[str, str],
-        timeout: httpx.Timeout,
-        max_answer_bytes: int,
-    ) -> None:
-        self._http = http
-        self._headers = headers
-        self._timeout = timeout
-        self._max_answer_bytes = max_answer_bytes
-
-    async def exchange(
-        self, url: str, json: Any, headers: dict[str, str] | None = None
-    ) -> tuple[httpx.Response, bytes]:
-        """Post `json` (with the key's headers over any `headers` given) and read the
-        answer within the bounds.
-
-        Raises:
-            AnswerTooLarge: The answer, inflated, is larger than allowed.
-            httpx.ReadTimeout: The attempt took longer than the timeout, as a whole.
-        """
-        if self._http.is_closed:
-            raise client_closed()
-        sent = self._headers if not headers else {**headers, **self._headers}
-        with async_deadline(self._timeout.read) as extensions:
-            return await self._read(url, json, sent, extensions)
-
-    async def _read(
-        self, url: str, json: Any, headers: dict[str, str], extensions: dict[str, Any]
-    ) -> tuple[httpx.Response, bytes]:
-        reading = AnswerReading(self._max_answer_bytes)
-        async with self._http.stream(
-            "POST", url, json=json, headers=headers, timeout=self._timeout, extensions=extensions
-        ) as response:
-            reading.check_length(response.headers.get("content-length"))
-            async for chunk in response.aiter_bytes():
-                reading.add(chunk)
-        return response, reading.body()
-
-    async def post(
-        self,
-        url: Any | str,
-        json: Any | None = None,
-        data: Any | None = None,
-        files: Any | None = None,
-        headers: Any | None = None,
-        **kwargs: Any,
-    ) -> Answer:
-        """Post for the six methods: the answer parsed once and checked (`read_answer`)."""
-        # Only JSON is posted: the user operations upload no files.
-        response, body = await self.exchange(str(url), json)
-        return read_answer(
-            response.status_code,
-            body,
-            content_type=response.headers.get("content-type"),
-            retry_after=response.headers.get("retry-after"),
-        )
-
-    async def aclose(self) -> None:
-        """Nothing to do: the facade owns the pool."""
-
-
-class _AsyncAuthenticated:
-    """The transport as `AsyncKili.client` posts through it: an httpx response, read
-    within the same bounds, and no closing of a pool it does not own."""
-
-    def __init__(self, transport: _AsyncTransport) -> None:
-        self._transport = transport
-
-    async def post(
-        self, url: str, json: Any = None, headers: dict[str, str] | None = None, **kwargs: Any
-    ) -> httpx.Response:
-        response, body = await self._transport.exchange(url, json, headers)
-        return read_response(response, body)
-
-    async def aclose(self) -> None:
-        """Nothing to do: the facade closes the pool."""
 
 
 class AsyncKili:
@@ -195,7 +109,9 @@ class AsyncKili:
         http_client: An `httpx.AsyncClient` of yours to send the requests through
             (proxies, client certificates, custom transports). You own it: closing
             this client leaves it open. The key's headers and the timeout are sent
-            with each request.
+            with each request, and its transports are wrapped so that this client's
+            requests keep the bounds of `timeout` and `max_answer_bytes` (your other
+            requests go through them unchanged).
         max_answer_bytes: The largest answer accepted, counted once inflated; a
             larger one raises `ResponseTooLargeError` as soon as it is crossed.
             Default: 64 MiB.
@@ -267,8 +183,7 @@ class AsyncKili:
         # Seams for tests: the jitter's source and the sleep between attempts.
         self._rng: random.Random = random.Random()
         self._sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
-        # Both generated clients are made on first use (see the imports above).
-        self._client: GeneratedAsyncClient | None = None
+        # The generated client is made on first use (see the imports above).
         self._generated_api: GeneratedAsyncClient | None = None
 
     @property
@@ -276,31 +191,19 @@ class AsyncKili:
         """The generated typed async client: pydantic models instead of dicts.
 
         It posts through this client's pool, key, timeout and answer bounds (no retries,
-        no error mapping: its own exceptions).
+        no error mapping: its own exceptions). The six methods call it too.
         """
-        if self._client is None:
-            from kili_typed_generated_async.async_base_client import HttpClient
-            from kili_typed_generated_async.client import Client
-
-            self._client = Client(
-                url=self.api_endpoint,
-                http_client=cast(HttpClient, _AsyncAuthenticated(self._transport(self._timeout))),
-            )
-        return self._client
-
-    @property
-    def _api(self) -> GeneratedAsyncClient:
-        """The generated client the six methods call, over the shared pool."""
         if self._generated_api is None:
             from kili_typed_generated_async.client import Client
 
             self._generated_api = Client(
-                url=self.api_endpoint, http_client=self._transport(self._timeout)
+                url=self.api_endpoint,
+                headers=self._headers,
+                http_client=self._http,
+                timeout=self._timeout,
+                extensions=bounds(self._max_answer_bytes),
             )
         return self._generated_api
-
-    def _transport(self, timeout: httpx.Timeout) -> _AsyncTransport:
-        return _AsyncTransport(self._http, self._headers, timeout, self._max_answer_bytes)
 
     def with_options(
         self,
@@ -381,7 +284,7 @@ class AsyncKili:
         `mutation` says whether the call may write; by default, whether `operation` is
         one of the six methods' mutations.
         """
-        if self._closed:
+        if self._closed or self._http.is_closed:
             raise client_closed()
         attempts = Attempts(
             operation,
@@ -430,10 +333,10 @@ class AsyncKili:
         """
 
         async def send() -> dict[str, Any]:
-            answer = await self._api.execute(
-                query=query, operation_name=operation, variables=variables
+            api = self.client
+            return api.get_data(
+                await api.execute(query=query, operation_name=operation, variables=variables)
             )
-            return self._api.get_data(answer)
 
         return await self._call(operation, send, secrets, mutation=mutation)
 
@@ -623,21 +526,20 @@ class AsyncKili:
             return
         from kili_typed_generated_async.input_types import UserWhere
 
+        # Built once: the count and every page send this model as it is.
         where = UserWhere.model_validate(request.where)
-        pages = listing.pages(await self._count(where))
-        # What the generated client would send for `where`, computed once per listing.
-        where_json = where.model_dump(by_alias=True, exclude_unset=True)
+        pages = listing.pages(await self._count(where, ops.secrets_of(request.where)))
         show = show_progress(request.disable_tqdm, self.disable_tqdm, terminal=stderr_is_terminal())
         with progress_bar(listing.expected, disable=not show) as bar:
-            async for page in self._fetch_pages(listing, where_json, pages):
+            async for page in self._fetch_pages(listing, where, pages):
                 rows = listing.rows(page)
                 bar.update(len(rows))
                 yield rows
         listing.finish()
 
-    async def _fetch_page(self, listing: Listing, where: dict[str, Any], page: Page) -> PageRows:
+    async def _fetch_page(self, listing: Listing, where: UserWhere, page: Page) -> PageRows:
         """One page, sent through the generated client and read into rows."""
-        api = self._api
+        api = self.client
         variables = listing.variables(where, page)
 
         async def send() -> PageRows:
@@ -651,7 +553,7 @@ class AsyncKili:
     def _fetch_pages(
         self,
         listing: Listing,
-        where: dict[str, Any],
+        where: UserWhere,
         pages: Iterator[Page],
     ) -> AsyncGenerator[PageRows, None]:
         """Each page's rows, in order, with up to `max_concurrent_pages` in flight.
@@ -665,11 +567,9 @@ class AsyncKili:
             hold=self.max_concurrent_pages if listing.request.as_generator else None,
         )
 
-    async def _count(self, where: UserWhere) -> int:
+    async def _count(self, where: UserWhere, secrets: tuple[str, ...]) -> int:
         answer = await self._call(
-            "countUsers",
-            lambda: self._api.count_users(where=where),
-            ops.secrets_of(where.model_dump(by_alias=True)),
+            "countUsers", lambda: self.client.count_users(where=where), secrets
         )
         return answer.count_users
 
@@ -700,7 +600,7 @@ class AsyncKili:
         )
         from kili_typed_generated_async.input_types import UserWhere
 
-        return await self._count(UserWhere.model_validate(where))
+        return await self._count(UserWhere.model_validate(where), ops.secrets_of(where))
 
     @overload
     async def get_current_user(  # type: ignore[overload-overlap]  # pyright: ignore[reportOverlappingOverload]
@@ -740,7 +640,7 @@ class AsyncKili:
             ```
         """
         selection = ops.current_user_selection(fields)
-        answer = await self._call("viewer", lambda: self._api.viewer(**selection.flags))
+        answer = await self._call("viewer", lambda: self.client.viewer(**selection.flags))
         dumped = answer.model_dump(by_alias=True, exclude_unset=True)["viewer"]
         return row_wrapper(selection.fields)(ops.current_user_row(dumped, selection))
 
@@ -889,7 +789,7 @@ class AsyncKili:
     ) -> list[OrganizationDict]:
         answer = await self._call(
             "organizations",
-            lambda: self._api.organizations(
+            lambda: self.client.organizations(
                 where=where, first=page.first, skip=page.skip, **request.flags
             ),
         )
@@ -898,7 +798,7 @@ class AsyncKili:
 
     async def _count_organizations(self, where: OrganizationWhere) -> int:
         answer = await self._call(
-            "countOrganizations", lambda: self._api.count_organizations(where=where)
+            "countOrganizations", lambda: self.client.count_organizations(where=where)
         )
         return answer.count_organizations
 
@@ -965,7 +865,7 @@ class AsyncKili:
 
         data = CreateUserData.model_validate(variables)
         answer = await self._call(
-            "createUser", lambda: self._api.create_user(data=data), ops.secrets_of(variables)
+            "createUser", lambda: self.client.create_user(data=data), ops.secrets_of(variables)
         )
         return {"id": answer.create_user.id}
 
@@ -1008,7 +908,7 @@ class AsyncKili:
         where = UserWhere.model_validate(where_variables)
         answer = await self._call(
             "updatePassword",
-            lambda: self._api.update_password(data=data, where=where),
+            lambda: self.client.update_password(data=data, where=where),
             ops.secrets_of(variables),
         )
         return {"id": answer.update_password.id}
@@ -1033,7 +933,7 @@ class AsyncKili:
         from kili_typed_generated_async.input_types import UserWhere
 
         where = UserWhere.model_validate(ops.reset_password_where(email=email))
-        answer = await self._call("resetPassword", lambda: self._api.reset_password(where=where))
+        answer = await self._call("resetPassword", lambda: self.client.reset_password(where=where))
         return {"id": answer.reset_password.id}
 
     async def update_properties_in_user(
@@ -1079,6 +979,6 @@ class AsyncKili:
         where = UserWhere.model_validate(where_variables)
         answer = await self._call(
             "updatePropertiesInUser",
-            lambda: self._api.update_properties_in_user(data=data, where=where),
+            lambda: self.client.update_properties_in_user(data=data, where=where),
         )
         return {"id": answer.update_properties_in_user.id}

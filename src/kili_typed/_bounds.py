@@ -3,12 +3,11 @@
 Sans-I/O: the facades stream each answer through an `AnswerReading` and stop as
 soon as the size bound is crossed, so a server cannot fill the client's memory (an
 endless body, or a small gzip body that inflates to gigabytes: the size counted is
-the inflated one). How long an attempt may take is bounded by `kili_typed._http`.
+the inflated one). `kili_typed._transport` reads each answer through it, and bounds how
+long an attempt may take.
 """
 
 from __future__ import annotations
-
-import httpx
 
 from .errors import ClientClosedError
 
@@ -63,15 +62,3 @@ class AnswerReading:
     def body(self) -> bytes:
         """The whole body."""
         return b"".join(self._chunks)
-
-
-def read_response(response: httpx.Response, body: bytes) -> httpx.Response:
-    """A response holding `body`, already read and inflated, for the generated client."""
-    headers = [
-        (name, value)
-        for name, value in response.headers.multi_items()
-        if name.lower() not in ("content-encoding", "content-length", "transfer-encoding")
-    ]
-    return httpx.Response(
-        response.status_code, headers=headers, content=body, request=response.request
-    )

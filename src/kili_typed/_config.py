@@ -265,17 +265,29 @@ def resolve_settings(
     _check_type("disable_tqdm", disable_tqdm, (bool,), "bool or None")
     env = os.environ if environ is None else environ
     file = load_config_file() if config is None else config
-    where = f", or 'api_key' in {file.path}" if file.path is not None else ""
+    return Settings(
+        api_key=_api_key(api_key, env, file),
+        api_endpoint=_api_endpoint(api_endpoint, env, file),
+        verify=_verify(verify, env, file),
+        disable_tqdm=_disable_tqdm(disable_tqdm, env, file),
+        config_path=file.path,
+    )
 
+
+def _api_key(api_key: object, env: Mapping[str, str], file: ConfigFile) -> str:
     key = hide(api_key if api_key is not None else _env(env, API_KEY_ENV) or file.get("api_key"))
     if not isinstance(key, str) or not key.strip():
+        where = f", or 'api_key' in {file.path}" if file.path is not None else ""
         raise ConfigurationError(
             f"{NO_API_KEY}: pass Kili(api_key=...), set the {API_KEY_ENV} environment "
             f"variable{where}, or put it in {CONFIG_FILE_NAME} (working or home directory) "
             "(create a key in Kili's web app, or with 'kili-typed server keys create' "
             "for the local server)"
         )
+    return key.strip()
 
+
+def _api_endpoint(api_endpoint: object, env: Mapping[str, str], file: ConfigFile) -> str:
     endpoint = (
         (api_endpoint if isinstance(api_endpoint, str) else None)
         or _env(env, API_ENDPOINT_ENV)
@@ -291,10 +303,16 @@ def resolve_settings(
             f"the Kili endpoint {endpoint!r} is plain http:// on another machine: the API "
             "key will cross the network unencrypted; use https://",
             InsecureEndpointWarning,
-            # Past this function and the facade's constructor, at its caller.
-            stacklevel=3,
+            # Past this function, resolve_settings and the facade's constructor, at its
+            # caller.
+            stacklevel=4,
         )
+    return endpoint
 
+
+def _verify(
+    verify: object, env: Mapping[str, str], file: ConfigFile
+) -> bool | str | ssl.SSLContext:
     if verify is None:
         verify_env = _env(env, VERIFY_ENV)
         if verify_env is not None:
@@ -302,20 +320,16 @@ def resolve_settings(
         else:
             from_file = file.get("verify_ssl")
             verify = True if from_file is None else from_file
+    assert isinstance(verify, (bool, str, ssl.SSLContext))
+    return verify
 
+
+def _disable_tqdm(disable_tqdm: object, env: Mapping[str, str], file: ConfigFile) -> bool | None:
     if disable_tqdm is None:
         tqdm_env = _env(env, DISABLE_TQDM_ENV)
         disable_tqdm = env_flag(tqdm_env) if tqdm_env is not None else file.get("disable_tqdm")
-
-    assert isinstance(verify, (bool, str, ssl.SSLContext))
     assert disable_tqdm is None or isinstance(disable_tqdm, bool)
-    return Settings(
-        api_key=key.strip(),
-        api_endpoint=endpoint,
-        verify=verify,
-        disable_tqdm=disable_tqdm,
-        config_path=file.path,
-    )
+    return disable_tqdm
 
 
 def _is_loopback(host: str) -> bool:

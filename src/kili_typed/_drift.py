@@ -40,6 +40,12 @@ from graphql import (
 )
 from graphql.validation import NoDeprecatedCustomRule
 
+from ._answers import too_deep
+
+#: The deepest answer an introspection query can get: its deepest selection is a type
+#: reference's ``ofType`` chain, 8 or so levels below ``__schema.types.fields.args``.
+MAX_INTROSPECTION_DEPTH = 64
+
 #: The operation name of `INTROSPECTION_QUERY`.
 INTROSPECTION_OPERATION = "IntrospectionQuery"
 
@@ -257,16 +263,25 @@ def check_operations(
 
 
 def live_schema(introspection: Mapping[str, Any]) -> GraphQLSchema:
-    """The schema a server described in its answer to `INTROSPECTION_QUERY`.
+    """The schema a server described in its answer to an introspection query
+    (`INTROSPECTION_QUERY`, or ``schema pull``'s, which asks for descriptions too).
 
     Args:
         introspection: The answer's ``data`` member (holding ``__schema``).
 
     Raises:
         TypeError: It is not an introspection result.
+        ValueError: It nests deeper than any answer to the query can (graphql-core
+            reads type references recursively: a hostile ``ofType`` chain 900 deep
+            would raise `RecursionError`), or graphql-core cannot build it.
     """
     if not isinstance(introspection, Mapping) or "__schema" not in introspection:
         raise TypeError("the answer to the introspection query holds no __schema")
+    if too_deep(introspection, MAX_INTROSPECTION_DEPTH):
+        raise ValueError(
+            f"the answer nests deeper than {MAX_INTROSPECTION_DEPTH} levels, which no "
+            "answer to the introspection query does (a type's ofType chain is too long)"
+        )
     return build_client_schema(cast(IntrospectionQuery, dict(introspection)))
 
 

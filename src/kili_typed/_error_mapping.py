@@ -3,8 +3,10 @@
 Three things can go wrong in a call of the generated client, and each maps here:
 
 - httpx fails to send or to receive (`KiliConnectionError`, `KiliTimeoutError`);
-- the answer is not a successful GraphQL answer (`kili_typed._answers.UnusableAnswer`):
-  an HTTP error status, GraphQL errors, or not the expected JSON;
+- the answer is not a successful GraphQL answer (the generated client's
+  ``GraphQLClientHttpError``, ``GraphQLClientGraphQLMultiError`` or
+  ``GraphQLClientInvalidResponseError``): an HTTP error status, GraphQL errors, or not
+  the expected JSON (not JSON at all, or nested too deeply to be read);
 - the answer's ``data`` does not fit the generated models (`pydantic.ValidationError`).
 
 Anything else is a bug of kili-typed and is not disguised: `map_exception`
@@ -22,7 +24,7 @@ from typing import Any, cast
 import httpx
 import pydantic
 
-from ._answers import Answer, UnusableAnswer, json_object
+from ._answers import Answer, answer_of, object_or_none, too_deep
 from ._bounds import AnswerTooLarge
 from ._constants import GRAPHQL_PATH
 from ._redaction import redact, redact_json
@@ -45,6 +47,8 @@ _MAX_BODY_IN_MESSAGE = 200
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 #: Errors where httpx never established the connection: the server got nothing.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+#: What an answer nested too deeply to be read is said to be.
+TOO_DEEP = "the answer is JSON nested too deeply to be read"
 #: What an entry of ``errors`` without a message says instead.
 NO_MESSAGE = "(the server gave no message)"
 
@@ -112,10 +116,10 @@ def describe_body(answer: Answer) -> str:
 
 def _error_entries(body: Any) -> list[dict[str, Any]] | None:
     """The ``errors`` list of a GraphQL body when it is a non-empty list of objects."""
-    errors: object = (json_object(body) or {}).get("errors")
+    errors: object = (object_or_none(body) or {}).get("errors")
     if not isinstance(errors, list) or not errors:
         return None
-    entries = [json_object(entry) for entry in cast("list[object]", errors)]
+    entries = [object_or_none(entry) for entry in cast("list[object]", errors)]
     if any(entry is None for entry in entries):
         return None
     return [entry for entry in entries if entry is not None]
@@ -128,7 +132,7 @@ def error_detail(entry: dict[str, Any], secrets: Iterable[str] = ()) -> GraphQLE
     are optional, and an official client crashes on an error without them.
     """
     message = entry.get("message")
-    extensions: dict[str, Any] = redact_json(json_object(entry.get("extensions")) or {}, secrets)
+    extensions: dict[str, Any] = redact_json(object_or_none(entry.get("extensions")) or {}, secrets)
     code = extensions.get("code")
     path: object = entry.get("path")
     steps = cast("list[object]", path) if isinstance(path, list) else []
@@ -157,6 +161,8 @@ def _graphql_error(
 def shape_problem(answer: Answer) -> str:
     """What is wrong with a 2xx answer that carries no GraphQL errors."""
     body = answer.body
+    if answer.too_deep:
+        return TOO_DEEP
     if not answer.is_json:
         return f"the answer is not JSON but {describe_body(answer)}"
     if not isinstance(body, dict):
@@ -177,7 +183,7 @@ def answer_error(answer: Answer, operation: str, secrets: Iterable[str] = ()) ->
     """The `KiliError` for an answer the generated client cannot read.
 
     Args:
-        answer: An answer refused by `kili_typed._answers.read_answer`.
+        answer: An answer the generated client refused.
         operation: The GraphQL operation name, e.g. ``"users"``.
         secrets: Values to keep out of the message (API key, passwords).
 
@@ -189,7 +195,7 @@ def answer_error(answer: Answer, operation: str, secrets: Iterable[str] = ()) ->
     secrets = tuple(secrets)
     status = answer.status_code
     errors = _error_entries(answer.body) if answer.is_json else None
-    data = (json_object(answer.body) or {}).get("data")
+    data = (object_or_none(answer.body) or {}).get("data")
     if answer.is_success:
         if errors is not None:
             return _graphql_error(errors, data, operation, secrets)
@@ -250,8 +256,9 @@ def map_exception(exc: BaseException, operation: str, secrets: Iterable[str]) ->
     secrets = tuple(secrets)
     if isinstance(exc, KiliError):
         return exc
-    if isinstance(exc, UnusableAnswer):
-        return answer_error(exc.answer, operation, secrets)
+    refused = _refused(exc, operation, secrets)
+    if refused is not None:
+        return refused
     if isinstance(exc, AnswerTooLarge):
         return ResponseTooLargeError(
             f"{operation}: {exc}; reading stopped there (see max_answer_bytes)",
@@ -279,4 +286,28 @@ def map_exception(exc: BaseException, operation: str, secrets: Iterable[str]) ->
             f"{redact(_validation_summary(exc), secrets)}",
             operation=operation,
         )
+    return None
+
+
+def _refused(exc: BaseException, operation: str, secrets: tuple[str, ...]) -> KiliError | None:
+    """The `KiliError` for an answer either generated client refused, else None."""
+    from kili_typed_generated import exceptions as sync
+    from kili_typed_generated_async import exceptions as not_sync
+
+    if isinstance(
+        exc, (sync.GraphQLClientGraphQLMultiError, not_sync.GraphQLClientGraphQLMultiError)
+    ):
+        entries = [error.original or {"message": error.message} for error in exc.errors]
+        if too_deep(entries) or too_deep(exc.data):
+            return MalformedResponseError(f"{operation}: {TOO_DEEP}", operation=operation)
+        return _graphql_error(entries, exc.data, operation, secrets)
+    refused = (
+        sync.GraphQLClientHttpError,
+        sync.GraphQLClientInvalidResponseError,
+        not_sync.GraphQLClientHttpError,
+        not_sync.GraphQLClientInvalidResponseError,
+    )
+    if isinstance(exc, refused):
+        # The response: an `httpx.Response`, which the generated client posted for.
+        return answer_error(answer_of(cast(httpx.Response, exc.response)), operation, secrets)
     return None

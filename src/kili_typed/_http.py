@@ -1,27 +1,25 @@
-"""How a client connects: headers, timeouts, TLS, the pool it creates, the deadline of an
-attempt, and the caller's own httpx client.
+"""How a client connects: headers, timeouts, TLS, the pool it creates, and the caller's
+own httpx client.
 
 Both facades build their connection from here, so they send the same headers and
 fail the same way. The pool is httpx's own (`httpx.Client` / `httpx.AsyncClient`, with
-httpx's default limits and proxies from the environment). Where the key, the endpoint
+httpx's default limits and proxies from the environment), its transports wrapped so
+that each attempt is bounded in time and size (`kili_typed._transport`). Where the key, the endpoint
 and the other settings come from (arguments, environment, ``kili-sdk-config.json``) is
 `kili_typed._config`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import ssl
-import time
-from collections.abc import Callable, Generator
-from contextvars import ContextVar
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import httpx
 
 from ._constants import AUTH_HEADER, AUTH_PREFIX, CLIENT_NAME, DEFAULT_CONNECT_TIMEOUT
 from ._redaction import hide
+from ._transport import bound_transports
 from ._version import __version__
 
 #: What `verify` may be: a bool, the path of a CA bundle (a file or a directory), or an
@@ -70,12 +68,16 @@ def tls(verify: Verify) -> bool | ssl.SSLContext:
 
 def make_client(timeout: httpx.Timeout, verify: Verify) -> httpx.Client:
     """The pool `Kili` creates: httpx's own, proxies from the environment included."""
-    return httpx.Client(timeout=timeout, verify=tls(verify))
+    http = httpx.Client(timeout=timeout, verify=tls(verify))
+    bound_transports(http)
+    return http
 
 
 def make_async_client(timeout: httpx.Timeout, verify: Verify) -> httpx.AsyncClient:
     """The pool `AsyncKili` creates: httpx's own, proxies from the environment included."""
-    return httpx.AsyncClient(timeout=timeout, verify=tls(verify))
+    http = httpx.AsyncClient(timeout=timeout, verify=tls(verify))
+    bound_transports(http)
+    return http
 
 
 HttpClientT = TypeVar("HttpClientT", httpx.Client, httpx.AsyncClient)
@@ -84,7 +86,11 @@ HttpClientT = TypeVar("HttpClientT", httpx.Client, httpx.AsyncClient)
 def check_http_client(
     http_client: object, expected: type[HttpClientT], *, verify: object
 ) -> HttpClientT:
-    """Require a caller's own httpx client of the facade's kind, and no `verify` beside it."""
+    """Require a caller's own httpx client of the facade's kind, and no `verify` beside it.
+
+    Its transports are wrapped (`kili_typed._transport.bound_transports`) so that the
+    facade's requests are bounded; the caller's own requests go through unchanged.
+    """
     if not isinstance(http_client, expected):
         raise TypeError(
             f"http_client must be an httpx.{expected.__name__} or None, "
@@ -95,6 +101,7 @@ def check_http_client(
             "verify applies to the connection pool the client creates; with http_client, "
             f"configure verification on your httpx.{expected.__name__} instead"
         )
+    bound_transports(http_client)
     return http_client
 
 
@@ -120,102 +127,3 @@ def check_max_answer_bytes(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f"max_answer_bytes must be an int of 1 or more, got {value!r}")
     return value
-
-
-# ------------------------------------------------------------- the deadline of an attempt
-#
-# httpx's timeouts bound each network operation, not an exchange: a server that sends
-# its headers or its body one byte a second keeps a request alive for ever. One attempt
-# of a facade is bounded as a whole, from the pool's connection to the last byte of the
-# answer, by `timeout.read` seconds.
-
-
-def _too_long(budget: float) -> httpx.ReadTimeout:
-    return httpx.ReadTimeout(f"the answer took longer than {budget:g}s in all")
-
-
-@contextlib.contextmanager
-def async_deadline(budget: float | None) -> Generator[dict[str, Any], None, None]:
-    """`AsyncKili`'s attempt, cancelled at its deadline wherever it waits (anyio's
-    `fail_after`, which httpcore's pool is written to survive).
-
-    Yields:
-        The request extensions that go with it (none).
-
-    Raises:
-        httpx.ReadTimeout: The attempt took longer than `budget` seconds.
-    """
-    import anyio
-
-    try:
-        with anyio.fail_after(budget):
-            yield {}
-    except TimeoutError:
-        assert budget is not None
-        raise _too_long(budget) from None
-
-
-#: The deadline of the attempt running in this thread: when, and its budget.
-_DEADLINE: ContextVar[tuple[float, float] | None] = ContextVar("kili_typed_deadline", default=None)
-
-
-@contextlib.contextmanager
-def deadline(budget: float | None) -> Generator[dict[str, Any], None, None]:
-    """`Kili`'s attempt, bounded at its deadline.
-
-    A thread cannot be cancelled (httpx's maintainers: no total timeout for sync code),
-    so each read and write of the connection's stream waits at most until the deadline:
-    httpcore's ``trace`` extension hands over each stream it opens (`_bound_streams`),
-    and the stream keeps its bound for every later request that reuses it.
-
-    Yields:
-        The request extensions that bound the streams.
-
-    Raises:
-        httpx.ReadTimeout: The attempt took longer than `budget` seconds.
-    """
-    token = _DEADLINE.set(None if budget is None else (time.monotonic() + budget, budget))
-    try:
-        yield _SYNC_EXTENSIONS
-    finally:
-        _DEADLINE.reset(token)
-
-
-def _time_left(timeout: float | None) -> float | None:
-    """The wait allowed to one network operation: its own timeout, or less before the
-    deadline of the attempt running in this thread."""
-    bound = _DEADLINE.get()
-    if bound is None:
-        return timeout
-    left = bound[0] - time.monotonic()
-    if left <= 0:
-        raise _too_long(bound[1])
-    return left if timeout is None or left < timeout else timeout
-
-
-def _by_deadline(operation: Callable[[Any, float | None], Any]) -> Callable[..., Any]:
-    """A stream's `read` or `write`, waiting at most until the attempt's deadline."""
-
-    def bounded(argument: Any, timeout: float | None = None) -> Any:
-        try:
-            return operation(argument, _time_left(timeout))
-        except Exception:
-            _time_left(None)  # the attempt's timeout, if the deadline is what cut it short
-            raise
-
-    return bounded
-
-
-def _bound(stream: Any) -> None:
-    """Make `stream` (an httpcore `NetworkStream`) wait at most until the deadline."""
-    stream.read = _by_deadline(stream.read)
-    stream.write = _by_deadline(stream.write)
-
-
-def _bound_streams(event: str, info: dict[str, Any]) -> None:
-    """httpcore's ``trace`` callback: each stream it connects (or wraps in TLS) is bound."""
-    if event.endswith((".connect_tcp.complete", ".start_tls.complete")):
-        _bound(info["return_value"])
-
-
-_SYNC_EXTENSIONS: dict[str, Any] = {"trace": _bound_streams}

@@ -118,11 +118,12 @@ class Listing:
         self.expected = rows_to_fetch(count, self.request.skip, self.request.first)
         return plan_pages(self.expected, self.request.skip)
 
-    def variables(self, where: dict[str, Any], page: Page) -> dict[str, Any]:
-        """The variables of one page's `users` query, as the generated client sends them.
+    def variables(self, where: object, page: Page) -> dict[str, Any]:
+        """The variables of one page's `users` query, for the generated client to send.
 
         Args:
-            where: The `UserWhere`, as JSON.
+            where: The `UserWhere` model of either generated package, built once per
+                listing (the generated client writes it as JSON with each page).
             page: The page.
         """
         return {"where": where, "first": page.first, "skip": page.skip, **self._flag_variables}

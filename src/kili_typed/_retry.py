@@ -246,7 +246,8 @@ class Attempts:
         policy: The retry numbers.
         secrets: Values to keep out of messages.
         rng: The jitter's source.
-        endpoint: Where the requests go, named in connection errors.
+        endpoint: Where the requests go, named in connection errors and in answers
+            that cannot be read.
     """
 
     def __init__(
@@ -326,6 +327,10 @@ class Attempts:
             tries = f"{self.number} attempt" + ("s" if self.number > 1 else "")
             where = f"{self.endpoint}, " if self.endpoint else ""
             error.message = f"{error.message} ({where}{tries})"
+            error.args = (error.message,)
+        elif isinstance(error, MalformedResponseError) and self.endpoint:
+            # An answer it cannot read: which server gave it (never the key: a header).
+            error.message = f"{error.message} (answered by {self.endpoint})"
             error.args = (error.message,)
         logger.debug("%s: %s", self.operation, note)
         return Step(error=error)

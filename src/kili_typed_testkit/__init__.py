@@ -10,7 +10,7 @@ pieces:
 - ``server``: :class:`KiliServer`, the server those fixtures hand out (reset, seeds,
   faults, the request log, clients over HTTP or in-process);
 - ``inprocess``: httpx transports that call the server's ASGI app with no socket;
-- ``testing``: the known test credentials and :func:`make_test_server`.
+- ``testing``: the known test credentials, and helpers for kili-typed's own suite.
 
 The faults themselves, the request log and the control API are the server's
 (``kili-typed server serve --control-token-file``), so a test in any language can use
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
         TEST_ADMIN_EMAIL,
         TEST_ADMIN_PASSWORD,
         TEST_API_KEY,
-        make_test_server,
     )
 
 __all__ = [
@@ -36,7 +35,6 @@ __all__ = [
     "TEST_ADMIN_PASSWORD",
     "TEST_API_KEY",
     "KiliServer",
-    "make_test_server",
 ]
 
 #: Where each public name lives. Names load on first use: the pytest plugin is imported
@@ -47,7 +45,6 @@ _HOMES = {
     "TEST_ADMIN_EMAIL": "testing",
     "TEST_ADMIN_PASSWORD": "testing",
     "TEST_API_KEY": "testing",
-    "make_test_server": "testing",
 }
 
 

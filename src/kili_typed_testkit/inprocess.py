@@ -15,7 +15,7 @@ from typing import Any
 import anyio
 import httpx
 
-from kili_typed_server.instrument import ASGIApp
+from kili_typed_server.instruments.instrument import ASGIApp
 
 _LOOP_STOP_TIMEOUT_SECONDS = 5.0
 

@@ -145,7 +145,7 @@ def kili_server_session(
         seed_file=None if seed_file is None else Path(pytestconfig.rootpath, seed_file),
         latency_ms=_whole(pytestconfig, "kili_latency_ms", 0) or 0,
         rate_limit=_whole(pytestconfig, "kili_rate_limit", None, minimum=1),
-        in_process=bool(_setting(pytestconfig, "kili_in_process")),
+        mode="in-process" if _setting(pytestconfig, "kili_in_process") else "thread",
         **budgets,
     )
     server.start()

@@ -12,35 +12,47 @@ from __future__ import annotations
 
 import ssl
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Literal
 
 import httpx
 
-from kili_typed_server import limits
-from kili_typed_server.harness import AppSettings, Harness
-from kili_typed_server.passwords import INSECURE_TEST_HASHER
-from kili_typed_server.recording import RequestList
-from kili_typed_server.runner import LocalServer
-from kili_typed_server.seeding import SeedUser
-from kili_typed_server.store import Store
+from kili_typed_server.cli.runner import ServerThread
+from kili_typed_server.core import limits
+from kili_typed_server.instruments.harness import AppSettings, Harness
+from kili_typed_server.instruments.recording import RequestList
+from kili_typed_server.instruments.seeding import SeedUser
+from kili_typed_server.service.passwords import INSECURE_TEST_HASHER
+from kili_typed_server.service.store import Store
 from kili_typed_testkit.inprocess import AppLoop, InProcessAsyncTransport, InProcessTransport
 from kili_typed_testkit.testing import TEST_ADMIN_EMAIL, TEST_ADMIN_PASSWORD, TEST_API_KEY
 
 if TYPE_CHECKING:
     from kili_typed import AsyncKili, Kili
-    from kili_typed_server.faults import FaultSet
+    from kili_typed_server.instruments.faults import FaultSet
+
+#: How the clients a :class:`KiliServer` makes reach it: over a loopback socket to the
+#: server's thread, or by calling its ASGI app in-process, with no socket.
+Mode = Literal["thread", "in-process"]
+_MODES = ("thread", "in-process")
 
 
 class KiliServer:
-    """A local Kili server for a test session, reset before each test.
+    """A local Kili server for tests and demos, reset before each test.
+
+    The server runs in a background thread on a free loopback port, with the known test
+    credentials and the cheap test password hasher. Use it as a context manager, or call
+    :meth:`start` and :meth:`stop`; the pytest plugin's ``kili_server`` fixture is one.
 
     Args:
         db_path: The SQLite file (under pytest's temporary directory).
+        mode: How clients made by :meth:`kili`, :meth:`async_kili` and
+            :meth:`http_client` reach it: ``"thread"`` over loopback HTTP (the default),
+            ``"in-process"`` by calling the app directly, with no socket.
         seed_users: Seeded users every test starts with.
         seed_file: A JSON or YAML seed file whose users every test starts with.
         latency_ms: Latency every test gets unless it asks for another.
         rate_limit: Rate limit every test gets unless it asks for another.
-        in_process: Whether clients call the app directly unless a test asks otherwise.
         max_query_cost: The units of work one request may take, unless a test asks for
             another (see ``query_cost.py``).
         request_timeout: Seconds a query may run before it is stopped, unless a test
@@ -51,18 +63,21 @@ class KiliServer:
         self,
         db_path: str | Path,
         *,
+        mode: Mode = "thread",
         seed_users: int = 0,
         seed_file: str | Path | None = None,
         latency_ms: int = 0,
         rate_limit: int | None = None,
-        in_process: bool = False,
         max_query_cost: int = limits.MAX_QUERY_COST,
         request_timeout: float = limits.REQUEST_TIMEOUT_SECONDS,
     ) -> None:
+        if mode not in _MODES:
+            raise ValueError(f"mode must be one of {', '.join(map(repr, _MODES))}, got {mode!r}")
+        in_process = mode == "in-process"
         self._defaults = AppSettings(rate_limit, latency_ms, max_query_cost, request_timeout)
         self._seed_file = seed_file
         self._harness: Harness | None = None
-        self._server = LocalServer(
+        self._server = ServerThread(
             db_path,
             api_key=TEST_API_KEY,
             admin_email=TEST_ADMIN_EMAIL,
@@ -107,6 +122,17 @@ class KiliServer:
             self._harness.close()
         self._server.stop()
         self._app_loop.close()
+
+    def __enter__(self) -> KiliServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
 
     def reset(
         self,

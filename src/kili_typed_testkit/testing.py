@@ -1,4 +1,9 @@
-"""Known credentials and helpers for tests that run against a :class:`LocalServer`."""
+"""Known test credentials, and helpers for kili-typed's own suite.
+
+The credentials are public (``kili_typed_testkit.TEST_API_KEY``...). The helpers below them
+(:func:`make_test_server`, :class:`GraphQLCaller`...) serve the project's tests, which start
+bare servers; users start theirs with :class:`~kili_typed_testkit.KiliServer`.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +13,9 @@ from typing import Any
 
 import httpx
 
-from kili_typed_server.passwords import INSECURE_TEST_HASHER, PasswordHasher
-from kili_typed_server.runner import LocalServer
-from kili_typed_server.store import Store
+from kili_typed_server.cli.runner import ServerThread
+from kili_typed_server.service.passwords import INSECURE_TEST_HASHER, PasswordHasher
+from kili_typed_server.service.store import Store
 
 
 class _Default:
@@ -35,26 +40,26 @@ def make_test_server(
     latency_ms: int = 0,
     hasher: PasswordHasher = INSECURE_TEST_HASHER,
     **options: Any,
-) -> LocalServer:
+) -> ServerThread:
     """Makes a (not yet started) server on ``db_path`` with the known test credentials.
 
-    Passwords are hashed at :data:`~kili_typed_server.passwords.INSECURE_TEST_HASHER`'s
+    Passwords are hashed at :data:`~kili_typed_server.service.passwords.INSECURE_TEST_HASHER`'s
     trivial cost unless told otherwise: tests create many users, and production-strength
     scrypt would make hashing most of a suite's run time.
 
     Args:
         db_path: The SQLite file, usually under pytest's ``tmp_path``.
-        rate_limit: As for :class:`LocalServer`.
-        seed_users: As for :class:`LocalServer`.
-        latency_ms: As for :class:`LocalServer`.
-        hasher: As for :class:`LocalServer`; the test cost by default.
-        **options: More keyword arguments of :class:`LocalServer` (``max_query_cost``,
+        rate_limit: As for :class:`ServerThread`.
+        seed_users: As for :class:`ServerThread`.
+        latency_ms: As for :class:`ServerThread`.
+        hasher: As for :class:`ServerThread`; the test cost by default.
+        **options: More keyword arguments of :class:`ServerThread` (``max_query_cost``,
             ``request_timeout``...).
 
     Returns:
         The server; use it as a context manager.
     """
-    return LocalServer(
+    return ServerThread(
         db_path,
         api_key=TEST_API_KEY,
         admin_email=TEST_ADMIN_EMAIL,

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from kili_typed import Kili
-from kili_typed_server import LocalServer
+from kili_typed_server.cli.runner import ServerThread
 from kili_typed_testkit.server import KiliServer
 from kili_typed_testkit.testing import make_test_server
 
@@ -18,7 +18,7 @@ SEEDED = 249
 
 
 @pytest.fixture(scope="module")
-def listing_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
+def listing_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerThread]:
     """A server with 250 users (the admin first, then member000..member248), shared by a module."""
     with make_test_server(tmp_path_factory.mktemp("listing") / "kili.db") as server:
         for i in range(SEEDED):
@@ -34,7 +34,7 @@ def facade(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def lister(listing_server: LocalServer, facade: str) -> Iterator[Kili]:
+def lister(listing_server: ServerThread, facade: str) -> Iterator[Kili]:
     options = {"api_key": listing_server.api_key, "api_endpoint": listing_server.endpoint}
     with make_facade(facade, **options) as kili:
         yield kili

@@ -1,7 +1,7 @@
 """A loopback TCP proxy in front of the real local server that injects faults on demand.
 
 `FaultProxy` listens on 127.0.0.1 and forwards each HTTP request to a
-`LocalServer`, one request at a time, over real sockets. A test queues `Fault`s
+`ServerThread`, one request at a time, over real sockets. A test queues `Fault`s
 per GraphQL operation: the next request of that operation gets the fault,
 either *before* the server sees the request (it never runs) or *after* the
 server has answered (it ran; the client does not learn it). Faults are what a
@@ -27,8 +27,8 @@ from collections import Counter, deque
 from dataclasses import dataclass
 from typing import Literal
 
-from kili_typed_server import LocalServer
-from kili_typed_server.app import GRAPHQL_PATH
+from kili_typed_server.cli.runner import ServerThread
+from kili_typed_server.http.app import GRAPHQL_PATH
 from kili_typed_testkit.server import KiliServer
 
 #: The test property under which a test records (mutation, times the real server ran it);
@@ -168,7 +168,7 @@ class FaultProxy:
         server: The running local server to forward to.
     """
 
-    def __init__(self, server: LocalServer | KiliServer) -> None:
+    def __init__(self, server: ServerThread | KiliServer) -> None:
         self.upstream = (server.host, server.port)
         self.port = 0
         #: Operations received from the client, in order.

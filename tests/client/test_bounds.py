@@ -7,6 +7,7 @@ small HTTP server on 127.0.0.1 plays them. Everything else runs against the loca
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gzip
 import json
@@ -15,10 +16,13 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Iterator
+from typing import Any
 
+import httpx
 import pytest
 
 from kili_typed import (
+    AsyncKili,
     ClientClosedError,
     GraphQLError,
     HTTPStatusError,
@@ -26,7 +30,9 @@ from kili_typed import (
     Kili,
     KiliConnectionError,
     KiliTimeoutError,
+    MalformedResponseError,
     ResponseTooLargeError,
+    ServerError,
 )
 from kili_typed_testkit.server import KiliServer
 
@@ -179,6 +185,82 @@ def test_an_answer_within_the_bounds_is_read(stage: Callable[[Play], Stage], fac
     server = stage(lambda conn: conn.sendall(_head(len(COUNT_ANSWER)) + COUNT_ANSWER))
     with make_facade(facade, api_key=KEY, api_endpoint=server.endpoint) as kili:
         assert kili.count_users() == 3
+
+
+def _nested(depth: int, leaf: str = "1") -> str:
+    """A JSON array `depth` levels deep."""
+    return "[" * depth + leaf + "]" * depth
+
+
+def _nested_object(depth: int) -> str:
+    """A JSON object `depth` levels deep."""
+    return '{"a":' * depth + "1" + "}" * depth
+
+
+#: Answers too deep to read, as a hostile server sends them (issue #25, row 5): the
+#: whole body 50,000 deep, or a GraphQL error whose parts are 900 deep (readable as
+#: JSON, too deep for the recursive redaction of errors).
+TOO_DEEP = {
+    "body 50,000 deep": _nested(50_000),
+    "viewer 50,000 deep": '{"data": {"viewer": {"email": ' + _nested(50_000, '"a"') + "}}}",
+    "error extensions 900 deep": (
+        '{"errors": [{"message": "no", "extensions": ' + _nested_object(900) + "}]}"
+    ),
+    "error path 900 deep": '{"errors": [{"message": "no", "path": ' + _nested(900) + "}]}",
+    "HTTP 500 with errors 900 deep": (
+        '{"errors": [{"message": "no", "extensions": ' + _nested_object(900) + "}]}"
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", TOO_DEEP)
+def test_an_answer_too_deep_to_read_is_a_malformed_response(
+    stage: Callable[[Play], Stage], facade: str, shape: str
+) -> None:
+    """Never a RecursionError: the project's error, naming the endpoint, not the key."""
+    body = TOO_DEEP[shape].encode()
+    status = "HTTP/1.1 500 Internal Server Error" if shape.startswith("HTTP 500") else None
+    head = _head(len(body))
+    if status is not None:
+        head = head.replace(b"HTTP/1.1 200 OK", status.encode())
+    server = stage(lambda conn: conn.sendall(head + body))
+    with make_facade(facade, api_key=KEY, api_endpoint=server.endpoint, max_retries=0) as kili:
+        error_type = ServerError if status is not None else MalformedResponseError
+        with pytest.raises(error_type) as raised:
+            kili.get_current_user()
+    message = str(raised.value)
+    if status is None:
+        assert message == (
+            f"viewer: the answer is JSON nested too deeply to be read "
+            f"(answered by {server.endpoint})"
+        )
+    assert KEY not in message and KEY not in repr(raised.value)
+    assert raised.value.operation == "viewer"
+
+
+def test_a_callers_client_is_bounded_whatever_its_transport() -> None:
+    """The caller's transport is wrapped as its client's kind: httpx.MockTransport is
+    both sync and async. The caller's own requests through it are not bounded."""
+    large = b'{"data": {"countUsers": 1, "pad": "' + b"0" * 4096 + b'"}}'
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=large)
+
+    endpoint = f"http://127.0.0.1:9{GRAPHQL}"
+    options: dict[str, Any] = {"api_key": KEY, "api_endpoint": endpoint, "max_answer_bytes": 1024}
+    with httpx.Client(transport=httpx.MockTransport(answer)) as http:
+        with Kili(http_client=http, **options) as kili, pytest.raises(ResponseTooLargeError):
+            kili.count_users()
+        assert http.post(endpoint).content == large
+
+    async def scenario() -> None:
+        async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as http:
+            async with AsyncKili(http_client=http, **options) as kili:
+                with pytest.raises(ResponseTooLargeError):
+                    await kili.count_users()
+            assert (await http.post(endpoint)).content == large
+
+    asyncio.run(scenario())
 
 
 def test_a_refused_connection_names_the_endpoint_and_the_attempts(facade: str) -> None:

@@ -31,7 +31,7 @@ from kili_typed import (
     KiliError,
     KiliTimeoutError,
 )
-from kili_typed_server import LocalServer
+from kili_typed_server.cli.runner import ServerThread
 
 from .faults import HANG_TIMEOUT, Fault, FaultProxy
 
@@ -95,7 +95,7 @@ def same(own: KiliError, borrowed: KiliError) -> None:
 
 
 def test_a_listing_through_the_own_pool_is_the_listing_through_an_http_client(
-    listing_server: LocalServer, facade: str
+    listing_server: ServerThread, facade: str
 ) -> None:
     options: dict[str, Any] = {
         "api_key": listing_server.api_key,
@@ -116,7 +116,7 @@ def test_a_listing_through_the_own_pool_is_the_listing_through_an_http_client(
 
 
 def test_the_generated_client_posts_through_the_own_pool(
-    listing_server: LocalServer, facade: str
+    listing_server: ServerThread, facade: str
 ) -> None:
     def generated(kili: Any) -> Any:
         return kili.client.count_users(where={})
@@ -150,7 +150,7 @@ def test_refused_connection(refused_endpoint: str, facade: str) -> None:
     ids=lambda fault: fault.name,
 )
 def test_failures_are_the_errors_httpx_gives(
-    local_server: LocalServer, fault: Fault, facade: str
+    local_server: ServerThread, fault: Fault, facade: str
 ) -> None:
     proxy = FaultProxy(local_server)
     try:
@@ -193,7 +193,7 @@ def test_connect_timeout(full_listener: str, facade: str) -> None:
     same(own, borrowed)
 
 
-def test_a_closed_client_refuses_calls(listing_server: LocalServer, facade: str) -> None:
+def test_a_closed_client_refuses_calls(listing_server: ServerThread, facade: str) -> None:
     def close_then_count(kili: Any) -> Any:
         if isinstance(kili, AsyncKili):
 
@@ -250,6 +250,9 @@ def header_dripper() -> Iterator[str]:
         yield f"http://127.0.0.1:{listener.getsockname()[1]}/api/label/v2/graphql"
     finally:
         stop.set()
+        # Closing a listener does not wake a thread blocked in accept(): a connection does.
+        with contextlib.suppress(OSError):
+            socket.create_connection(listener.getsockname(), timeout=5).close()
         listener.close()
         thread.join(5)
 
@@ -319,7 +322,7 @@ def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 @contextlib.asynccontextmanager
-async def tls_front(server: LocalServer, cert: Path, key: Path) -> AsyncGenerator[str, None]:
+async def tls_front(server: ServerThread, cert: Path, key: Path) -> AsyncGenerator[str, None]:
     """A TLS-terminating forwarder to `server`; yields the https endpoint."""
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
@@ -344,7 +347,7 @@ async def tls_front(server: LocalServer, cert: Path, key: Path) -> AsyncGenerato
         yield f"https://localhost:{port}{server.endpoint.split(str(server.port), 1)[1]}"
 
 
-def tls_call(server: LocalServer, cert: Path, key: Path, facade: str, **options: Any) -> Any:
+def tls_call(server: ServerThread, cert: Path, key: Path, facade: str, **options: Any) -> Any:
     """`count_users` and a listing through a TLS front of `server`, with `options`."""
 
     async def run() -> Any:
@@ -373,7 +376,7 @@ def tls_call(server: LocalServer, cert: Path, key: Path, facade: str, **options:
 
 @pytest.mark.parametrize("as_context", [False, True], ids=["path", "ssl.SSLContext"])
 def test_tls_with_the_servers_certificate_as_ca(
-    listing_server: LocalServer, certificate: tuple[Path, Path], facade: str, as_context: bool
+    listing_server: ServerThread, certificate: tuple[Path, Path], facade: str, as_context: bool
 ) -> None:
     cert, key = certificate
     verify: str | ssl.SSLContext = (
@@ -385,7 +388,7 @@ def test_tls_with_the_servers_certificate_as_ca(
 
 
 def test_tls_with_an_unknown_certificate_fails_as_through_httpx(
-    listing_server: LocalServer, certificate: tuple[Path, Path], facade: str
+    listing_server: ServerThread, certificate: tuple[Path, Path], facade: str
 ) -> None:
     cert, key = certificate
 
@@ -407,7 +410,7 @@ def test_tls_with_an_unknown_certificate_fails_as_through_httpx(
 
 
 def test_tls_without_verification(
-    listing_server: LocalServer, certificate: tuple[Path, Path], facade: str
+    listing_server: ServerThread, certificate: tuple[Path, Path], facade: str
 ) -> None:
     cert, key = certificate
     counted, _ = tls_call(listing_server, cert, key, facade, verify=False)
@@ -418,7 +421,7 @@ def test_tls_without_verification(
 
 
 def test_a_proxy_in_the_environment_is_used(
-    listing_server: LocalServer, monkeypatch: pytest.MonkeyPatch, facade: str
+    listing_server: ServerThread, monkeypatch: pytest.MonkeyPatch, facade: str
 ) -> None:
     """The pool the client creates routes through a proxy the environment names. (The
     test's proxy passes the absolute-form request line on as it is, which the server does

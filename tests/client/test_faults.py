@@ -1,6 +1,6 @@
 """Every failure of the retry policy, produced on demand in front of the real local server.
 
-A `FaultProxy` stands between the facade and a `LocalServer`; each test queues
+A `FaultProxy` stands between the facade and a `ServerThread`; each test queues
 faults for one operation and checks what the caller sees: the attempts (the
 requests that reached the proxy), the waits (the facade's sleep is replaced, so
 nothing waits), the error raised, and for mutations how many times the real
@@ -30,7 +30,7 @@ from kili_typed import (
     ServerError,
 )
 from kili_typed._retry import BACKOFF_BASE, DEFAULT_MAX_RETRIES
-from kili_typed_server import LocalServer
+from kili_typed_server.cli.runner import ServerThread
 from kili_typed_testkit.testing import add_user_with_key, make_test_server
 
 from .facades import make_facade, record_sleeps
@@ -96,7 +96,7 @@ def check_waits(waits: list[float], expected: list[Wait]) -> None:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerThread]:
     with make_test_server(tmp_path_factory.mktemp("faults") / "kili.db") as running:
         for i in range(4):
             running.store.create_user(f"seed{i}@example.com", None)
@@ -104,7 +104,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
 
 
 @pytest.fixture
-def proxy(server: LocalServer, request: pytest.FixtureRequest) -> Iterator[FaultProxy]:
+def proxy(server: ServerThread, request: pytest.FixtureRequest) -> Iterator[FaultProxy]:
     """A proxy in front of `server`; afterwards, no mutation sent through it ran twice.
 
     Each test makes at most one call of each mutation, so a mutation that reached the
@@ -144,7 +144,7 @@ def client(
             yield kili
 
 
-def users_in(server: LocalServer) -> int:
+def users_in(server: ServerThread) -> int:
     with sqlite3.connect(server.db_path) as db:
         count: int = db.execute("select count(*) from users").fetchone()[0]
     return count
@@ -192,7 +192,7 @@ QUERY_CASES: list[tuple[list[Fault], int, type[KiliError] | None, list[Wait]]] =
     ],
 )
 def test_query_faults(
-    server: LocalServer,
+    server: ServerThread,
     proxy: FaultProxy,
     facade: str,
     faults: list[Fault],
@@ -215,7 +215,7 @@ def test_query_faults(
 
 
 def test_a_query_retries_after_a_refused_connection(
-    server: LocalServer, proxy: FaultProxy, facade: str
+    server: ServerThread, proxy: FaultProxy, facade: str
 ) -> None:
     proxy.refuse()
     with make_facade(facade, api_key=server.api_key, api_endpoint=proxy.endpoint) as kili:
@@ -226,7 +226,7 @@ def test_a_query_retries_after_a_refused_connection(
 
 
 def test_a_server_that_stays_unreachable_fails_after_every_attempt(
-    server: LocalServer, proxy: FaultProxy, facade: str
+    server: ServerThread, proxy: FaultProxy, facade: str
 ) -> None:
     proxy.refuse()
     with make_facade(facade, api_key=server.api_key, api_endpoint=proxy.endpoint) as kili:
@@ -249,29 +249,29 @@ class Mutation:
     """One documented mutation: how to prepare it, call it, and count its writes."""
 
     operation: str
-    prepare: Callable[[LocalServer, str], str]  # -> the API key to call with
+    prepare: Callable[[ServerThread, str], str]  # -> the API key to call with
     call: Callable[[Kili, str], object]
-    writes: Callable[[LocalServer, str], int]  # as the database shows them
+    writes: Callable[[ServerThread, str], int]  # as the database shows them
 
 
-def _count(server: LocalServer, sql: str, *args: object) -> int:
+def _count(server: ServerThread, sql: str, *args: object) -> int:
     with sqlite3.connect(server.db_path) as db:
         count: int = db.execute(sql, args).fetchone()[0]
     return count
 
 
-def _member(server: LocalServer, email: str) -> str:
+def _member(server: ServerThread, email: str) -> str:
     server.store.create_user(email, OLD_PASSWORD, firstname="Before")
     return server.api_key
 
 
-def _resets(server: LocalServer, email: str) -> int:
+def _resets(server: ServerThread, email: str) -> int:
     user = server.store.get_user(email)
     assert user is not None
     return _count(server, "select count(*) from password_resets where user_id = ?", user.id)
 
 
-def _renamed(server: LocalServer, email: str) -> int:
+def _renamed(server: ServerThread, email: str) -> int:
     user = server.store.get_user(email)
     return int(user is not None and user.firstname == "After")
 
@@ -336,7 +336,7 @@ MUTATION_CASES: list[tuple[list[Fault], int, int, type[KiliError] | None, list[W
     ids=[c[0][0].name + (" x4" if len(c[0]) > 1 else "") for c in MUTATION_CASES],
 )
 def test_mutation_faults(
-    server: LocalServer,
+    server: ServerThread,
     proxy: FaultProxy,
     facade: str,
     mutation: Mutation,
@@ -373,7 +373,7 @@ def test_mutation_faults(
 
 @pytest.mark.parametrize("mutation", MUTATIONS, ids=[m.operation for m in MUTATIONS])
 def test_a_mutation_is_resent_after_a_refused_connection(
-    server: LocalServer,
+    server: ServerThread,
     proxy: FaultProxy,
     facade: str,
     mutation: Mutation,
@@ -391,7 +391,7 @@ def test_a_mutation_is_resent_after_a_refused_connection(
 
 
 def test_a_rejected_mutation_is_not_resent(
-    server: LocalServer, proxy: FaultProxy, facade: str
+    server: ServerThread, proxy: FaultProxy, facade: str
 ) -> None:
     with make_facade(facade, api_key=server.api_key, api_endpoint=proxy.endpoint) as kili:
         slept = record_sleeps(kili)
@@ -406,7 +406,7 @@ def test_a_rejected_mutation_is_not_resent(
 
 
 @pytest.fixture(scope="module")
-def crowded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
+def crowded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerThread]:
     """A server with 250 users: three pages of 100."""
     with make_test_server(tmp_path_factory.mktemp("crowded") / "kili.db") as running:
         for i in range(249):
@@ -415,7 +415,7 @@ def crowded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
 
 
 @pytest.fixture
-def crowd_proxy(crowded: LocalServer) -> Iterator[FaultProxy]:
+def crowd_proxy(crowded: ServerThread) -> Iterator[FaultProxy]:
     faulty = FaultProxy(crowded)
     yield faulty
     faulty.close()
@@ -428,7 +428,7 @@ def crowd_proxy(crowded: LocalServer) -> Iterator[FaultProxy]:
     ids=["502, reset, 429", "truncated, timeout"],
 )
 def test_a_listing_survives_transient_page_failures(
-    crowded: LocalServer,
+    crowded: ServerThread,
     crowd_proxy: FaultProxy,
     facade: str,
     faults: list[Fault],
@@ -449,7 +449,7 @@ def test_a_listing_survives_transient_page_failures(
     ids=["502", "not JSON", "timeout"],
 )
 def test_a_page_that_keeps_failing_raises_a_kili_error(
-    crowded: LocalServer,
+    crowded: ServerThread,
     crowd_proxy: FaultProxy,
     facade: str,
     fault: Fault,
@@ -485,7 +485,7 @@ def test_a_page_that_keeps_failing_raises_a_kili_error(
     ids=["no users", "users not a list", "null row", "wrong type", "bad date-time"],
 )
 def test_a_malformed_page_raises_a_malformed_response_error(
-    crowded: LocalServer, crowd_proxy: FaultProxy, facade: str, body: object, message: str
+    crowded: ServerThread, crowd_proxy: FaultProxy, facade: str, body: object, message: str
 ) -> None:
     crowd_proxy.inject("users", answer("malformed page", 200, body))
     endpoint = crowd_proxy.endpoint
@@ -501,7 +501,7 @@ def test_a_malformed_page_raises_a_malformed_response_error(
 
 
 def test_an_unknown_role_comes_back_as_its_string(
-    crowded: LocalServer, crowd_proxy: FaultProxy, facade: str
+    crowded: ServerThread, crowd_proxy: FaultProxy, facade: str
 ) -> None:
     newer = Fault(
         "newer server",
@@ -519,7 +519,7 @@ def test_an_unknown_role_comes_back_as_its_string(
 
 
 def test_a_mutation_answer_with_an_unknown_role_is_read(
-    server: LocalServer, proxy: FaultProxy, facade: str
+    server: ServerThread, proxy: FaultProxy, facade: str
 ) -> None:
     newer = Fault(
         "newer server",

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from kili_typed import Kili
 from kili_typed._fields import VALID_FIELDS
 from kili_typed._organizations import ORGANIZATION_FIELDS
+from tests.hypothesis_profiles import examples
 
 from .facades import KINDS, RequestLog, attach_log, make_facade
 
@@ -166,7 +167,7 @@ def facades() -> Iterator[dict[str, tuple[Kili, RequestLog]]]:
     [(m, n, invalid(t, v)) for m, n, t, v in PARAMETERS],
     ids=[f"{m}-{n}" for m, n, *_ in PARAMETERS],
 )
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_an_invalid_argument_raises_and_sends_nothing(
     facades: dict[str, tuple[Kili, RequestLog]],

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from kili_typed import Kili
-from kili_typed_server import LocalServer
+from kili_typed_server.cli.runner import ServerThread
 
 from .conftest import SEEDED
 from .facades import RequestLog, attach_log, make_facade
@@ -89,7 +89,7 @@ def test_first_and_skip_are_exact(
     assert lister_requests.operations == ["countUsers"] * counts + ["users"] * pages
 
 
-def test_first_250_of_300_returns_exactly_250(listing_server: LocalServer, lister: Kili) -> None:
+def test_first_250_of_300_returns_exactly_250(listing_server: ServerThread, lister: Kili) -> None:
     # One official client returned 300 here: it always asked for full pages.
     rows = lister.users(fields=["id"], first=250, disable_tqdm=True)
     assert len(rows) == 250
@@ -101,7 +101,7 @@ def test_order_is_creation_order_across_pages(lister: Kili) -> None:
     assert emails(rows) == ["admin@example.com", *(member(i) for i in range(SEEDED))]
 
 
-def test_filters(lister: Kili, listing_server: LocalServer) -> None:
+def test_filters(lister: Kili, listing_server: ServerThread) -> None:
     assert emails(lister.users(email=member(7), fields=["email"], disable_tqdm=True)) == [member(7)]
     assert lister.users(email="nobody@example.com", disable_tqdm=True) == []
     assert lister.count_users(email="nobody@example.com") == 0
@@ -121,7 +121,9 @@ def test_count_is_consistent_with_the_list(lister: Kili) -> None:
     assert lister.count_users(email=member(3)) == 1
 
 
-def sequential(server: LocalServer, kind: str, pages_in_flight: int = 1) -> tuple[Kili, RequestLog]:
+def sequential(
+    server: ServerThread, kind: str, pages_in_flight: int = 1
+) -> tuple[Kili, RequestLog]:
     kili = make_facade(
         kind,
         api_key=server.api_key,
@@ -131,7 +133,7 @@ def sequential(server: LocalServer, kind: str, pages_in_flight: int = 1) -> tupl
     return kili, attach_log(kili)
 
 
-def test_generator_sends_nothing_until_iterated(listing_server: LocalServer, facade: str) -> None:
+def test_generator_sends_nothing_until_iterated(listing_server: ServerThread, facade: str) -> None:
     kili, log = sequential(listing_server, facade)
     with kili:
         stream = kili.users(fields=["email"], as_generator=True, disable_tqdm=True)
@@ -143,7 +145,7 @@ def test_generator_sends_nothing_until_iterated(listing_server: LocalServer, fac
         assert log.operations == ["countUsers", "users"]
 
 
-def test_generator_holds_one_page_at_a_time(listing_server: LocalServer, facade: str) -> None:
+def test_generator_holds_one_page_at_a_time(listing_server: ServerThread, facade: str) -> None:
     kili, log = sequential(listing_server, facade)
     with kili:
         stream = kili.users(fields=["id"], as_generator=True, disable_tqdm=True)
@@ -156,7 +158,7 @@ def test_generator_holds_one_page_at_a_time(listing_server: LocalServer, facade:
 
 @pytest.mark.parametrize("pages_in_flight", [2, 3, 8])
 def test_concurrent_pages_are_bounded_and_in_order(
-    listing_server: LocalServer, facade: str, pages_in_flight: int
+    listing_server: ServerThread, facade: str, pages_in_flight: int
 ) -> None:
     kili, log = sequential(listing_server, facade, pages_in_flight)
     with kili:
@@ -172,7 +174,7 @@ def test_concurrent_pages_are_bounded_and_in_order(
 
 
 def test_concurrent_listing_matches_a_sequential_one(
-    listing_server: LocalServer, facade: str
+    listing_server: ServerThread, facade: str
 ) -> None:
     fields = ["id", "email", "organization.id", "apiKeys.name"]
     one, _ = sequential(listing_server, facade, 1)

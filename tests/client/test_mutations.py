@@ -17,7 +17,7 @@ from kili_typed import (
     Kili,
     KiliConnectionError,
 )
-from kili_typed_server import LocalServer
+from kili_typed_server.cli.runner import ServerThread
 from kili_typed_testkit.server import KiliServer
 
 from .facades import RequestLog, record_sleeps
@@ -116,7 +116,7 @@ def test_reset_password_returns_the_user(kili: Kili) -> None:
         kili.reset_password("nobody@example.com")
 
 
-def test_passwords_are_not_stored_in_clear(kili: Kili, local_server: LocalServer) -> None:
+def test_passwords_are_not_stored_in_clear(kili: Kili, local_server: ServerThread) -> None:
     kili.create_user("secret@example.com", "Very-secret-pw-9", "USER")
     data = local_server.db_path.read_bytes()
     for suffix in ("-wal", "-shm"):
@@ -197,11 +197,11 @@ def test_one_connection_is_reused(kili: Kili, requests: RequestLog) -> None:
     assert len(requests.peers) == 1
 
 
-def test_data_survives_a_restart(local_server: LocalServer) -> None:
+def test_data_survives_a_restart(local_server: ServerThread) -> None:
     with Kili(api_key=local_server.api_key, api_endpoint=local_server.endpoint) as kili:
         kili.create_user("durable@example.com", "Passw0rd-1", "USER", firstname="Dora")
     local_server.stop()
-    again = LocalServer(
+    again = ServerThread(
         local_server.db_path, api_key=local_server.api_key, hasher=local_server.hasher
     )
     with again, Kili(api_key=again.api_key, api_endpoint=again.endpoint) as kili:

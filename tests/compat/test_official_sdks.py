@@ -25,8 +25,9 @@ from typing import Any
 import pytest
 from graphql import FieldNode, OperationDefinitionNode, parse
 
-from kili_typed_server import LocalServer, UserFilter
-from kili_typed_server.administration import seed_email
+from kili_typed_server import UserFilter
+from kili_typed_server.cli.runner import ServerThread
+from kili_typed_server.service.administration import seed_email
 from kili_typed_testkit.testing import (
     TEST_ADMIN_EMAIL,
     TEST_ADMIN_PASSWORD,
@@ -56,7 +57,7 @@ class Run:
 
     sdk: Sdk
     skip_checks: bool
-    server: LocalServer
+    server: ServerThread
     organization_id: str
     other_organization_id: str
     report: dict[str, Any]
@@ -290,7 +291,7 @@ def driver_environment(home: Path, skip_checks: bool) -> dict[str, str]:
 def drive(
     python: Path,
     workdir: Path,
-    server: LocalServer,
+    server: ServerThread,
     keys: dict[str, str],
     calls: list[dict[str, Any]],
     skip_checks: bool,

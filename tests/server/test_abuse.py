@@ -18,10 +18,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kili_typed_server import LocalServer, limits
-from kili_typed_server.app import json_problem, plainly_usable
+from kili_typed_server.cli.runner import ServerThread
+from kili_typed_server.core import limits
+from kili_typed_server.http.bodies import json_problem, plainly_usable
 from kili_typed_testkit.testing import TEST_API_KEY
 from kili_typed_testkit.testing import GraphQLCaller as Gql
+from tests.hypothesis_profiles import examples
 
 AUTH = {"Authorization": f"X-API-Key: {TEST_API_KEY}", "Content-Type": "application/json"}
 HEAD = (
@@ -29,7 +31,7 @@ HEAD = (
 )
 
 
-def still_serving(server: LocalServer, gql: Gql) -> None:
+def still_serving(server: ServerThread, gql: Gql) -> None:
     with httpx.Client(timeout=10) as client:
         assert client.get(server.version_url).status_code == 200
     assert gql("{ viewer { id } }").status == 200
@@ -39,7 +41,7 @@ def aliases(count: int, selection: str) -> str:
     return "{ " + " ".join(f"a{n}: {selection}" for n in range(count)) + " }"
 
 
-def connect(server: LocalServer) -> socket.socket:
+def connect(server: ServerThread) -> socket.socket:
     sock = socket.create_connection((server.host, server.port), timeout=10)
     return sock
 
@@ -90,7 +92,7 @@ def server_log() -> Iterator[list[logging.LogRecord]]:
 
 
 def test_aliased_copies_of_organization_users_share_one_budget(
-    local_server: LocalServer, gql: Gql, user_key: str, monkeypatch: pytest.MonkeyPatch
+    local_server: ServerThread, gql: Gql, user_key: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Before: 5 aliases of viewer.organization.users answered 5 x the organization.
     local_server.store.seed_users(4)  # 6 users with the admin and the USER
@@ -104,7 +106,7 @@ def test_aliased_copies_of_organization_users_share_one_budget(
     still_serving(local_server, gql)
 
 
-def test_aliased_pages_count_against_the_query_cost(local_server: LocalServer, gql: Gql) -> None:
+def test_aliased_pages_count_against_the_query_cost(local_server: ServerThread, gql: Gql) -> None:
     # Before: 300 aliases of users(first: 100) answered 30,000 rows from one request.
     answer = gql(aliases(300, "users(where: {}, first: 100) { id email }"))
     assert answer.status == 400 and answer.code == "GRAPHQL_VALIDATION_FAILED"
@@ -114,7 +116,7 @@ def test_aliased_pages_count_against_the_query_cost(local_server: LocalServer, g
     still_serving(local_server, gql)
 
 
-def test_introspection_is_no_longer_exempt(local_server: LocalServer, gql: Gql) -> None:
+def test_introspection_is_no_longer_exempt(local_server: ServerThread, gql: Gql) -> None:
     # Before: 1,000 aliases of __schema took 14.5 s of CPU and 7.5 MB.
     answer = gql(aliases(2, "__schema { types { name fields { name } } }"))
     assert answer.status == 400 and answer.code == "GRAPHQL_VALIDATION_FAILED"
@@ -125,7 +127,7 @@ def test_introspection_is_no_longer_exempt(local_server: LocalServer, gql: Gql) 
 
 
 def test_a_document_over_the_token_limit_is_refused_before_parsing(
-    local_server: LocalServer, gql: Gql
+    local_server: ServerThread, gql: Gql
 ) -> None:
     # Before: a 600 KB document of 200k fields took 16 s to refuse; now the parser stops.
     query = "{ viewer { " + "id " * (limits.MAX_QUERY_TOKENS + 10) + "} }"
@@ -137,7 +139,7 @@ def test_a_document_over_the_token_limit_is_refused_before_parsing(
 
 
 def test_root_mutation_fields_are_capped(
-    local_server: LocalServer, gql: Gql, user_key: str
+    local_server: ServerThread, gql: Gql, user_key: str
 ) -> None:
     # Before: 500 aliased resetPassword in one request, 500 outbox rows and log lines.
     count = limits.MAX_ROOT_MUTATION_FIELDS + 1
@@ -172,7 +174,7 @@ def test_root_mutation_fields_are_capped(
     ids=["100k", "just-over"],
 )
 def test_deeply_nested_json_is_bad_user_input(
-    local_server: LocalServer,
+    local_server: ServerThread,
     http: httpx.Client,
     gql: Gql,
     content: bytes,
@@ -205,7 +207,7 @@ def test_deeply_nested_json_is_bad_user_input(
     ],
 )
 def test_lone_surrogates_are_bad_user_input(
-    local_server: LocalServer,
+    local_server: ServerThread,
     http: httpx.Client,
     gql: Gql,
     query: str,
@@ -225,7 +227,7 @@ def test_lone_surrogates_are_bad_user_input(
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-32-le", "utf-8-sig"])
 def test_lone_surrogates_are_bad_user_input_in_any_encoding_json_takes(
-    local_server: LocalServer, http: httpx.Client, encoding: str
+    local_server: ServerThread, http: httpx.Client, encoding: str
 ) -> None:
     # json.loads takes UTF-16 and UTF-32 bodies too, where the escape's bytes differ.
     body = '{"query": "{ viewer { id } }", "variables": {"x": "\\udc00"}}'
@@ -245,7 +247,7 @@ JSON_VALUES = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(JSON_VALUES, st.integers(0, limits.MAX_JSON_DEPTH + 2), st.booleans())
 def test_a_body_taken_as_usable_from_its_bytes_is(
     value: object, depth: int, ascii_only: bool
@@ -263,7 +265,7 @@ def test_a_body_taken_as_usable_from_its_bytes_is(
         assert json_problem(payload) is None
 
 
-def test_a_valid_surrogate_pair_is_fine(local_server: LocalServer, gql: Gql) -> None:
+def test_a_valid_surrogate_pair_is_fine(local_server: ServerThread, gql: Gql) -> None:
     # 😀 as JSON's \\ud83d\\ude00 escape is one real character.
     answer = gql(
         "mutation($d: UserData!, $w: UserWhere!) "
@@ -276,7 +278,7 @@ def test_a_valid_surrogate_pair_is_fine(local_server: LocalServer, gql: Gql) -> 
 # -- connections ---------------------------------------------------------------------------
 
 
-def test_the_key_is_checked_before_the_body_is_read(local_server: LocalServer, gql: Gql) -> None:
+def test_the_key_is_checked_before_the_body_is_read(local_server: ServerThread, gql: Gql) -> None:
     # Before: a keyless 1 MiB body was buffered before the 401 (300 of them: +260 MB).
     with connect(local_server) as sock:
         sock.sendall(f"{HEAD}Content-Length: {limits.MAX_BODY_BYTES}\r\n\r\n".encode())
@@ -287,7 +289,7 @@ def test_the_key_is_checked_before_the_body_is_read(local_server: LocalServer, g
 
 
 def test_a_body_that_never_comes_times_out(
-    local_server: LocalServer, gql: Gql, monkeypatch: pytest.MonkeyPatch
+    local_server: ServerThread, gql: Gql, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(limits, "BODY_READ_TIMEOUT_SECONDS", 0.5)
     with connect(local_server) as sock:
@@ -300,7 +302,7 @@ def test_a_body_that_never_comes_times_out(
 
 
 def test_headers_that_never_end_time_out(
-    local_server: LocalServer, gql: Gql, monkeypatch: pytest.MonkeyPatch
+    local_server: ServerThread, gql: Gql, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Before: 2,000 connections sending half their headers stayed open for good.
     monkeypatch.setattr(limits, "HEADER_READ_TIMEOUT_SECONDS", 0.5)
@@ -311,7 +313,7 @@ def test_headers_that_never_end_time_out(
 
 
 def test_a_slow_headers_flood_cannot_lock_others_out(
-    local_server: LocalServer, gql: Gql, monkeypatch: pytest.MonkeyPatch
+    local_server: ServerThread, gql: Gql, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Before: 1,100 such connections exhausted file descriptors and /version stopped.
     monkeypatch.setattr(limits, "MAX_CONNECTIONS", 8)
@@ -331,7 +333,7 @@ def test_a_slow_headers_flood_cannot_lock_others_out(
 
 
 def test_a_client_leaving_mid_body_leaves_no_traceback(
-    local_server: LocalServer, gql: Gql, server_log: list[logging.LogRecord]
+    local_server: ServerThread, gql: Gql, server_log: list[logging.LogRecord]
 ) -> None:
     # Before: each such client logged a 43-line traceback.
     for _ in range(3):
@@ -343,7 +345,7 @@ def test_a_client_leaving_mid_body_leaves_no_traceback(
     assert [record.getMessage() for record in server_log] == []
 
 
-def test_oversized_request_heads_are_refused(local_server: LocalServer, gql: Gql) -> None:
+def test_oversized_request_heads_are_refused(local_server: ServerThread, gql: Gql) -> None:
     with connect(local_server) as sock:
         padding = "x" * (limits.MAX_HEADER_BYTES * 4)
         # The server answers 400 and closes as soon as the head passes the limit, maybe
@@ -360,7 +362,7 @@ def test_oversized_request_heads_are_refused(local_server: LocalServer, gql: Gql
 
 @pytest.mark.slow
 def test_floods_of_slow_heads_and_keyless_bodies_leave_the_server_answering(
-    local_server: LocalServer, gql: Gql, monkeypatch: pytest.MonkeyPatch
+    local_server: ServerThread, gql: Gql, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Issue 11, scaled down: 2,000 slow heads and 300 keyless 1 MiB bodies took the server
     # to its file-descriptor limit and +260 MB. Here 200 slow heads against a cap of 64,

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 
-from kili_typed_server import LocalServer
+from kili_typed_server.cli.runner import ServerThread
 from kili_typed_testkit.testing import TEST_ADMIN_EMAIL, TEST_USER_EMAIL
 from kili_typed_testkit.testing import GraphQLCaller as Gql
 
 STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
 
-def test_2026_client_start_up_check(gql: Gql, local_server: LocalServer) -> None:
+def test_2026_client_start_up_check(gql: Gql, local_server: ServerThread) -> None:
     query = """
     query apiKeys($where: ApiKeyWhere!, $first: PageSize!, $skip: Int!) {
       data: apiKeys(where: $where, skip: $skip, first: $first) { expiryDate }
@@ -21,7 +21,7 @@ def test_2026_client_start_up_check(gql: Gql, local_server: LocalServer) -> None
     assert STAMP.match(row["expiryDate"])
 
 
-def test_2022_client_start_up_checks(gql: Gql, local_server: LocalServer, user_key: str) -> None:
+def test_2022_client_start_up_checks(gql: Gql, local_server: ServerThread, user_key: str) -> None:
     where = {"user": {"id": None, "apiKey": user_key}, "id": None}
     count = "query($where: ApiKeyWhere!) { countApiKeys(where: $where) }"
     assert gql(count, {"where": where}, key=user_key).data == {"countApiKeys": 1}
@@ -33,7 +33,7 @@ def test_2022_client_start_up_checks(gql: Gql, local_server: LocalServer, user_k
     assert len(rows) == 1 and STAMP.match(rows[0]["createdAt"])
 
 
-def test_keys_are_masked_everywhere(gql: Gql, local_server: LocalServer, user_key: str) -> None:
+def test_keys_are_masked_everywhere(gql: Gql, local_server: ServerThread, user_key: str) -> None:
     answer = gql("{ apiKeys(where: {}) { key name revoked user { email } } }")
     keys = answer.data["apiKeys"]
     assert {k["user"]["email"] for k in keys} == {TEST_ADMIN_EMAIL, TEST_USER_EMAIL}
@@ -42,7 +42,7 @@ def test_keys_are_masked_everywhere(gql: Gql, local_server: LocalServer, user_ke
 
 
 def test_a_user_sees_only_their_own_keys(
-    gql: Gql, local_server: LocalServer, user_key: str
+    gql: Gql, local_server: ServerThread, user_key: str
 ) -> None:
     local_server.store.create_api_key(TEST_USER_EMAIL, name="second")
     query = "{ apiKeys(where: {}) { name user { email } } countApiKeys(where: {}) }"
@@ -54,7 +54,7 @@ def test_a_user_sees_only_their_own_keys(
     assert gql("{ countApiKeys(where: {}) }").data == {"countApiKeys": 3}
 
 
-def test_filters_and_pages(gql: Gql, local_server: LocalServer, user_key: str) -> None:
+def test_filters_and_pages(gql: Gql, local_server: ServerThread, user_key: str) -> None:
     for i in range(5):
         local_server.store.create_api_key(TEST_USER_EMAIL, name=f"k{i}")
     query = """query($where: ApiKeyWhere!, $first: PageSize, $skip: Int) {

@@ -14,7 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
-from kili_typed_server import LocalServer, limits
+from kili_typed_server.cli.runner import ServerThread
+from kili_typed_server.core import limits
 from kili_typed_testkit.testing import TEST_API_KEY
 from kili_typed_testkit.testing import GraphQLCaller as Gql
 
@@ -36,7 +37,7 @@ def assert_error_shape(body: dict[str, Any], code: str) -> None:
     assert body["errors"][0]["extensions"]["code"] == code, body
 
 
-def test_gzip_bodies_are_accepted(local_server: LocalServer, http: httpx.Client) -> None:
+def test_gzip_bodies_are_accepted(local_server: ServerThread, http: httpx.Client) -> None:
     # The 2026 SDK gzips bodies over 1 MB; any size must work.
     body = gzip.compress(b'{"query": "{ countUsers(where: {}) }"}')
     response = http.post(
@@ -45,7 +46,7 @@ def test_gzip_bodies_are_accepted(local_server: LocalServer, http: httpx.Client)
     assert response.status_code == 200 and response.json() == {"data": {"countUsers": 1}}
 
 
-def test_a_gzip_bomb_is_refused(local_server: LocalServer, http: httpx.Client) -> None:
+def test_a_gzip_bomb_is_refused(local_server: ServerThread, http: httpx.Client) -> None:
     padding = b" " * (limits.MAX_BODY_BYTES * 4)  # compresses to a few kB
     body = gzip.compress(b'{"query": "{ countUsers(where: {}) }' + padding + b'"}')
     assert len(body) < limits.MAX_BODY_BYTES // 10
@@ -72,7 +73,7 @@ def test_a_gzip_bomb_is_refused(local_server: LocalServer, http: httpx.Client) -
     ids=["br", "not gzip", "truncated gzip"],
 )
 def test_bad_encodings(
-    local_server: LocalServer,
+    local_server: ServerThread,
     http: httpx.Client,
     encoding: str,
     content: bytes,
@@ -184,7 +185,7 @@ def test_an_oversized_key_is_refused_like_any_other(gql: Gql) -> None:
 
 
 def test_a_failing_store_gives_a_generic_500(
-    local_server: LocalServer,
+    local_server: ServerThread,
     gql: Gql,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
@@ -203,7 +204,7 @@ def test_a_failing_store_gives_a_generic_500(
 
 
 def test_a_failing_resolver_gives_a_generic_error(
-    local_server: LocalServer, gql: Gql, monkeypatch: pytest.MonkeyPatch
+    local_server: ServerThread, gql: Gql, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("secret internals")
@@ -254,7 +255,7 @@ def test_control_and_format_characters_are_refused(
 
 
 def test_stored_control_characters_are_escaped_where_printed(
-    local_server: LocalServer,
+    local_server: ServerThread,
     gql: Gql,
     caplog: pytest.LogCaptureFixture,
     capsys: pytest.CaptureFixture[str],

@@ -12,21 +12,22 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kili_typed_server import LocalServer, limits
+from kili_typed_server.cli.runner import ServerThread
+from kili_typed_server.core import limits
 from kili_typed_testkit.testing import TEST_API_KEY, make_test_server
 from kili_typed_testkit.testing import GraphQLCaller as Gql
 
 ORGANIZATION_SIZE = 10_000
 
 
-def still_serving(server: LocalServer, gql: Gql) -> None:
+def still_serving(server: ServerThread, gql: Gql) -> None:
     with httpx.Client(timeout=10) as client:
         assert client.get(server.version_url).status_code == 200
     assert gql("{ viewer { id } }").status == 200
 
 
 @pytest.fixture
-def large(local_server: LocalServer, user_key: str) -> LocalServer:
+def large(local_server: ServerThread, user_key: str) -> ServerThread:
     """The local server with an organization of 10,000 users (the admin, the USER of
     `user_key` and seeded ones)."""
     local_server.store.seed_users(ORGANIZATION_SIZE - 2)
@@ -38,7 +39,7 @@ def emails(count: int) -> str:
 
 
 def test_aliases_under_organization_users_count_once_per_user(
-    large: LocalServer, gql: Gql, user_key: str
+    large: ServerThread, gql: Gql, user_key: str
 ) -> None:
     # Before: 990 aliases of email under Organization.users answered 414.5 MB in 8.5 s.
     query = "{ viewer { organization { users { " + emails(990) + " } } } }"
@@ -54,7 +55,7 @@ def test_aliases_under_organization_users_count_once_per_user(
 
 
 def test_the_whole_organization_within_the_budget_is_answered(
-    large: LocalServer, gql: Gql, user_key: str
+    large: ServerThread, gql: Gql, user_key: str
 ) -> None:
     answer = gql("{ viewer { organization { users { " + emails(4) + " } } } }", key=user_key)
     assert answer.status == 200
@@ -74,7 +75,7 @@ def test_a_budget_of_the_servers_choice(tmp_path: Path, http: httpx.Client) -> N
         assert listed.status == 400 and "more than the 50 one request" in listed.message
 
 
-def test_list_arguments_count_per_item(large: LocalServer, gql: Gql, user_key: str) -> None:
+def test_list_arguments_count_per_item(large: ServerThread, gql: Gql, user_key: str) -> None:
     # Before: 700 aliases sharing one 10,000-id variable took 11.9 s of server CPU.
     ids = [f"id-{n}" for n in range(ORGANIZATION_SIZE)]
     fields = " ".join(f"c{n}: countUsers(where: {{idIn: $ids}})" for n in range(700))
@@ -87,7 +88,7 @@ def test_list_arguments_count_per_item(large: LocalServer, gql: Gql, user_key: s
     still_serving(large, gql)
 
 
-def test_a_variable_in_a_whole_where_counts_its_lists(local_server: LocalServer, gql: Gql) -> None:
+def test_a_variable_in_a_whole_where_counts_its_lists(local_server: ServerThread, gql: Gql) -> None:
     fields = " ".join(f"c{n}: countUsers(where: $where)" for n in range(10))
     query = f"query($where: UserWhere!) {{ {fields} }}"
     ids = [f"id-{n}" for n in range(limits.MAX_QUERY_COST // 10 + 1)]
@@ -95,7 +96,7 @@ def test_a_variable_in_a_whole_where_counts_its_lists(local_server: LocalServer,
     assert gql(query, {"where": {"idIn": ids[:10]}}).status == 200
 
 
-def test_organizations_with_their_users(large: LocalServer, gql: Gql, user_key: str) -> None:
+def test_organizations_with_their_users(large: ServerThread, gql: Gql, user_key: str) -> None:
     # The official SDK's own docstring: kili.organizations(fields=['users.email']).
     answer = gql(
         "query($where: OrganizationWhere!, $first: PageSize!, $skip: Int!) "
@@ -120,7 +121,7 @@ def test_organizations_with_their_users(large: LocalServer, gql: Gql, user_key: 
         "{ apiKeys(where: {}, first: -" + "9" * 5000 + ") { id } }",
     ],
 )
-def test_bad_integers_are_refused_clearly(local_server: LocalServer, gql: Gql, query: str) -> None:
+def test_bad_integers_are_refused_clearly(local_server: ServerThread, gql: Gql, query: str) -> None:
     # Before: users(first: <5000 digits>) answered 500 with a 41-line traceback.
     answer = gql(query)
     assert answer.status == 400

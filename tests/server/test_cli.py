@@ -17,7 +17,8 @@ import httpx
 import pytest
 
 from kili_typed._cli import main
-from kili_typed_server import LocalServer, Store, UserFilter
+from kili_typed_server import Store, UserFilter
+from kili_typed_server.cli.runner import ServerThread
 from kili_typed_testkit.testing import TEST_ADMIN_EMAIL, GraphQLCaller, make_test_server
 from tests.processes import ServeProcess
 
@@ -222,7 +223,7 @@ def server_side_modules_loaded(
     "argv", _CLIENT_COMMANDS, ids=lambda argv: " ".join(argv) or "import kili_typed"
 )
 def test_the_client_never_loads_the_server(
-    argv: tuple[str, ...], local_server: LocalServer, tmp_path: Path
+    argv: tuple[str, ...], local_server: ServerThread, tmp_path: Path
 ) -> None:
     # The boundary of the two packages: importing kili_typed, and any client command
     # (help or a real run against a live server), loads nothing of the server's side.
@@ -233,4 +234,4 @@ def test_the_client_never_loads_the_server(
 def test_the_boundary_probe_sees_server_modules(tmp_path: Path) -> None:
     # The probe itself works: a server command does load the server.
     loaded = server_side_modules_loaded(tmp_path, ("serve", "--help"), {})
-    assert "kili_typed_server.commands" in loaded
+    assert "kili_typed_server.cli.commands" in loaded

@@ -12,14 +12,15 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kili_typed_server import LocalServer, limits
+from kili_typed_server.cli.runner import ServerThread
+from kili_typed_server.core import limits
 from kili_typed_testkit.testing import TEST_API_KEY, GraphQLCaller
 
 CREATE = "mutation($d: CreateUserData!) { createUser(data: $d) { email } }"
 
 
 def test_password_hashing_does_not_block_other_requests(
-    local_server: LocalServer, http: httpx.Client, monkeypatch: pytest.MonkeyPatch
+    local_server: ServerThread, http: httpx.Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # createUser costs a scrypt hash (tens of ms of CPU in production). Park one inside the
     # hash and check that the server keeps answering: hashing runs in a worker thread, not
@@ -69,7 +70,7 @@ def test_password_hashing_does_not_block_other_requests(
     assert created == [{"createUser": {"email": "slow@example.com"}}]
 
 
-def test_the_database_runs_in_wal_mode_with_a_busy_timeout(local_server: LocalServer) -> None:
+def test_the_database_runs_in_wal_mode_with_a_busy_timeout(local_server: ServerThread) -> None:
     # Readers never wait for writers, and a writer waits for the lock instead of failing.
     with sqlite3.connect(local_server.db_path) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
@@ -78,7 +79,7 @@ def test_the_database_runs_in_wal_mode_with_a_busy_timeout(local_server: LocalSe
 
 
 def test_a_key_check_that_would_wait_for_the_lock_holds_up_no_other_request(
-    local_server: LocalServer, http: httpx.Client, monkeypatch: pytest.MonkeyPatch
+    local_server: ServerThread, http: httpx.Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Keys are checked on the event loop by a read that never waits for SQLite's lock: it
     # fails at once instead ("database is locked"), and the check runs again in a worker
@@ -121,7 +122,7 @@ def test_a_key_check_that_would_wait_for_the_lock_holds_up_no_other_request(
     assert len(checks) == 2 and checks[0] != checks[1]  # the loop's, then a worker's
 
 
-def test_without_waiting_a_locked_database_fails_at_once(local_server: LocalServer) -> None:
+def test_without_waiting_a_locked_database_fails_at_once(local_server: ServerThread) -> None:
     # What the event loop's key check uses: no busy timeout, so nothing waits for the lock.
     database = local_server.store.database
     with database.without_waiting():
@@ -140,7 +141,7 @@ def test_without_waiting_a_locked_database_fails_at_once(local_server: LocalServ
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX")
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # forking a threaded process
 def test_a_forked_child_serves_requests_with_threads_of_its_own(
-    local_server: LocalServer, http: httpx.Client, tmp_path: Path
+    local_server: ServerThread, http: httpx.Client, tmp_path: Path
 ) -> None:
     # The worker threads are the process's, started by the first request; a child forked
     # afterwards has none of them and must start its own, not wait for them forever.
@@ -150,7 +151,7 @@ def test_a_forked_child_serves_requests_with_threads_of_its_own(
     if pid == 0:  # the child: serve one request, then leave without pytest's cleanup
         code = 1
         try:
-            with LocalServer(tmp_path / "child.db", api_key=TEST_API_KEY) as child:
+            with ServerThread(tmp_path / "child.db", api_key=TEST_API_KEY) as child:
                 with httpx.Client(timeout=20) as own:
                     answer = GraphQLCaller(child.endpoint, TEST_API_KEY, own)(
                         "{ countUsers(where: {}) }"

@@ -7,7 +7,8 @@ from typing import Any
 import httpx
 import pytest
 
-from kili_typed_server import LocalServer, limits
+from kili_typed_server.cli.runner import ServerThread
+from kili_typed_server.core import limits
 from kili_typed_testkit.testing import TEST_API_KEY
 from kili_typed_testkit.testing import GraphQLCaller as Gql
 
@@ -50,7 +51,7 @@ def assert_error_shape(body: dict[str, Any], code: str) -> None:
     ],
 )
 def test_bad_requests(
-    local_server: LocalServer, http: httpx.Client, content: bytes, code: str
+    local_server: ServerThread, http: httpx.Client, content: bytes, code: str
 ) -> None:
     response = http.post(
         local_server.endpoint,
@@ -61,14 +62,14 @@ def test_bad_requests(
     assert_error_shape(response.json(), code)
 
 
-def test_variables_null_is_accepted(local_server: LocalServer, http: httpx.Client) -> None:
+def test_variables_null_is_accepted(local_server: ServerThread, http: httpx.Client) -> None:
     response = http.post(
         local_server.endpoint, json={"query": "{ me { id } }", "variables": None}, headers=AUTH
     )
     assert response.status_code == 200 and response.json()["data"]["me"]["id"]
 
 
-def test_body_too_large(local_server: LocalServer, http: httpx.Client) -> None:
+def test_body_too_large(local_server: ServerThread, http: httpx.Client) -> None:
     padding = " " * (limits.MAX_BODY_BYTES + 1)
     response = http.post(
         local_server.endpoint, content=f'{{"query": "{{ me {{ id }} }}{padding}"}}', headers=AUTH
@@ -77,7 +78,7 @@ def test_body_too_large(local_server: LocalServer, http: httpx.Client) -> None:
     assert_error_shape(response.json(), "PAYLOAD_TOO_LARGE")
 
 
-def test_get_on_the_graphql_endpoint(local_server: LocalServer, http: httpx.Client) -> None:
+def test_get_on_the_graphql_endpoint(local_server: ServerThread, http: httpx.Client) -> None:
     response = http.get(local_server.endpoint, headers=AUTH)
     assert response.status_code == 405
     assert_error_shape(response.json(), "METHOD_NOT_ALLOWED")
@@ -147,7 +148,7 @@ def test_fragment_bomb_is_refused(gql: Gql) -> None:
     ids=["variables", "validation", "parse"],
 )
 def test_request_level_errors_read_as_graphql_js(
-    local_server: LocalServer, http: httpx.Client, body: dict[str, Any], message: str
+    local_server: ServerThread, http: httpx.Client, body: dict[str, Any], message: str
 ) -> None:
     # Kili (graphql-js) double-quotes names and leaves "data" out of errors that stopped
     # the request before execution; the official SDK's retry patterns match that form.

@@ -1,7 +1,7 @@
 """The fast path answers exactly as the executor does: status and bytes, for every document.
 
 A differential test: each request goes through the HTTP layer's GraphQL service twice, once
-with the fast path (`kili_typed_server.fast_path`) and once with graphql-core's executor
+with the fast path (`kili_typed_server.graphql.fast_path`) and once with graphql-core's executor
 alone, and the two responses are encoded by the HTTP layer's own encoder and compared byte
 for byte. The documents are those the clients send:
 
@@ -39,11 +39,13 @@ from graphql import parse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kili_typed_server import limits
-from kili_typed_server.app import GraphQLService, _response
-from kili_typed_server.passwords import INSECURE_TEST_HASHER
-from kili_typed_server.store import Store
+from kili_typed_server.core import limits
+from kili_typed_server.graphql.execution import GraphQLService
+from kili_typed_server.http.app import _response, handle
+from kili_typed_server.service.passwords import INSECURE_TEST_HASHER
+from kili_typed_server.service.store import Store
 from kili_typed_testkit.testing import TEST_ADMIN_EMAIL, TEST_API_KEY
+from tests.hypothesis_profiles import examples
 
 ROOT = Path(__file__).resolve().parents[2]
 USER_KEY = "kt_test-user-key-0123456789abcdef"
@@ -94,9 +96,9 @@ def answers(service: GraphQLService, key: str, payload: dict[str, Any]) -> tuple
     caller = service.authenticate(key)
     assert caller is not None
     try:
-        fast = _response(*service.handle(caller, body))
+        fast = _response(*handle(service, caller, body))
         service.fast_path = None
-        slow = _response(*service.handle(caller, body))
+        slow = _response(*handle(service, caller, body))
     finally:
         service.fast_path = fast_path
     return (
@@ -113,35 +115,19 @@ def assert_same(service: GraphQLService, key: str, payload: dict[str, Any]) -> N
 # -- the documents ----------------------------------------------------------------------
 
 
-class _Recorder:
-    """Stands in for the generated client's HTTP client: keeps each query it posts."""
-
-    def __init__(self) -> None:
-        self.posted: dict[str, str] = {}
-
-    def post(
-        self,
-        url: Any,
-        json: Any | None = None,
-        data: Any | None = None,
-        files: Any | None = None,
-        headers: Any | None = None,
-        **kwargs: Any,
-    ) -> httpx.Response:
-        assert json is not None
-        self.posted[json["operationName"]] = json["query"]
-        raise LookupError("recorded")
-
-    def close(self) -> None:
-        pass
-
-
 def generated_documents() -> dict[str, str]:
     """The query documents the generated client posts, recorded from the client itself."""
     from kili_typed_generated.client import Client
     from kili_typed_generated.input_types import UserWhere
 
-    recorder = _Recorder()
+    posted: dict[str, str] = {}
+
+    def record(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        posted[body["operationName"]] = body["query"]
+        raise LookupError("recorded")
+
+    recorder = httpx.Client(transport=httpx.MockTransport(record))
     client = Client(url="http://recorder.invalid/graphql", http_client=recorder)
 
     def every_flag(method: Any) -> dict[str, bool]:
@@ -155,7 +141,7 @@ def generated_documents() -> dict[str, str]:
     ):
         with contextlib.suppress(LookupError):
             call()
-    return recorder.posted
+    return posted
 
 
 GENERATED = generated_documents()
@@ -266,7 +252,9 @@ skip = st.one_of(st.none(), st.integers(-2, 140), st.floats(0, 3))
 keys = st.sampled_from([TEST_API_KEY, USER_KEY])
 field_lists = st.lists(st.sampled_from(OFFICIAL_FIELDS), min_size=1, max_size=12, unique=True)
 CHECKS = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(60),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 
 
@@ -415,8 +403,8 @@ def test_no_plan_is_kept_for_a_document_the_http_layer_does_not_cache(
     for n in range(3):
         query = f"{{ n{n}: viewer {{ id }} {padding} }}"
         body = json.dumps({"query": query}).encode()
-        assert service.handle(caller, body) == ({"data": {f"n{n}": {"id": caller.user.id}}}, 200)
+        assert handle(service, caller, body) == ({"data": {f"n{n}": {"id": caller.user.id}}}, 200)
     assert fast_path.plan_count() == 0
     short = json.dumps({"query": "{ viewer { id } }"}).encode()
-    service.handle(caller, short)
+    handle(service, caller, short)
     assert fast_path.plan_count() == 1

@@ -11,9 +11,9 @@ import json
 import httpx
 import pytest
 
-from kili_typed_server import LocalServer
-from kili_typed_server.app import KILI_API_RELEASE
-from kili_typed_server.request_rules import CONTENT_TYPE_MESSAGE, CSRF_MESSAGE
+from kili_typed_server.cli.runner import ServerThread
+from kili_typed_server.http.app import KILI_API_RELEASE
+from kili_typed_server.http.request_rules import CONTENT_TYPE_MESSAGE, CSRF_MESSAGE
 from kili_typed_testkit.testing import TEST_API_KEY
 
 KEY = {"Authorization": f"X-API-Key: {TEST_API_KEY}"}
@@ -25,7 +25,7 @@ BODY = json.dumps({"query": "{ countUsers(where: {}) }"}).encode()
     [None, "text/plain", "text/plain; charset=utf-8", "application/x-www-form-urlencoded"],
 )
 def test_a_simple_post_is_refused_as_csrf(
-    local_server: LocalServer, http: httpx.Client, content_type: str | None
+    local_server: ServerThread, http: httpx.Client, content_type: str | None
 ) -> None:
     # Before: executed (200). Apollo Server's CSRF prevention answers 400.
     headers = dict(KEY) if content_type is None else {**KEY, "Content-Type": content_type}
@@ -37,7 +37,7 @@ def test_a_simple_post_is_refused_as_csrf(
 
 
 def test_a_preflighted_post_of_another_type_is_not_read_as_json(
-    local_server: LocalServer, http: httpx.Client
+    local_server: ServerThread, http: httpx.Client
 ) -> None:
     headers = {**KEY, "Content-Type": "text/plain", "apollo-require-preflight": "true"}
     response = http.post(local_server.endpoint, content=BODY, headers=headers)
@@ -64,7 +64,7 @@ def test_a_preflighted_post_of_another_type_is_not_read_as_json(
     ],
 )
 def test_the_answer_takes_the_accepted_media_type(
-    local_server: LocalServer, http: httpx.Client, accept: str | None, content_type: str
+    local_server: ServerThread, http: httpx.Client, accept: str | None, content_type: str
 ) -> None:
     headers = {**KEY, "Content-Type": "application/json"}
     if accept is not None:
@@ -76,7 +76,7 @@ def test_the_answer_takes_the_accepted_media_type(
         assert response.headers["content-type"] == content_type
 
 
-def test_an_unacceptable_accept_is_406(local_server: LocalServer, http: httpx.Client) -> None:
+def test_an_unacceptable_accept_is_406(local_server: ServerThread, http: httpx.Client) -> None:
     headers = {**KEY, "Accept": "text/html"}
     response = http.post(
         local_server.endpoint, json={"query": "{ viewer { id } }"}, headers=headers
@@ -86,7 +86,7 @@ def test_an_unacceptable_accept_is_406(local_server: LocalServer, http: httpx.Cl
 
 
 def test_an_unreadable_body_is_not_a_graphql_answer(
-    local_server: LocalServer, http: httpx.Client
+    local_server: ServerThread, http: httpx.Client
 ) -> None:
     # gzip bytes whose Content-Encoding a proxy dropped: the 2026 SDK resends its request
     # uncompressed when the 400 is not a GraphQL answer (neither "data" nor "errors").
@@ -99,7 +99,7 @@ def test_an_unreadable_body_is_not_a_graphql_answer(
     assert again.json() == {"data": {"countUsers": 1}}
 
 
-def test_request_errors_have_no_data_key(local_server: LocalServer, http: httpx.Client) -> None:
+def test_request_errors_have_no_data_key(local_server: ServerThread, http: httpx.Client) -> None:
     endpoint = local_server.endpoint
     answers = {
         401: http.post(endpoint, json={"query": "{ viewer { id } }"}),
@@ -122,7 +122,7 @@ def test_request_errors_have_no_data_key(local_server: LocalServer, http: httpx.
 
 
 def test_the_version_is_one_the_2022_sdks_accept(
-    local_server: LocalServer, http: httpx.Client
+    local_server: ServerThread, http: httpx.Client
 ) -> None:
     # The 2022 SDK (2.128) warns "pip install kili==X" when the major.minor differ.
     version = http.get(local_server.version_url).json()["version"]

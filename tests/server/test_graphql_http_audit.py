@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from kili_typed_server import LocalServer
+from kili_typed_server.cli.runner import ServerThread
 from kili_typed_testkit.testing import TEST_API_KEY
 
 SCRIPT = Path(__file__).with_name("graphql_http_audit.mjs")
@@ -37,7 +37,7 @@ def _audit_available() -> bool:
 
 @pytest.mark.skipif(not _audit_available(), reason="needs node and graphql-http on NODE_PATH")
 @pytest.mark.timeout(120)
-def test_the_audit_passes_as_apollo_server_does(local_server: LocalServer) -> None:
+def test_the_audit_passes_as_apollo_server_does(local_server: ServerThread) -> None:
     ran = subprocess.run(
         ["node", str(SCRIPT), local_server.endpoint, TEST_API_KEY],
         capture_output=True,

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from kili_typed_server import LocalServer, Store, UserFilter, limits
-from kili_typed_server.passwords import INSECURE_TEST_HASHER
+from kili_typed_server import Store, UserFilter
+from kili_typed_server.cli.runner import ServerThread
+from kili_typed_server.core import limits
+from kili_typed_server.service.passwords import INSECURE_TEST_HASHER
 from kili_typed_testkit.testing import (
     TEST_ADMIN_EMAIL,
     TEST_ADMIN_PASSWORD,
@@ -57,7 +59,7 @@ def new_user(email: str = "new@example.com", **extra: object) -> dict[str, objec
     return {"email": email, "password": "new-pass-0123", "organizationRole": "USER", **extra}
 
 
-def test_create_user(gql: Gql, local_server: LocalServer) -> None:
+def test_create_user(gql: Gql, local_server: ServerThread) -> None:
     answer = gql(CREATE, {"data": new_user("  New.Person@Example.COM ", firstname="Ann")})
     created = answer.data["data"]
     assert created["email"] == "new.person@example.com"
@@ -109,7 +111,7 @@ def test_a_user_cannot_create_users(gql: Gql, user_key: str) -> None:
     assert gql('{ countUsers(where: {email: "new@example.com"}) }').data["countUsers"] == 0
 
 
-def test_update_password(gql: Gql, local_server: LocalServer, user_key: str) -> None:
+def test_update_password(gql: Gql, local_server: ServerThread, user_key: str) -> None:
     data = {
         "oldPassword": TEST_USER_PASSWORD,
         "newPassword1": "brand-new-pass-9",
@@ -131,7 +133,7 @@ def test_update_password(gql: Gql, local_server: LocalServer, user_key: str) -> 
     ],
 )
 def test_update_password_failures_share_one_message(
-    gql: Gql, local_server: LocalServer, user_key: str, old: str, new1: str, new2: str
+    gql: Gql, local_server: ServerThread, user_key: str, old: str, new1: str, new2: str
 ) -> None:
     data = {"oldPassword": old, "newPassword1": new1, "newPassword2": new2}
     answer = gql(UPDATE_PASSWORD, {"data": data, "where": {"email": TEST_USER_EMAIL}}, key=user_key)
@@ -143,7 +145,7 @@ def test_update_password_failures_share_one_message(
 
 
 def test_update_password_only_on_own_account(
-    gql: Gql, local_server: LocalServer, user_key: str
+    gql: Gql, local_server: ServerThread, user_key: str
 ) -> None:
     data = {
         "oldPassword": TEST_ADMIN_PASSWORD,
@@ -165,7 +167,7 @@ def reset_token(caplog: pytest.LogCaptureFixture) -> str:
 
 
 def test_reset_password_by_admin_then_complete_it(
-    gql: Gql, local_server: LocalServer, user_key: str, caplog: pytest.LogCaptureFixture
+    gql: Gql, local_server: ServerThread, user_key: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="kili_typed_server")
     answer = gql(RESET, {"where": {"email": TEST_USER_EMAIL}})
@@ -187,7 +189,7 @@ def test_reset_password_permissions(gql: Gql, user_key: str) -> None:
     assert gql(RESET, {"where": {"email": "ghost@example.com"}}).code == "NOT_FOUND"
 
 
-def test_resets_per_user_are_limited(gql: Gql, local_server: LocalServer, user_key: str) -> None:
+def test_resets_per_user_are_limited(gql: Gql, local_server: ServerThread, user_key: str) -> None:
     # Before: nothing bounded the resets of a user (500 per request through aliases).
     where = {"where": {"email": TEST_USER_EMAIL}}
     for _ in range(limits.MAX_PENDING_RESETS_PER_USER):
@@ -363,7 +365,7 @@ def test_update_properties_email_and_conflicts(gql: Gql, user_key: str) -> None:
 
 
 def test_update_properties_selects_exactly_one_user(
-    gql: Gql, local_server: LocalServer, user_key: str
+    gql: Gql, local_server: ServerThread, user_key: str
 ) -> None:
     assert (
         gql(UPDATE, {"data": {"lastname": "Z"}, "where": {"email": "ghost@example.com"}}).code
@@ -378,7 +380,7 @@ def test_update_properties_selects_exactly_one_user(
 
 
 def test_admin_cannot_move_a_user_to_another_organization(
-    gql: Gql, local_server: LocalServer, user_key: str
+    gql: Gql, local_server: ServerThread, user_key: str
 ) -> None:
     other = local_server.store.create_organization("Other")
     data = {"organizationId": other.id}

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from kili_typed_server import LocalServer
+from kili_typed_server.cli.runner import ServerThread
 from kili_typed_testkit.testing import TEST_USER_EMAIL
 from kili_typed_testkit.testing import GraphQLCaller as Gql
 
@@ -20,7 +20,7 @@ COUNT = """query countOrganizations($where: OrganizationWhere!) {
 }"""
 
 
-def own_organization(local_server: LocalServer) -> tuple[str, str]:
+def own_organization(local_server: ServerThread) -> tuple[str, str]:
     admin = local_server.store.get_user(local_server.admin_email)
     assert admin is not None
     organization = local_server.store.accounts.organizations_by_ids([admin.organization_id])
@@ -39,7 +39,7 @@ def own_organization(local_server: LocalServer) -> tuple[str, str]:
     ],
 )
 def test_the_caller_sees_their_own_organization(
-    gql: Gql, local_server: LocalServer, where: dict[str, Any], found: bool
+    gql: Gql, local_server: ServerThread, where: dict[str, Any], found: bool
 ) -> None:
     org_id, name = own_organization(local_server)
     if where.get("id") == "OWN":
@@ -51,7 +51,7 @@ def test_the_caller_sees_their_own_organization(
     assert gql(COUNT, {"where": where}).data["data"] == (1 if found else 0)
 
 
-def test_another_organization_stays_hidden(gql: Gql, local_server: LocalServer) -> None:
+def test_another_organization_stays_hidden(gql: Gql, local_server: ServerThread) -> None:
     other = local_server.store.create_organization("Other")
     local_server.store.create_user("stranger@example.com", None, organization_id=other.id)
     where = {"user": {"email": "stranger@example.com"}}
@@ -60,7 +60,7 @@ def test_another_organization_stays_hidden(gql: Gql, local_server: LocalServer) 
 
 
 def test_a_member_sees_it_too_and_pages_apply(
-    gql: Gql, local_server: LocalServer, user_key: str
+    gql: Gql, local_server: ServerThread, user_key: str
 ) -> None:
     org_id, _ = own_organization(local_server)
     where = {"user": {"email": TEST_USER_EMAIL}}

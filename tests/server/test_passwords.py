@@ -7,9 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from kili_typed_server import LocalServer, Store, passwords
-from kili_typed_server.passwords import INSECURE_TEST_HASHER, PRODUCTION_HASHER, ScryptHasher
-from kili_typed_server.runner import serve_forever
+from kili_typed_server import Store
+from kili_typed_server.cli.runner import ServerThread, serve_forever
+from kili_typed_server.service import passwords
+from kili_typed_server.service.passwords import (
+    INSECURE_TEST_HASHER,
+    PRODUCTION_HASHER,
+    ScryptHasher,
+)
 
 
 @pytest.mark.parametrize("hasher", [INSECURE_TEST_HASHER, ScryptHasher(n=4, r=2, p=1)])
@@ -30,7 +35,7 @@ def test_production_hashing_keeps_its_cost(tmp_path: Path) -> None:
     assert (PRODUCTION_HASHER.n, PRODUCTION_HASHER.r, PRODUCTION_HASHER.p) == (2**15, 8, 1)
     with Store(tmp_path / "kili.db") as store:
         assert store.accounts.hasher is PRODUCTION_HASHER
-    assert LocalServer(tmp_path / "kili.db").hasher is PRODUCTION_HASHER
+    assert ServerThread(tmp_path / "kili.db").hasher is PRODUCTION_HASHER
     assert inspect.signature(serve_forever).parameters["hasher"].default is PRODUCTION_HASHER
     stored = PRODUCTION_HASHER.hash("pass-word-1")
     assert stored.startswith("scrypt$32768$8$1$")

@@ -8,8 +8,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kili_typed_server import INSECURE_TEST_HASHER, LocalServer
-from kili_typed_server.errors import BadUserInput
+from kili_typed_server import INSECURE_TEST_HASHER
+from kili_typed_server.cli.runner import ServerThread
+from kili_typed_server.core.errors import BadUserInput
 from kili_typed_testkit.testing import (
     TEST_ADMIN_PASSWORD,
     TEST_API_KEY,
@@ -45,7 +46,7 @@ def test_data_and_keys_survive_a_restart(tmp_path: Path, http: httpx.Client) -> 
         before = gql("{ users(where: {}) { id email createdAt } }").data["users"]
         first_port = server.port
     assert not server.running
-    with LocalServer(db, api_key=TEST_API_KEY, hasher=INSECURE_TEST_HASHER) as again:
+    with ServerThread(db, api_key=TEST_API_KEY, hasher=INSECURE_TEST_HASHER) as again:
         assert not again.bootstrap.created and not again.bootstrap.key_registered
         gql = GraphQLCaller(again.endpoint, TEST_API_KEY, http)
         assert gql("{ users(where: {}) { id email createdAt } }").data["users"] == before
@@ -64,7 +65,7 @@ def test_restart_with_a_new_key_registers_it_for_the_admin(
     with make_test_server(db):
         pass
     new_key = "kt_another-fixed-key-000000000000"
-    with LocalServer(db, api_key=new_key, hasher=INSECURE_TEST_HASHER) as server:
+    with ServerThread(db, api_key=new_key, hasher=INSECURE_TEST_HASHER) as server:
         assert server.bootstrap.key_registered and server.admin_password is None
         gql = GraphQLCaller(server.endpoint, new_key, http)
         assert gql("{ viewer { email } }").data["viewer"]["email"] == server.admin_email
@@ -109,7 +110,7 @@ def test_no_plaintext_secret_in_the_database_file(tmp_path: Path, http: httpx.Cl
 
 
 def test_concurrent_creations_of_one_email_make_one_user(
-    local_server: LocalServer, http: httpx.Client
+    local_server: ServerThread, http: httpx.Client
 ) -> None:
     gql = GraphQLCaller(local_server.endpoint, TEST_API_KEY, http)
     data = {"email": "race@example.com", "password": "race-pass-1", "organizationRole": "USER"}
@@ -136,4 +137,4 @@ def test_restart_with_a_revoked_key_fails_loudly(tmp_path: Path) -> None:
     with make_test_server(db) as server:
         server.store.revoke_api_key(key=TEST_API_KEY)
     with pytest.raises(BadUserInput, match="is revoked"):
-        LocalServer(db, api_key=TEST_API_KEY, hasher=INSECURE_TEST_HASHER).start()
+        ServerThread(db, api_key=TEST_API_KEY, hasher=INSECURE_TEST_HASHER).start()

@@ -7,14 +7,14 @@ from dataclasses import replace
 import pytest
 from graphql import GraphQLError
 
-from kili_typed_server import passwords
-from kili_typed_server.account_rules import check_update_allowed, loses_admin
-from kili_typed_server.app import api_key_from_header
-from kili_typed_server.display import escape
-from kili_typed_server.error_formatting import format_error
-from kili_typed_server.errors import BadUserInput, Forbidden, NotFound, PageSizeError
-from kili_typed_server.records import UserChanges, UserRecord
-from kili_typed_server.validation import validate_email, validate_name
+from kili_typed_server.core.errors import BadUserInput, Forbidden, NotFound, PageSizeError
+from kili_typed_server.core.records import UserChanges, UserRecord
+from kili_typed_server.graphql.error_formatting import format_error
+from kili_typed_server.http.app import api_key_from_header
+from kili_typed_server.service import passwords
+from kili_typed_server.service.account_rules import check_update_allowed, loses_admin
+from kili_typed_server.service.display import escape
+from kili_typed_server.service.validation import validate_email, validate_name
 
 BASE = UserRecord(
     id="base",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from kili_typed_server.records import UserRecord
-from kili_typed_server.repositories.users import COLUMN_COUNT, from_row, from_rows
+from kili_typed_server.core.records import UserRecord
+from kili_typed_server.storage.repositories.users import COLUMN_COUNT, from_row, from_rows
 
 
 def test_a_user_row_gives_the_record_the_constructor_gives() -> None:

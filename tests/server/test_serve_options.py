@@ -9,9 +9,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kili_typed_server import INSECURE_TEST_HASHER, LocalServer, Store, app
-from kili_typed_server.administration import seed_email
-from kili_typed_server.errors import BadUserInput
+from kili_typed_server import INSECURE_TEST_HASHER, Store
+from kili_typed_server.cli.runner import ServerThread
+from kili_typed_server.core.errors import BadUserInput
+from kili_typed_server.http import app
+from kili_typed_server.service.administration import seed_email
 from kili_typed_testkit.testing import TEST_API_KEY, GraphQLCaller, make_test_server
 from tests.processes import ServeProcess
 
@@ -101,7 +103,7 @@ def test_latency_delays_answers_without_blocking_the_server(
 
 def test_negative_latency_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="latency_ms"):
-        LocalServer(tmp_path / "kili.db", latency_ms=-1, hasher=INSECURE_TEST_HASHER).start()
+        ServerThread(tmp_path / "kili.db", latency_ms=-1, hasher=INSECURE_TEST_HASHER).start()
 
 
 def test_serve_command_takes_the_options(tmp_path: Path) -> None:

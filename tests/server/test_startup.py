@@ -14,9 +14,10 @@ import httpx
 import pytest
 
 from kili_typed._cli import main
-from kili_typed_server import Store, commands
-from kili_typed_server.database import Database, DigestSecretError
-from kili_typed_server.passwords import INSECURE_TEST_HASHER
+from kili_typed_server import Store
+from kili_typed_server.cli import commands
+from kili_typed_server.service.passwords import INSECURE_TEST_HASHER
+from kili_typed_server.storage.database import Database, DigestSecretError
 from kili_typed_testkit.testing import TEST_ADMIN_EMAIL, GraphQLCaller, make_test_server
 
 SECRET = "0123456789abcdef" * 4

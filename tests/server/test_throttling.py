@@ -8,8 +8,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kili_typed_server import LocalServer, limits
-from kili_typed_server.rate_limit import RateLimiter
+from kili_typed_server.cli.runner import ServerThread
+from kili_typed_server.core import limits
+from kili_typed_server.http.rate_limit import RateLimiter
 from kili_typed_testkit.testing import TEST_API_KEY, add_user_with_key, make_test_server
 
 COUNT = {"query": "{ countUsers(where: {}) }", "variables": None}
@@ -28,13 +29,13 @@ class FakeClock:
 
 
 @pytest.fixture
-def throttled_server(tmp_path: Path) -> Iterator[LocalServer]:
+def throttled_server(tmp_path: Path) -> Iterator[ServerThread]:
     with make_test_server(tmp_path / "kili.db", rate_limit=3) as server:
         yield server
 
 
 def test_a_key_over_its_limit_gets_429_with_retry_after(
-    throttled_server: LocalServer, http: httpx.Client
+    throttled_server: ServerThread, http: httpx.Client
 ) -> None:
     url = throttled_server.endpoint
     answers = [http.post(url, json=COUNT, headers=auth(TEST_API_KEY)) for _ in range(4)]
@@ -49,7 +50,7 @@ def test_a_key_over_its_limit_gets_429_with_retry_after(
     assert TEST_API_KEY not in refused.text
 
 
-def test_the_limit_is_per_key(throttled_server: LocalServer, http: httpx.Client) -> None:
+def test_the_limit_is_per_key(throttled_server: ServerThread, http: httpx.Client) -> None:
     other = add_user_with_key(throttled_server.store)
     url = throttled_server.endpoint
     for _ in range(3):
@@ -61,13 +62,13 @@ def test_the_limit_is_per_key(throttled_server: LocalServer, http: httpx.Client)
 
 
 def test_requests_without_a_key_are_throttled_by_address(
-    throttled_server: LocalServer, http: httpx.Client
+    throttled_server: ServerThread, http: httpx.Client
 ) -> None:
     statuses = [http.post(throttled_server.endpoint, json=COUNT).status_code for _ in range(4)]
     assert statuses == [401, 401, 401, 429]
 
 
-def test_no_limit_by_default(local_server: LocalServer, http: httpx.Client) -> None:
+def test_no_limit_by_default(local_server: ServerThread, http: httpx.Client) -> None:
     statuses = {
         http.post(local_server.endpoint, json=COUNT, headers=auth(TEST_API_KEY)).status_code
         for _ in range(30)
@@ -146,7 +147,7 @@ def test_a_recently_used_bucket_is_kept_while_older_ones_go() -> None:
 
 
 def test_made_up_keys_are_throttled_by_address(
-    throttled_server: LocalServer, http: httpx.Client
+    throttled_server: ServerThread, http: httpx.Client
 ) -> None:
     # A fresh made-up key per request used to escape the per-key limit.
     url = throttled_server.endpoint

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kili_typed_server import LocalServer
+from kili_typed_server.cli.runner import ServerThread
 from kili_typed_testkit.testing import TEST_ADMIN_EMAIL
 from kili_typed_testkit.testing import GraphQLCaller as Gql
 
@@ -16,7 +16,7 @@ query Users($where: UserWhere!, $first: PageSize, $skip: Int) {
 COUNT = "query Count($where: UserWhere!) { data: countUsers(where: $where) }"
 
 
-def seed(server: LocalServer, n: int) -> list[str]:
+def seed(server: ServerThread, n: int) -> list[str]:
     emails = [f"member{i:03d}@example.com" for i in range(n)]
     for email in emails:
         server.store.create_user(email, None)
@@ -35,12 +35,12 @@ def count(gql: Gql, where: dict[str, object]) -> int:
     return result
 
 
-def test_users_are_ordered_by_creation(gql: Gql, local_server: LocalServer) -> None:
+def test_users_are_ordered_by_creation(gql: Gql, local_server: ServerThread) -> None:
     created = seed(local_server, 5)
     assert emails(gql, {}) == [TEST_ADMIN_EMAIL, *created]
 
 
-def test_pages_are_exact_and_cover_everything_once(gql: Gql, local_server: LocalServer) -> None:
+def test_pages_are_exact_and_cover_everything_once(gql: Gql, local_server: ServerThread) -> None:
     created = [TEST_ADMIN_EMAIL, *seed(local_server, 250)]
     pages = [emails(gql, {}, first=100, skip=skip) for skip in (0, 100, 200)]
     assert [len(page) for page in pages] == [100, 100, 51]
@@ -78,7 +78,7 @@ def test_negative_skip_is_refused(gql: Gql) -> None:
     assert "skip" in answer.message
 
 
-def test_filters(gql: Gql, local_server: LocalServer) -> None:
+def test_filters(gql: Gql, local_server: ServerThread) -> None:
     created = seed(local_server, 6)
     local_server.store.set_activated(created[1], False)
     local_server.store.set_activated(created[4], False)
@@ -108,7 +108,7 @@ def test_filters(gql: Gql, local_server: LocalServer) -> None:
         assert count(gql, where) == len(expected), where
 
 
-def test_filters_compose_with_pages(gql: Gql, local_server: LocalServer) -> None:
+def test_filters_compose_with_pages(gql: Gql, local_server: ServerThread) -> None:
     created = seed(local_server, 30)
     for email in created[::3]:
         local_server.store.set_activated(email, False)
@@ -172,7 +172,7 @@ def test_a_user_sees_only_their_own_keys(gql: Gql, user_key: str) -> None:
     assert len(by_email[TEST_ADMIN_EMAIL]) == 1 and len(by_email["user@example.com"]) == 1
 
 
-def test_other_organizations_are_invisible(gql: Gql, local_server: LocalServer) -> None:
+def test_other_organizations_are_invisible(gql: Gql, local_server: ServerThread) -> None:
     other = local_server.store.create_organization("Other")
     local_server.store.create_user("stranger@other.com", None, organization_id=other.id)
     assert emails(gql, {}) == [TEST_ADMIN_EMAIL]

@@ -2,7 +2,7 @@
 
 ``json.dumps(..., ensure_ascii=False, separators=(",", ":"))``: compact, non-ASCII raw, as
 Node's ``JSON.stringify`` (Kili's server) writes. Every answer of the server goes through
-`kili_typed_server.wire.encode_json`; here it is compared with the standard library on
+`kili_typed_server.http.wire.encode_json`; here it is compared with the standard library on
 values an answer may hold (no floats: the schema has none) and on those orjson refuses.
 """
 
@@ -18,8 +18,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kili_typed_server import LocalServer
-from kili_typed_server.wire import encode_json
+from kili_typed_server.cli.runner import ServerThread
+from kili_typed_server.http.wire import encode_json
+from tests.hypothesis_profiles import examples
 
 
 def stdlib(value: Any) -> bytes:
@@ -37,7 +38,7 @@ VALUES = st.recursive(
 )
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(VALUES)
 def test_the_bytes_are_the_standard_librarys(value: Any) -> None:
     assert encode_json(value) == stdlib(value)
@@ -81,7 +82,7 @@ def test_floats_json_has_no_form_for_are_null_as_in_node() -> None:
 
 
 def test_a_page_is_written_compact_with_raw_unicode(
-    local_server: LocalServer, http: httpx.Client
+    local_server: ServerThread, http: httpx.Client
 ) -> None:
     local_server.store.create_user("zoe@example.com", None, organization_role="USER")
     # A line separator, which the server refuses today but an older database may hold.

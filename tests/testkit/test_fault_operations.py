@@ -6,7 +6,7 @@ from __future__ import annotations
 from graphql import build_schema
 
 import kili_typed_graphql as bundled
-from kili_typed_server.faults import MUTATION_FIELDS, QUERY_FIELDS
+from kili_typed_server.instruments.faults import MUTATION_FIELDS, QUERY_FIELDS
 
 
 def test_faults_know_every_root_field_of_the_schema() -> None:

@@ -19,7 +19,7 @@ from kili_typed import (
     RateLimitError,
     ServerError,
 )
-from kili_typed_server.faults import make_fault
+from kili_typed_server.instruments.faults import make_fault
 from kili_typed_testkit.server import KiliServer
 
 ADA_EMAIL = "ada@example.com"

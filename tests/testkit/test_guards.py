@@ -13,9 +13,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kili_typed_server import limits
-from kili_typed_server.recording import RequestLog
-from kili_typed_server.runner import is_loopback
+from kili_typed_server.cli.runner import is_loopback
+from kili_typed_server.core import limits
+from kili_typed_server.instruments.recording import RequestLog
 from kili_typed_testkit import KiliServer
 from kili_typed_testkit.testing import TEST_API_KEY
 
@@ -123,7 +123,7 @@ def test_serve_warns_when_its_host_is_not_loopback(
     import uvicorn
 
     from kili_typed._cli import main
-    from kili_typed_server import runner
+    from kili_typed_server.cli import runner
 
     def loopback_socket(_host: str, port: int) -> socket.socket:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from kili_typed_server.instrument import Identified, identify
-from kili_typed_server.recording import REDACTED, redact
+from kili_typed_server.instruments.instrument import Identified, identify
+from kili_typed_server.instruments.recording import REDACTED, redact
 
 COUNT = "query CountUsers($where: UserWhere!) { countUsers(where: $where) }"
 TWO = "query A { viewer { id } } mutation B { resetPassword(where: {}) { id } }"

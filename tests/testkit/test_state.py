@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from kili_typed import KiliConnectionError
-from kili_typed_server.administration import seed_email
-from kili_typed_server.seeding import parse_seed, read_seed_file
+from kili_typed_server.instruments.seeding import parse_seed, read_seed_file
+from kili_typed_server.service.administration import seed_email
 from kili_typed_testkit.server import KiliServer
 
 HERE = Path(__file__).parent
@@ -112,7 +112,7 @@ def test_the_plugin_imports_nothing_heavy() -> None:
     probe = (
         "import sys, kili_typed_testkit.pytest_plugin; "
         "heavy = [m for m in ('uvicorn', 'starlette', 'graphql', 'httpx', 'sqlite3', "
-        "'kili_typed', 'kili_typed_server.store') if m in sys.modules]; print(heavy)"
+        "'kili_typed', 'kili_typed_server.service.store') if m in sys.modules]; print(heavy)"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True

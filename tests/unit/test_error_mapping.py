@@ -11,9 +11,11 @@ import pydantic
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from kili_typed_generated.exceptions import GraphQLClientError
+from kili_typed_generated.wire import read_data
 
 from kili_typed import errors
-from kili_typed._answers import UnusableAnswer, parse_answer, read_answer
+from kili_typed._answers import parse_answer
 from kili_typed._error_mapping import NO_MESSAGE, map_exception, parse_retry_after
 
 KEY = "very-secret-key"
@@ -26,11 +28,16 @@ def answer(
     *,
     content_type: str | None = None,
     retry_after: str | None = None,
-) -> UnusableAnswer:
-    """What a facade's transport raises for an answer: `body` as JSON unless it is str."""
+) -> GraphQLClientError:
+    """What the generated client raises for an answer: `body` as JSON unless it is str."""
     content = body.encode() if isinstance(body, str) else json.dumps(body).encode()
-    parsed = parse_answer(status, content, content_type=content_type, retry_after=retry_after)
-    return UnusableAnswer(parsed)
+    headers = {"content-type": content_type or "", "retry-after": retry_after or ""}
+    response = httpx.Response(
+        status, content=content, headers={k: v for k, v in headers.items() if v}
+    )
+    with pytest.raises(GraphQLClientError) as refused:
+        read_data(response)
+    return refused.value
 
 
 def gql_errors(*entries: dict[str, Any], data: Any = None) -> dict[str, Any]:
@@ -242,8 +249,7 @@ def test_graphql_errors_carry_every_detail_and_partial_data() -> None:
 
 def test_a_successful_answer_goes_through_parsed_once() -> None:
     content = json.dumps({"data": {"countUsers": 3}, "errors": []}).encode()
-    read = read_answer(200, content)
-    assert read.json() == {"data": {"countUsers": 3}, "errors": []}
+    assert read_data(httpx.Response(200, content=content)) == {"countUsers": 3}
 
 
 def test_secrets_echoed_by_the_server_are_redacted() -> None:

@@ -30,6 +30,7 @@ from kili_typed._listing import Listing, Page
 from kili_typed._operations import users_request
 from kili_typed._rows import PageReader, _datetimes
 from kili_typed._user_fields import UserRow
+from tests.hypothesis_profiles import examples
 
 
 def listing(fields: list[str]) -> Listing:
@@ -168,7 +169,7 @@ def through_model(fields: list[str], data: dict[str, Any]) -> list[Any]:
 
 # deadline=None: on a loaded machine one example may take longer than hypothesis's 200 ms;
 # that is no failure of reading (no timing assertions in tests).
-@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(500), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(fields=FIELDS, draw=st.data())
 def test_a_page_reads_as_the_model_reads_it(fields: list[str], draw: st.DataObject) -> None:
     data = draw.draw(pages(fields))
@@ -193,7 +194,7 @@ def test_a_page_reads_as_the_model_reads_it(fields: list[str], draw: st.DataObje
                 assert list(value) == list(model_row[key])
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(fields=FIELDS, draw=st.data())
 def test_what_a_server_answers_is_read_without_the_model(
     fields: list[str], draw: st.DataObject

@@ -7,9 +7,10 @@ import logging
 
 import httpx
 import pytest
+from kili_typed_generated.exceptions import GraphQLClientError
+from kili_typed_generated.wire import read_data
 
 from kili_typed import errors
-from kili_typed._answers import UnusableAnswer, parse_answer
 from kili_typed._retry import (
     BACKOFF_BASE,
     BACKOFF_CAP,
@@ -131,8 +132,12 @@ def test_check_max_retries(value: object, error: type[Exception]) -> None:
 # ------------------------------------------------------------------ Attempts
 
 
-def unusable(code: int, body: str = "", retry_after: str | None = None) -> UnusableAnswer:
-    return UnusableAnswer(parse_answer(code, body.encode(), retry_after=retry_after))
+def unusable(code: int, body: str = "", retry_after: str | None = None) -> GraphQLClientError:
+    """What the generated client raises for such an answer."""
+    headers = {"retry-after": retry_after} if retry_after is not None else {}
+    with pytest.raises(GraphQLClientError) as refused:
+        read_data(httpx.Response(code, content=body.encode(), headers=headers))
+    return refused.value
 
 
 def attempts(operation: str = "users", max_retries: int = 3) -> Attempts:

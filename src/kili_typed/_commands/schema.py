@@ -114,12 +114,13 @@ def _needs_graphql(command: str, module: str) -> Any:
 
 def _pull(args: argparse.Namespace, lines: SecretLines) -> int:
     graphql = _needs_graphql("pull", "graphql")
+    drift = _needs_graphql("pull", "kili_typed._drift")
     query = graphql.get_introspection_query(
         descriptions=True, schema_description=True, input_value_deprecation=True
     )
     endpoint, introspection = _introspect(args, lines, query, "IntrospectionQuery")
     try:
-        sdl: str = graphql.print_schema(graphql.build_client_schema(introspection)) + "\n"
+        sdl: str = graphql.print_schema(drift.live_schema(introspection)) + "\n"
     except (TypeError, ValueError, graphql.GraphQLError) as error:
         return common.fail(
             f"{endpoint} did not answer with a usable schema: {error}", exit_codes.UNAVAILABLE

@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import functools
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from kili_typed._constants import DEFAULT_CURRENT_USER_FIELDS, DEFAULT_USER_FIELDS
@@ -76,8 +77,16 @@ def add_parser(commands: Any) -> None:
     """
     connection = common.connection_options()
     formatter = argparse.RawDescriptionHelpFormatter
-
-    def action(name: str, summary: str, handler: common.Handler) -> argparse.ArgumentParser:
+    users = commands.add_parser(
+        "users",
+        help="list, count, create and update users on a Kili server",
+        description="The six documented user methods of the Kili SDK, from the shell.\n"
+        "`kili-typed users ACTION --help` tells an action's options.",
+        epilog=common.EPILOG,
+        formatter_class=formatter,
+    )
+    actions = users.add_subparsers(dest="users_action", required=True, metavar="ACTION")
+    for name, summary, handler, add_options in _ACTIONS:
         parser: argparse.ArgumentParser = actions.add_parser(
             name,
             help=summary,
@@ -88,19 +97,19 @@ def add_parser(commands: Any) -> None:
             allow_abbrev=False,
         )
         parser.set_defaults(run=functools.partial(common.run, handler))
-        return parser
+        add_options(parser)
 
-    users = commands.add_parser(
-        "users",
-        help="list, count, create and update users on a Kili server",
-        description="The six documented user methods of the Kili SDK, from the shell.\n"
-        "`kili-typed users ACTION --help` tells an action's options.",
-        epilog=common.EPILOG,
-        formatter_class=formatter,
+
+def _format_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        choices=output.FORMATS,
+        default="table",
+        help="table (default), json (an array), jsonl (one object a line) or csv",
     )
-    actions = users.add_subparsers(dest="users_action", required=True, metavar="ACTION")
 
-    listing = action("list", "list users, one row per user", _list)
+
+def _list_options(listing: argparse.ArgumentParser) -> None:
     _filters(listing)
     listing.add_argument(
         "--fields",
@@ -114,19 +123,15 @@ def add_parser(commands: Any) -> None:
     listing.add_argument(
         "--skip", type=int, default=0, metavar="N", help="skip the N oldest users first"
     )
-    listing.add_argument(
-        "--format",
-        choices=output.FORMATS,
-        default="table",
-        help="table (default), json (an array), jsonl (one object a line) or csv",
-    )
+    _format_option(listing)
     listing.add_argument(
         "--no-progress",
         action="store_true",
         help="no progress bar (it is shown on standard error only when that is a terminal)",
     )
 
-    me = action("me", "show the user the API key belongs to (get_current_user)", _me)
+
+def _me_options(me: argparse.ArgumentParser) -> None:
     me.add_argument(
         "--fields",
         type=_field_list,
@@ -135,17 +140,10 @@ def add_parser(commands: Any) -> None:
         help="comma-separated fields to show, as for list "
         f"(default {','.join(DEFAULT_CURRENT_USER_FIELDS)})",
     )
-    me.add_argument(
-        "--format",
-        choices=output.FORMATS,
-        default="table",
-        help="table (default), json (an array), jsonl (one object a line) or csv",
-    )
+    _format_option(me)
 
-    counting = action("count", "print the number of users matching the filters", _count)
-    _filters(counting)
 
-    create = action("create", "add a user to your organization; print its id", _create)
+def _create_options(create: argparse.ArgumentParser) -> None:
     create.add_argument("--email", required=True, help="the new user's email, their identifier")
     create.add_argument(
         "--organization-role", required=True, type=_role, choices=_ROLES, help="ADMIN or USER"
@@ -157,7 +155,8 @@ def add_parser(commands: Any) -> None:
         "read the first password from standard input instead of prompting (twice) for it",
     )
 
-    update = action("update", "change the properties of a user; only those given change", _update)
+
+def _update_options(update: argparse.ArgumentParser) -> None:
     update.add_argument("--email", required=True, help="the user's email, their identifier")
     update.add_argument("--firstname", help="the new first name")
     update.add_argument("--lastname", help="the new last name")
@@ -177,11 +176,8 @@ def add_parser(commands: Any) -> None:
         help="deactivate: the user cannot log in, but is kept",
     )
 
-    password = action(
-        "update-password",
-        "change the password you log in with (on-premise installations without Auth0)",
-        _update_password,
-    )
+
+def _update_password_options(password: argparse.ArgumentParser) -> None:
     password.add_argument("--email", required=True, help="the user whose password changes")
     _password_option(
         password,
@@ -189,11 +185,8 @@ def add_parser(commands: Any) -> None:
         "instead of prompting",
     )
 
-    reset = action(
-        "reset-password",
-        "ask the server to email a password reset link (on-premise, without Auth0)",
-        _reset_password,
-    )
+
+def _reset_password_options(reset: argparse.ArgumentParser) -> None:
     reset.add_argument("--email", required=True, help="the user whose password is reset")
 
 
@@ -310,3 +303,31 @@ def _reset_password(args: argparse.Namespace, lines: SecretLines) -> int:
     print(f"asked the server to reset the password of {args.email}", file=sys.stderr)
     print(result["id"])
     return 0
+
+
+#: The actions of ``kili-typed users``, in the order ``--help`` lists them: name, summary,
+#: handler, and what adds its options.
+_ACTIONS: tuple[tuple[str, str, common.Handler, Callable[[argparse.ArgumentParser], None]], ...] = (
+    ("list", "list users, one row per user", _list, _list_options),
+    ("me", "show the user the API key belongs to (get_current_user)", _me, _me_options),
+    ("count", "print the number of users matching the filters", _count, _filters),
+    ("create", "add a user to your organization; print its id", _create, _create_options),
+    (
+        "update",
+        "change the properties of a user; only those given change",
+        _update,
+        _update_options,
+    ),
+    (
+        "update-password",
+        "change the password you log in with (on-premise installations without Auth0)",
+        _update_password,
+        _update_password_options,
+    ),
+    (
+        "reset-password",
+        "ask the server to email a password reset link (on-premise, without Auth0)",
+        _reset_password,
+        _reset_password_options,
+    ),
+)

@@ -1,0 +1,1 @@
+"""What every layer shares: limits, errors, records, time and tokens. Imports no other layer."""

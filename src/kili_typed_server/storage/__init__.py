@@ -1,0 +1,1 @@
+"""Storage: the SQLite database, the SQL of each table, and snapshots of the whole file."""
