@@ -114,7 +114,7 @@ ATTRIBUTE_CASES = [
         frozenset({"email", "organizations"}),
     ),
     _case(
-        "F.organizations. as a nested row key",
+        "F.organizations. nested key",
         "row = kili.users(fields=user_fields(F.email, F.organizations.name))[0]\n"
         "for org in row[F.organizations] or []:\n    org[F.organizations.|]\n",
         frozenset({"name", "id"}),
