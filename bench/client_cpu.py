@@ -1,6 +1,6 @@
 """Client CPU per row: a raw httpx loop, `Kili` and `AsyncKili`, side by side in one run.
 
-One local server (`kili-typed serve`, 0 ms latency) in its own process, seeded
+One local server (`kili-typed server serve`, 0 ms latency) in its own process, seeded
 with `--users` users; each measurement is a fresh process that lists them all
 (4 fields, as `make bench` does) and reports the CPU time it spent
 (`time.process_time`, which leaves the server's time out) and the wall time.

@@ -1,7 +1,7 @@
 """`make bench`: kili-typed against a raw httpx loop and the official Kili SDK.
 
 Everything runs here, side by side, in one run, against the local server in
-its own process (`kili-typed serve`), seeded with 10,000 users for the speed
+its own process (`kili-typed server serve`), seeded with 10,000 users for the speed
 figures and 100,000 for the memory figures. Each client measurement runs in a
 fresh process; each figure is the median of several runs, and each
 comparison is a ratio of medians. Targets are printed beside the figures;

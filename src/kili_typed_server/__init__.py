@@ -1,4 +1,4 @@
-"""The local Kili-compatible GraphQL server (``kili-typed serve``), for tests and demos.
+"""The local Kili-compatible GraphQL server (``kili-typed server serve``), for tests and demos.
 
 Needs the ``server`` extra (``pip install 'kili-typed[server]'``). :class:`Store`, the
 in-process admin API on a database file, needs only the standard library;

@@ -17,7 +17,8 @@ fixtures:
     so code building its own client (kili-typed's or the official SDK's) reaches the server.
 
 The marker ``@pytest.mark.kili_server(seed_users=N, seed_file=PATH, latency_ms=N,
-rate_limit=N, max_query_cost=N, request_timeout=SECONDS, in_process=True)`` sets them for
+rate_limit=N, max_query_cost=N, request_timeout=SECONDS, max_concurrent_requests=N,
+in_process=True)`` sets them for
 one test; the ``--kili-*`` options (or ``kili_*`` ini settings) for the session. See
 docs/testing.md.
 """
@@ -44,6 +45,7 @@ MARKER_OPTIONS = {
     "rate_limit": "GraphQL requests allowed a minute per API key (429 beyond)",
     "max_query_cost": "units of work one request may take (refused with 400 beyond)",
     "request_timeout": "seconds a query may run before it is stopped",
+    "max_concurrent_requests": "GraphQL requests of one API key run at once (0: no limit)",
     "in_process": "clients call the server's ASGI app directly, with no socket",
 }
 #: Session options: (command-line flag, ini name, help).
@@ -54,6 +56,11 @@ _OPTIONS = (
     ("--kili-rate-limit", "kili_rate_limit", "GraphQL requests a minute per API key"),
     ("--kili-max-query-cost", "kili_max_query_cost", "units of work one request may take"),
     ("--kili-request-timeout", "kili_request_timeout", "seconds a query may run"),
+    (
+        "--kili-max-concurrent-requests",
+        "kili_max_concurrent_requests",
+        "GraphQL requests of one API key run at once (0: no limit)",
+    ),
 )
 
 
@@ -139,6 +146,9 @@ def kili_server_session(
     timeout = _seconds(pytestconfig, "kili_request_timeout")
     if timeout is not None:
         budgets["request_timeout"] = timeout
+    concurrency = _whole(pytestconfig, "kili_max_concurrent_requests", None)
+    if concurrency is not None:
+        budgets["max_concurrent_requests"] = concurrency or None
     server = KiliServer(
         tmp_path_factory.mktemp("kili-server") / "kili.db",
         seed_users=_whole(pytestconfig, "kili_seed_users", 0) or 0,

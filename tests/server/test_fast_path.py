@@ -40,6 +40,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kili_typed_server.core import limits
+from kili_typed_server.graphql.deadlines import Deadline, DeadlineExceeded
 from kili_typed_server.graphql.execution import GraphQLService
 from kili_typed_server.http.app import _response, handle
 from kili_typed_server.service.passwords import INSECURE_TEST_HASHER
@@ -408,3 +409,37 @@ def test_no_plan_is_kept_for_a_document_the_http_layer_does_not_cache(
     short = json.dumps({"query": "{ viewer { id } }"}).encode()
     handle(service, caller, short)
     assert fast_path.plan_count() == 1
+
+
+class _PastAfter(Deadline):
+    """A deadline that passes after `looks` looks at it: no clock, so no timing."""
+
+    def __init__(self, looks: int) -> None:
+        super().__init__(3600)
+        self.looks = looks
+        self.seen = 0
+
+    def check(self) -> None:
+        self.seen += 1
+        if self.seen > self.looks:
+            raise DeadlineExceeded
+
+
+def test_the_fast_path_looks_at_the_deadline_before_each_sibling_field(
+    service: GraphQLService,
+) -> None:
+    # Before: it looked once per level, so 990 sibling countUsers all ran past the deadline.
+    fast_path = service.fast_path
+    assert fast_path is not None
+    caller = service.accounts.authenticate(TEST_API_KEY)
+    assert caller is not None
+    counts = " ".join(f"a{n}: countUsers(where: $w)" for n in range(20))
+    query = "query($w: UserWhere!) { " + counts + " }"
+    prepared = service.prepare(query)
+    assert not isinstance(prepared, tuple), prepared
+    variables = {"w": {"activated": False}}
+    assert fast_path.execute(prepared.document, caller, variables, None) is not None
+    deadline = _PastAfter(3)
+    with pytest.raises(DeadlineExceeded):
+        fast_path.execute(prepared.document, caller, variables, None, deadline=deadline)
+    assert deadline.seen == 4  # stopped at the fourth field, not after the twentieth

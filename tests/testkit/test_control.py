@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -173,6 +175,68 @@ def test_a_bad_fault_is_refused_with_the_reason(control: httpx.Client) -> None:
     assert answer.status_code == 400
     assert "unknown operation 'countUser'" in answer.json()["error"]
     assert control.post("/faults", json={"colour": "red"}).status_code == 400
+
+
+@pytest.mark.parametrize("raw", ['{"delay": NaN}', '{"delay": Infinity}', '{"delay": -Infinity}'])
+def test_a_non_finite_number_is_refused(
+    control: httpx.Client, gql: GraphQLCaller, raw: str
+) -> None:
+    # Before: {"delay": NaN} was kept; GET /faults then answered 400 and every GraphQL
+    # request a 500 with a traceback, until the faults were cleared.
+    headers = {"Content-Type": "application/json"}
+    answer = control.post("/faults", content=raw, headers=headers)
+    assert answer.status_code == 400
+    assert "is not a JSON number: give finite numbers only" in answer.json()["error"]
+    assert control.get("/faults").json() == {"faults": []}
+    assert gql(COUNT).status == 200
+
+
+def test_a_delay_longer_than_the_request_timeout_is_refused(
+    control: httpx.Client, gql: GraphQLCaller
+) -> None:
+    # Before: {"delay": 1e308} hung the next request, and then serve ignored SIGTERM.
+    answer = control.post("/faults", json={"delay": 1e308})
+    assert answer.status_code == 400
+    assert "delay must be at most the server's request timeout, 10 s" in answer.json()["error"]
+    assert control.get("/faults").json() == {"faults": []}
+    assert control.post("/faults", json={"delay": 0.01}).status_code == 201
+    assert gql(COUNT).status == 200
+
+
+def test_serve_stops_on_sigterm_while_a_request_waits(tmp_path: Path) -> None:
+    # Before: a request held by a long delay kept serve running after SIGTERM until the
+    # delay ended (with a delay of 1e308, for good).
+    (tmp_path / "token").write_text(TOKEN + "\n", encoding="utf-8")
+    process, found = serve(
+        tmp_path, "--control-token-file", str(tmp_path / "token"), "--request-timeout", "600"
+    )
+    try:
+        headers = {"Authorization": f"Bearer {TOKEN}"}
+        with httpx.Client(base_url=found.control, headers=headers, timeout=10) as control:
+            control.post("/faults", json={"delay": 500}).raise_for_status()
+        started = threading.Event()
+
+        def hang() -> None:
+            with httpx.Client(timeout=600) as client:
+                started.set()
+                with contextlib.suppress(httpx.HTTPError):
+                    GraphQLCaller(found.endpoint, TEST_API_KEY, client)(COUNT)
+
+        thread = threading.Thread(target=hang, daemon=True)
+        thread.start()
+        started.wait(10)
+        # The hanging request is in: the fault is spent once it hits.
+        with httpx.Client(base_url=found.control, headers=headers, timeout=10) as control:
+            for _ in range(100):
+                if not control.get("/faults").json()["faults"]:
+                    break
+                threading.Event().wait(0.1)
+        process.send_signal(signal.SIGTERM)
+        # Far less than the delay: serve cancels what still runs a few seconds after.
+        assert process.wait(timeout=120) is not None
+    finally:
+        process.kill()
+        process.wait()
 
 
 def test_off_by_default(tmp_path: Path) -> None:

@@ -194,6 +194,15 @@ def _add_serve_bounds(serve: argparse.ArgumentParser) -> None:
 def _add_serve_for_tests(serve: argparse.ArgumentParser) -> None:
     """Seeds, the control API, cheap hashing and the log level: what test suites ask for."""
     serve.add_argument(
+        "--max-concurrent-requests",
+        type=_non_negative_int,
+        default=limits.MAX_CONCURRENT_REQUESTS_PER_KEY,
+        metavar="N",
+        help="run at most N GraphQL requests of one API key at once; "
+        f"{limits.WAITING_REQUESTS_PER_TURN} times as many wait their turn, beyond answer "
+        f"429 with Retry-After (default {limits.MAX_CONCURRENT_REQUESTS_PER_KEY}; 0: no limit)",
+    )
+    serve.add_argument(
         "--seed-file",
         metavar="FILE",
         help="make sure the users of this JSON (or YAML, with PyYAML) file exist; "
@@ -407,6 +416,7 @@ def _serve(args: argparse.Namespace) -> int:
             control_token=control_token,
             max_query_cost=args.max_query_cost,
             request_timeout=args.request_timeout,
+            max_concurrent_requests=args.max_concurrent_requests or None,
             **options,
         )
     except OSError as error:

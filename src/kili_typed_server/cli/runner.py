@@ -1,4 +1,4 @@
-"""Running the server: in the foreground (``kili-typed serve``) or in a background thread.
+"""Running the server: in the foreground (``kili-typed server serve``) or in a background thread.
 
 :class:`ServerThread` runs it in a thread for the test kit, whose ``KiliServer`` is the
 name tests, demos and scripts use.
@@ -127,6 +127,7 @@ def options_summary(
     latency_ms: int,
     max_query_cost: int = limits.MAX_QUERY_COST,
     request_timeout: float = limits.REQUEST_TIMEOUT_SECONDS,
+    max_concurrent_requests: int | None = limits.MAX_CONCURRENT_REQUESTS_PER_KEY,
 ) -> list[str]:
     """Describes the optional behaviours a server runs with, for its banner.
 
@@ -137,6 +138,7 @@ def options_summary(
         latency_ms: Added latency.
         max_query_cost: The units of work one request may take.
         request_timeout: Seconds a query may run.
+        max_concurrent_requests: Requests of one key run at once, or ``None``.
 
     Returns:
         One line per option in use (the budgets when not the defaults).
@@ -152,6 +154,9 @@ def options_summary(
         lines.append(f"  query cost:   at most {max_query_cost} units of work a request")
     if request_timeout != limits.REQUEST_TIMEOUT_SECONDS:
         lines.append(f"  timeout:      queries stopped after {request_timeout:g} s")
+    if max_concurrent_requests != limits.MAX_CONCURRENT_REQUESTS_PER_KEY:
+        shown = "no limit" if max_concurrent_requests is None else f"{max_concurrent_requests}"
+        lines.append(f"  concurrency:  {shown} requests of one API key at once")
     return lines
 
 
@@ -174,8 +179,9 @@ def serve_forever(
     control_token: str | None = None,
     max_query_cost: int = limits.MAX_QUERY_COST,
     request_timeout: float = limits.REQUEST_TIMEOUT_SECONDS,
+    max_concurrent_requests: int | None = limits.MAX_CONCURRENT_REQUESTS_PER_KEY,
 ) -> None:
-    """Runs the server in the foreground until interrupted (``kili-typed serve``).
+    """Runs the server in the foreground until interrupted (``kili-typed server serve``).
 
     Args:
         db_path: The SQLite file; created and prepared when missing.
@@ -195,8 +201,8 @@ def serve_forever(
         seed_file: A JSON or YAML file of users to make sure exist (see ``seeding.py``).
         control_token: Enables the control API (reset, seed, faults, request log; see
             ``control.py``) for requests bearing this token; off when ``None``.
-        max_query_cost: The units of work one request may take (see ``query_cost.py``).
-        request_timeout: Seconds a query may run before it is stopped.
+        max_query_cost, request_timeout, max_concurrent_requests: The budgets, as for
+            :class:`ServerThread`.
 
     Raises:
         kili_typed_server.storage.database.DatabaseError: When the database cannot be used.
@@ -218,6 +224,7 @@ def serve_forever(
             "latency_ms": latency_ms,
             "max_query_cost": max_query_cost,
             "request_timeout": request_timeout,
+            "max_concurrent_requests": max_concurrent_requests,
         }
         app = _serving_app(store, control_token, options)
         sock = bind_socket(host, port)
@@ -225,9 +232,7 @@ def serve_forever(
         lines = [
             banner(bootstrap, url + GRAPHQL_PATH, path),
             *_caveats(bootstrap, admin_password, hasher),
-            *options_summary(
-                seed_users, seeded, rate_limit, latency_ms, max_query_cost, request_timeout
-            ),
+            *options_summary(seed_users, seeded, **options),
             *seed_lines,
             *_exposure_lines(host, url, control_token),
         ]
@@ -327,6 +332,9 @@ class ServerThread:
             a request over it is refused with 400 before it runs.
         request_timeout: Seconds a query may run before it is stopped and answered with
             an error.
+        max_concurrent_requests: GraphQL requests of one API key run at once (a few
+            times as many wait their turn, beyond 429 with ``Retry-After``); ``None``
+            for no limit.
 
     Examples:
         >>> with ServerThread(tmp_path / "kili.db", api_key="k" * 20) as server:  # doctest: +SKIP
@@ -353,8 +361,10 @@ class ServerThread:
         wrap_app: Callable[[Any, Store], Any] | None = None,
         max_query_cost: int = limits.MAX_QUERY_COST,
         request_timeout: float = limits.REQUEST_TIMEOUT_SECONDS,
+        max_concurrent_requests: int | None = limits.MAX_CONCURRENT_REQUESTS_PER_KEY,
     ) -> None:
         self.db_path = Path(db_path)
+        self.max_concurrent_requests = max_concurrent_requests
         self._digest_secret = digest_secret
         self._wrap_app = wrap_app
         self.hasher = hasher
@@ -463,6 +473,7 @@ class ServerThread:
                 rate_limit=self.rate_limit,
                 latency_ms=self.latency_ms,
                 max_query_cost=self.max_query_cost,
+                max_concurrent_requests=self.max_concurrent_requests,
                 request_timeout=self.request_timeout,
             )
             if self._wrap_app is not None:

@@ -54,6 +54,11 @@ MAX_LOGGED_BYTES = 64 * 1024 * 1024
 #: page with every field costs about 3,000; the e-mails of 10,000 users about 10,000.
 #: ``kili-typed server serve --max-query-cost`` changes it.
 MAX_QUERY_COST = 50_000
+#: Rows a scan may visit for one unit of work (see ``scan_rows.py``): walking an index
+#: entry costs SQLite well under a microsecond, about a tenth of what answering one field
+#: value costs. A ``countUsers`` in a 10,000-user organization costs 1,000 units; the
+#: budget lets one request visit 500,000 rows (about a quarter of a second).
+ROWS_PER_UNIT = 10
 #: Seconds a query may run before it is stopped and answered with an error: the last
 #: resort behind the cost model. ``kili-typed server serve --request-timeout`` changes it.
 REQUEST_TIMEOUT_SECONDS = 10.0
@@ -75,6 +80,9 @@ BODY_READ_TIMEOUT_SECONDS = 30.0
 HEADER_READ_TIMEOUT_SECONDS = 10.0
 #: Seconds an idle keep-alive connection is kept open.
 KEEP_ALIVE_TIMEOUT_SECONDS = 5
+#: Seconds ``serve`` waits, once told to stop (SIGTERM, Ctrl+C), for the requests in
+#: flight to finish before cancelling them (uvicorn's ``timeout_graceful_shutdown``).
+SHUTDOWN_GRACE_SECONDS = 3
 #: Open connections served at once; beyond, the oldest connection still sending its
 #: headers is closed to make room, so a slow-headers flood cannot lock anyone out.
 MAX_CONNECTIONS = 512
@@ -83,5 +91,12 @@ MAX_HEADER_BYTES = 64 * 1024
 #: Requests a minute from one client address that carry no valid API key (missing,
 #: unknown, revoked...): 401s are cheap, but not free.
 UNAUTHENTICATED_REQUESTS_PER_MINUTE = 600
+#: GraphQL requests of one API key that run at once (see ``key_concurrency.py``); more
+#: wait their turn without holding a worker thread. ``kili-typed server serve
+#: --max-concurrent-requests`` changes it.
+MAX_CONCURRENT_REQUESTS_PER_KEY = 4
+#: Requests of one key that may wait for a turn, per request it may run at once; beyond,
+#: 429 with Retry-After.
+WAITING_REQUESTS_PER_TURN = 4
 #: Password resets that may be pending (issued, unused, unexpired) for one user.
 MAX_PENDING_RESETS_PER_USER = 3

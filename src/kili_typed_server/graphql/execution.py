@@ -35,7 +35,7 @@ from kili_typed_server.core.errors import (
     GRAPHQL_VALIDATION_FAILED,
     REQUEST_TIMEOUT,
 )
-from kili_typed_server.core.records import Caller, UserFilter
+from kili_typed_server.core.records import Caller
 from kili_typed_server.graphql import fast_path
 from kili_typed_server.graphql.deadlines import Deadline, DeadlineExceeded, TimedExecution
 from kili_typed_server.graphql.error_formatting import format_error
@@ -158,6 +158,8 @@ class GraphQLService:
         Returns:
             The JSON body and the HTTP status of the response.
         """
+        # From the start: parsing, validating and costing a long document count too.
+        started = Deadline(self.request_timeout)
         prepared = self.prepare(query)
         if isinstance(prepared, tuple):
             errors, code = prepared
@@ -166,9 +168,7 @@ class GraphQLService:
         if problem is not None:
             return self._errors([GraphQLError(problem)], GRAPHQL_VALIDATION_FAILED), 400
         document = prepared.document
-        deadline = (
-            None if _is_mutation(document, operation_name) else Deadline(self.request_timeout)
-        )
+        deadline = None if _is_mutation(document, operation_name) else started
         keep_plan = len(query) <= limits.MAX_CACHED_QUERY_LENGTH
         try:
             return self._run(document, caller, variables, operation_name, deadline, keep_plan)
@@ -224,8 +224,9 @@ class GraphQLService:
     ) -> str | None:
         """Why this request of a valid document would cost too much, if it would.
 
-        Its cost depends on the request: the variables' lists, and the size of the
-        caller's organization when it selects ``Organization.users`` (one indexed count).
+        Its cost depends on the request: the variables' lists and filters, and the size
+        of the caller's organization when it selects ``Organization.users`` or scans
+        (one count over an index).
         """
         chosen = [
             (name, cost)
@@ -233,9 +234,8 @@ class GraphQLService:
             if operation_name is None or name == operation_name
         ]
         members = 0
-        if any(cost.per_member for _, cost in chosen):
-            found = self.accounts.count_users(caller.user, UserFilter())
-            members = min(found, limits.MAX_UNPAGED_USERS_PER_REQUEST)
+        if any(cost.needs_members for _, cost in chosen):
+            members = self.accounts.organization_size(caller.user)
         for name, cost in chosen:
             total = cost.total(variables, members)
             if total > self.max_query_cost:

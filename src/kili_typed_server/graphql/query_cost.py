@@ -14,6 +14,11 @@ costs linear time to refuse), aliases counting as copies and introspection inclu
   introspection lists as the schema's real sizes. Each item of a list given as an
   argument (``where: {idIn: [...]}``, written in the document or in a variable) counts
   one unit more per time the field runs;
+- scans: a field that reads the database by a filter (``countUsers``, ``users``,
+  ``countApiKeys``, ``apiKeys``, ``countOrganizations``, ``organizations``, and
+  ``Organization.activeUsersCount``) counts the rows it may visit (see ``scan_rows.py``:
+  the users of the caller's organization unless an index narrows them), at
+  ``limits.ROWS_PER_UNIT`` rows a unit, once per time it runs, aliases as copies;
 - ``__schema`` at most ``limits.MAX_SCHEMA_INTROSPECTIONS`` times;
 - a mutation holds at most ``limits.MAX_ROOT_MUTATION_FIELDS`` root fields;
 - ``Organization.users`` (every user of the organization, not paged) may not sit inside
@@ -68,9 +73,15 @@ from graphql import (
     get_named_type,
     is_input_object_type,
     is_list_type,
+    value_from_ast_untyped,
 )
 
 from kili_typed_server.core import limits
+from kili_typed_server.graphql.scan_rows import (
+    ORGANIZATION_COUNTS,
+    SCANNING_ROOT_FIELDS,
+    scan_rows,
+)
 
 _INTROSPECTION_ROOTS = frozenset({"__schema", "__type"})
 #: Fields answering every user of the caller's organization, not paged: their size is
@@ -161,6 +172,11 @@ class Cost:
         per_member: Units per user of the caller's organization (``Organization.users``).
         per_item: Units per list item of each variable, by variable name.
         defaults: List items in each variable's default value, used when it is not given.
+        default_values: Each variable's default value, for the scans' arguments.
+        scans: The fields that scan the database, by identity: the field and how many
+            times it runs.
+        counts_organization: Whether ``Organization.activeUsersCount`` is selected (a
+            request counts each organization's users once).
     """
 
     depth: int = 0
@@ -173,6 +189,16 @@ class Cost:
     schema_introspections: int = 0
     has_whole_collection: bool = False
     whole_collection_in_list: bool = False
+    default_values: Mapping[str, Any] = field(default_factory=dict[str, Any])
+    scans: Mapping[int, tuple[FieldNode, int]] = field(
+        default_factory=dict[int, tuple[FieldNode, int]]
+    )
+    counts_organization: bool = False
+
+    @property
+    def needs_members(self) -> bool:
+        """Whether :meth:`total` reads the size of the caller's organization."""
+        return bool(self.per_member or self.scans or self.counts_organization)
 
     def merge(self, other: Cost) -> Cost:
         """Combines sibling selections."""
@@ -187,6 +213,8 @@ class Cost:
             has_whole_collection=self.has_whole_collection or other.has_whole_collection,
             whole_collection_in_list=self.whole_collection_in_list
             or other.whole_collection_in_list,
+            scans=_add_scans(self.scans, other.scans) if other.scans else self.scans,
+            counts_organization=self.counts_organization or other.counts_organization,
         )
 
     def total(self, variables: Mapping[str, Any] | None, members: int) -> int:
@@ -195,17 +223,39 @@ class Cost:
         Args:
             variables: The request's variables, as sent.
             members: Users in the caller's organization (what ``Organization.users``
-                answers); only read when :attr:`per_member` is not zero.
+                answers, at most ``limits.MAX_UNPAGED_USERS_PER_REQUEST``, and what a
+                scan may visit); only read when :attr:`needs_members`.
 
         Returns:
             The units of work it may take.
         """
-        total = self.values + self.per_member * members
+        total = self.values + self.per_member * min(members, limits.MAX_UNPAGED_USERS_PER_REQUEST)
         given = variables or {}
         for name, weight in self.per_item.items():
             items = list_items(given[name]) if name in given else self.defaults.get(name, 0)
             total += weight * items
+        if self.scans or self.counts_organization:
+            rows = self.scanned_rows({**self.default_values, **given}, members)
+            total += -(-rows // limits.ROWS_PER_UNIT)
         return total
+
+    def scanned_rows(self, variables: dict[str, Any], members: int) -> int:
+        """The rows the scans of one request may visit (see ``scan_rows.py``)."""
+        rows = members if self.counts_organization else 0
+        for node, times in self.scans.values():
+            rows += times * scan_rows(node, variables, members)
+        return rows
+
+
+def _add_scans(
+    first: Mapping[int, tuple[FieldNode, int]],
+    second: Mapping[int, tuple[FieldNode, int]],
+    times: int = 1,
+) -> dict[int, tuple[FieldNode, int]]:
+    total = dict(first)
+    for key, (node, count) in second.items():
+        total[key] = (node, total[key][1] + count * times if key in total else count * times)
+    return total
 
 
 def _is_list(field_type: GraphQLOutputType) -> bool:
@@ -257,12 +307,16 @@ class _Measure:
 
     def operation(self, node: OperationDefinitionNode) -> Cost:
         cost = self.selection_set(node.selection_set, self.schema.get_root_type(node.operation))
-        defaults = {
-            d.variable.name.value: _value_lists([d.default_value])[0]
-            for d in node.variable_definitions or ()
-            if d.default_value is not None
-        }
-        return replace(cost, defaults=defaults) if defaults else cost
+        defaults: dict[str, int] = {}
+        default_values: dict[str, Any] = {}
+        for definition in node.variable_definitions or ():
+            value = definition.default_value
+            if value is not None:
+                defaults[definition.variable.name.value] = _value_lists([value])[0]
+                default_values[definition.variable.name.value] = value_from_ast_untyped(value)
+        if not defaults:
+            return cost
+        return replace(cost, defaults=defaults, default_values=default_values)
 
     def selection_set(
         self,
@@ -334,6 +388,9 @@ class _Measure:
         per_member += inner.per_member * (limits.MAX_UNPAGED_USERS_PER_REQUEST if whole else items)
         times = limits.MAX_UNPAGED_USERS_PER_REQUEST if whole else items
         depth = 1 + max(inner.depth, inner.introspection_depth)
+        scans = _add_scans({}, inner.scans, times) if inner.scans else {}
+        if parent is not None and parent.name == "Query" and name in SCANNING_ROOT_FIELDS:
+            scans[id(node)] = (node, 1)
         return Cost(
             depth=0 if introspection else depth,
             introspection_depth=depth if introspection else 0,
@@ -346,6 +403,8 @@ class _Measure:
             whole_collection_in_list=inner.whole_collection_in_list
             or (items > 1 and inner.has_whole_collection)
             or (whole and inner.has_whole_collection),
+            scans=scans,
+            counts_organization=inner.counts_organization or key in ORGANIZATION_COUNTS,
         )
 
     def root_fields(self, node: SelectionSetNode, seen: frozenset[str] = frozenset()) -> int:
@@ -374,8 +433,10 @@ def over_budget(name: str, cost: int, budget: int) -> str:
         f"{name} may cost {cost} units of work, more than the {budget} one request may "
         "take: each field counts once per item of the lists around it (a page as its "
         "first, Organization.users as the users of your organization, aliases as "
-        "copies), and each item of a list argument counts once per time its field runs; "
-        "ask for fewer fields, fewer aliases or shorter lists, or page with "
+        "copies), each item of a list argument counts once per time its field runs, and "
+        "each count or filtered list counts the rows it may visit (every user of your "
+        f"organization unless it filters by id or email), {limits.ROWS_PER_UNIT} rows a "
+        "unit; ask for fewer fields, fewer aliases or shorter lists, or page with "
         "users(where, first, skip)"
     )
 

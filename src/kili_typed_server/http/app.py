@@ -58,6 +58,7 @@ from kili_typed_server.http.bodies import (
     read_body,
     read_payload,
 )
+from kili_typed_server.http.key_concurrency import KeyBusy, KeyConcurrency
 from kili_typed_server.http.rate_limit import RateLimiter
 from kili_typed_server.http.wire import JSONAnswer
 from kili_typed_server.service.accounts import Accounts
@@ -156,6 +157,7 @@ def create_app(
     latency_ms: int = 0,
     max_query_cost: int = limits.MAX_QUERY_COST,
     request_timeout: float = limits.REQUEST_TIMEOUT_SECONDS,
+    max_concurrent_requests: int | None = limits.MAX_CONCURRENT_REQUESTS_PER_KEY,
 ) -> Starlette:
     """Builds the ASGI application.
 
@@ -172,20 +174,25 @@ def create_app(
             a request over it is refused with 400 before it runs.
         request_timeout: Seconds a query may run before it is stopped and answered with
             an error (see ``deadlines.py``).
+        max_concurrent_requests: GraphQL requests of one API key run at once; a few
+            times as many wait their turn, beyond 429 (see ``key_concurrency.py``).
+            ``None`` for no limit.
 
     Returns:
         A Starlette app serving ``POST /api/label/v2/graphql`` and
         ``GET /api/label/v2/version``.
 
     Raises:
-        ValueError: When ``rate_limit``, ``max_query_cost`` or ``request_timeout`` is not
-            positive, or ``latency_ms`` is negative.
+        ValueError: When ``rate_limit``, ``max_query_cost``, ``request_timeout`` or
+            ``max_concurrent_requests`` is not positive, or ``latency_ms`` is negative.
     """
     _check_settings(latency_ms, max_query_cost, request_timeout)
     service = GraphQLService(
         accounts, schema, max_query_cost=max_query_cost, request_timeout=request_timeout
     )
     endpoint = _GraphQLEndpoint(service, rate_limit, latency_ms)
+    if max_concurrent_requests is not None:
+        endpoint.concurrency = KeyConcurrency(max_concurrent_requests)
     version = api_version(service.schema)
 
     async def version_endpoint(_request: Request) -> Response:
@@ -238,6 +245,8 @@ class _GraphQLEndpoint:
         self.service = service
         self.latency_ms = latency_ms
         self.limiter = None if rate_limit is None else RateLimiter(rate_limit)
+        #: Turns per API key to run requests (see ``key_concurrency.py``); none: no limit.
+        self.concurrency: KeyConcurrency | None = None
         self.anonymous_limiter = RateLimiter(
             min(
                 rate_limit or limits.UNAUTHENTICATED_REQUESTS_PER_MINUTE,
@@ -311,4 +320,10 @@ class _GraphQLEndpoint:
         except asyncio.TimeoutError:
             return body_too_slow(media)
         body = decode_body(raw, request.headers.get("content-encoding"))
-        return await run_in_threadpool(handle, self.service, caller, body)
+        if self.concurrency is None or api_key is None:
+            return await run_in_threadpool(handle, self.service, caller, body)
+        try:
+            async with self.concurrency.turn(api_key):
+                return await run_in_threadpool(handle, self.service, caller, body)
+        except KeyBusy:
+            return self.concurrency.busy()

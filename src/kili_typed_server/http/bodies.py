@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import sys
 import zlib
 from typing import Any, cast
@@ -98,13 +99,18 @@ def json_problem(payload: object) -> str | None:
     return None
 
 
+#: The UTF-8-like bytes of a surrogate code point, which strict UTF-8 forbids.
+_SURROGATE_BYTES = re.compile(rb"\xed[\xa0-\xbf]")
+
+
 def plainly_usable(body: bytes) -> bool:
     """Whether a JSON body's bytes alone show that :func:`json_problem` would find nothing.
 
-    A lone surrogate can only come from a ``\\u`` escape (strict UTF-8 has none), and no
-    value nests deeper than there are brackets; a body with no escape and few brackets
-    (most requests) needs no walk of its decoded values. Bodies in UTF-16 or UTF-32, which
-    ``json.loads`` takes too, are always walked.
+    A lone surrogate comes from a ``\\u`` escape, or from the bytes of one encoded as if it
+    were a character (``ED A0``-``ED BF``: ``json.loads`` decodes bytes with
+    ``surrogatepass``); and no value nests deeper than there are brackets. A body with
+    neither and few brackets (most requests) needs no walk of its decoded values. Bodies in
+    UTF-16 or UTF-32, which ``json.loads`` takes too, are always walked.
 
     Args:
         body: The request body, as ``json.loads`` decoded it.
@@ -114,6 +120,7 @@ def plainly_usable(body: bytes) -> bool:
     """
     return (
         b"\\u" not in body
+        and _SURROGATE_BYTES.search(body) is None
         and body.count(b"{") + body.count(b"[") <= limits.MAX_JSON_DEPTH
         and json.detect_encoding(body) == "utf-8"
     )

@@ -132,4 +132,5 @@ def uvicorn_options() -> dict[str, Any]:
         "timeout_keep_alive": limits.KEEP_ALIVE_TIMEOUT_SECONDS,
         "h11_max_incomplete_event_size": limits.MAX_HEADER_BYTES,
         "backlog": limits.MAX_CONNECTIONS,
+        "timeout_graceful_shutdown": limits.SHUTDOWN_GRACE_SECONDS,
     }

@@ -1,6 +1,6 @@
 """The control API: the test kit's controls over HTTP, for other processes and languages.
 
-Off by default; ``kili-typed serve --control-token-file FILE`` turns it on, under
+Off by default; ``kili-typed server serve --control-token-file FILE`` turns it on, under
 ``/kili-typed/control`` (apart from Kili's paths), for requests that carry the file's token
 as ``Authorization: Bearer <token>``. Every other request to it is refused with 401, the
 token compared in constant time.
@@ -86,6 +86,27 @@ def with_control(app: ASGIApp, store: Store, token: str, **settings: Any) -> ASG
     return harness.app
 
 
+class NonFiniteNumber(ValueError):
+    """A control request's JSON holds ``NaN`` or ``Infinity``, which JSON does not allow."""
+
+
+def _refuse_constant(name: str) -> float:
+    # Python's json reads NaN and Infinity, which no JSON number is: a fault's delay of
+    # NaN broke every later GraphQL request, and one of Infinity never ended.
+    raise NonFiniteNumber(f"{name} is not a JSON number: give finite numbers only")
+
+
+def _check_delay(delay: object, request_timeout: float) -> None:
+    """Refuses a fault's delay longer than a request may run (a finite one: ``faults``
+    refuses the others): the server could not stop in time behind it."""
+    if isinstance(delay, (int, float)) and not isinstance(delay, bool) and delay > request_timeout:
+        raise ValueError(
+            f"delay must be at most the server's request timeout, {request_timeout:g} s; "
+            f"got {delay:g} (use hang for a request that never ends until the faults are "
+            "cleared)"
+        )
+
+
 def _error(message: str, status: int) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
 
@@ -120,7 +141,9 @@ async def _body_of(request: Request) -> dict[str, Any]:
     if not raw.strip():
         return {}
     try:
-        payload = json.loads(raw)
+        payload = json.loads(raw, parse_constant=_refuse_constant)
+    except NonFiniteNumber as error:
+        raise ValueError(str(error)) from None
     except ValueError:
         raise ValueError("the body must be a JSON object") from None
     if not isinstance(payload, dict):
@@ -171,6 +194,7 @@ def control_app(harness: Harness, token: str) -> ASGIApp:
             harness.faults.clear()
             return JSONResponse({"cleared": True})
         options = await _body_of(request)
+        _check_delay(options.get("delay"), harness.settings.request_timeout)
         fault = harness.faults.add(**options)
         return JSONResponse({"fault": fault.to_json()}, status_code=201)
 

@@ -11,6 +11,7 @@ applies what this module decides. Standard library only.
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 from collections.abc import Mapping
@@ -233,8 +234,8 @@ def _check_retry_after(
         raise ValueError("retry_after goes with status= (e.g. status=429 or status=503)")
     if isinstance(retry_after, bool) or not isinstance(retry_after, (int, float)):
         raise TypeError(f"retry_after must be a number of seconds, got {retry_after!r}")
-    if retry_after < 0:
-        raise ValueError(f"retry_after must be 0 or more seconds, got {retry_after}")
+    if not 0 <= retry_after < math.inf:
+        raise ValueError(f"retry_after must be a finite 0 or more seconds, got {retry_after}")
 
 
 def _check_one_action(chosen: list[str], delay: float | None) -> None:
@@ -255,9 +256,9 @@ def _check_numbers(status: int | None, delay: float | None, times: int, nth: int
     ):
         raise ValueError(f"status must be an HTTP status from 100 to 599, got {status!r}")
     if delay is not None and (
-        isinstance(delay, bool) or not isinstance(delay, (int, float)) or delay < 0
+        isinstance(delay, bool) or not isinstance(delay, (int, float)) or not 0 <= delay < math.inf
     ):
-        raise ValueError(f"delay must be 0 or more seconds, got {delay!r}")
+        raise ValueError(f"delay must be a finite 0 or more seconds, got {delay!r}")
     for name, value in (("times", times), ("nth", nth)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(f"{name} must be a whole number of 1 or more, got {value!r}")

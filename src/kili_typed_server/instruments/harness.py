@@ -4,7 +4,7 @@
 InstrumentedApp` and holds the state a test may change: the database (put back to a
 snapshot by :meth:`Harness.reset`), the faults, the request log, and the app's settings
 (latency, rate limit), which a reset gives back their defaults, with a fresh rate limiter.
-The pytest plugin (``testkit.py``) and ``kili-typed serve --control-token-file``
+The pytest plugin (``testkit.py``) and ``kili-typed server serve --control-token-file``
 (``control.py``) both drive one.
 """
 
@@ -35,6 +35,7 @@ class AppSettings:
     latency_ms: int = 0
     max_query_cost: int = limits.MAX_QUERY_COST
     request_timeout: float = limits.REQUEST_TIMEOUT_SECONDS
+    max_concurrent_requests: int | None = limits.MAX_CONCURRENT_REQUESTS_PER_KEY
 
     def options(self) -> dict[str, Any]:
         """The keyword arguments of ``create_app`` for these settings."""
@@ -43,6 +44,7 @@ class AppSettings:
             "latency_ms": self.latency_ms,
             "max_query_cost": self.max_query_cost,
             "request_timeout": self.request_timeout,
+            "max_concurrent_requests": self.max_concurrent_requests,
         }
 
 
@@ -172,6 +174,7 @@ class Harness:
             "latency_ms": self._settings.latency_ms,
             "max_query_cost": self._settings.max_query_cost,
             "request_timeout": self._settings.request_timeout,
+            "max_concurrent_requests": self._settings.max_concurrent_requests,
             "faults": [fault.to_json() for fault in self.faults.pending],
             "requests": len(self.log.snapshot()),
         }

@@ -11,7 +11,7 @@ The file holds a list of users, or an object with a ``users`` list::
 Each user is a member of the first organization; ``password`` may be left out (nobody can
 log in as that user), ``organization_role`` is ``USER`` by default (``organizationRole``
 is accepted too). Seeding makes sure the users exist: one whose email is already taken is
-left as it is, so ``kili-typed serve --seed-file`` can be run again on the same database.
+left as it is, so ``kili-typed server serve --seed-file`` can be run again on the same database.
 """
 
 from __future__ import annotations

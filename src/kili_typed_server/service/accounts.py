@@ -127,6 +127,13 @@ class Accounts:
             self.database.digest,
         )
 
+    def organization_size(self, caller: UserRecord) -> int:
+        """The users of the caller's organization: what a scan of it may visit (the cost
+        model reads it before a request runs; one count over an index)."""
+        return users.count(
+            self.database.connection(), caller.organization_id, UserFilter(), self.database.digest
+        )
+
     def find_api_keys(
         self, caller: UserRecord, where: ApiKeyFilter, first: int | None, skip: int | None
     ) -> list[ApiKeyRecord]:

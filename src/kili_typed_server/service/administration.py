@@ -1,7 +1,7 @@
 """The operator's commands on a database file: first start, seeding, keys, resets.
 
 The operator holds the file, so these commands check no API permission; they validate
-their input like the API does. ``kili-typed serve`` bootstraps and seeds with them,
+their input like the API does. ``kili-typed server serve`` bootstraps and seeds with them,
 ``kili-typed server keys`` and ``kili-typed server reset-password`` run them, and tests
 use them through :class:`~kili_typed_server.service.store.Store` to prepare data and check what a
 request did.

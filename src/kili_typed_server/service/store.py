@@ -2,7 +2,7 @@
 
 ``Store(path)`` is the operator's in-process administration API (``create_user``,
 ``create_api_key``, ``bootstrap``... from :class:`Administration`), used by
-``kili-typed serve``, ``kili-typed keys`` and by tests; :attr:`Store.accounts` is the
+``kili-typed server serve``, ``kili-typed server keys`` and by tests; :attr:`Store.accounts` is the
 service the GraphQL API runs on. It needs only the standard library.
 """
 

@@ -8,7 +8,7 @@ Files: the database is created readable by its owner only (0600; SQLite gives it
 and ``-shm`` files the same mode). API keys and reset tokens are stored as HMAC digests
 under a secret which, by default, is made with the database and kept inside it (so a
 database file works alone, as it always has). Given a secret from elsewhere (an
-environment variable or a file, see ``kili-typed serve --help``), a new database keeps only
+environment variable or a file, see ``kili-typed server serve --help``), a new database keeps only
 a check value of it, so that a copy of the file alone cannot even test guessed keys.
 
 This module knows nothing of users or permissions; the repositories hold the SQL of each
