@@ -151,17 +151,27 @@ def _row_methods(w: Callable[[str], None]) -> None:
     w("    def __getitem__(self, key: Never, /) -> Any: ...")
 
 
-def _keyed_methods(gets: list[tuple[str, str, str]], w: Callable[[str], None]) -> None:
+#: One overload of a row's `__getitem__` and `get`: (self guard, key, value type, and
+#: what `row[...]` alone accepts besides the `Literal` key: `F`'s spelling of it).
+Get = tuple[str, str, str, str]
+
+
+def _keyed_methods(gets: list[Get], w: Callable[[str], None]) -> None:
     """`__getitem__` and `get`, one overload per (self guard, key, value type).
 
     A key a row holds is always there: `get` returns its value, never the default.
+    `row[...]` also takes the key's spelling in `F` (`F.organizations`, a nested row's
+    `F.organizations.name`); `get` the string alone (a dict's `get` ignores `__missing__`).
     """
     for method in ("__getitem__", "get"):
-        for number, (guard, key, value) in enumerate(gets):
+        for number, (guard, key, value, also) in enumerate(gets):
             default = ", default: object = None" if method == "get" else ""
             ignore = "  # type: ignore[override]" if method == "get" and number == 0 else ""
+            accepted = f'Literal["{key}"]'
+            if method == "__getitem__" and also:
+                accepted = f"{accepted} | {also}"
             w(f"    @overload{ignore}")
-            w(f'    def {method}(self: {guard}, key: Literal["{key}"]{default}, /) -> {value}: ...')
+            w(f"    def {method}(self: {guard}, key: {accepted}{default}, /) -> {value}: ...")
 
 
 #: A row's bases in the stub. The protocol `dict(row)` and `{**row}` ask for is named, so
@@ -178,6 +188,8 @@ F_DOC = (
     "typed as its `Literal`, so `user_fields(F.email, F.organizations.name)` is",
     '`user_fields("email", "organizations.name")` to every checker. Editors complete',
     "attributes everywhere, string literals not in every position: see docs/editors.md.",
+    "As keys they read what the strings read: `row[F.email]`, `row[F.organizations]`,",
+    'and on a nested row `org[F.organizations.name]` (its key `"name"`, dotted).',
 )
 
 
@@ -196,11 +208,16 @@ def _names_classes(
 
     for obj in nested:
         w("")
-        w(f"class {obj.names_class}:")
-        w(
-            f'    """The names of `{obj.name}`\'s fields, dotted: '
-            f'`F.{obj.name}.id == "{obj.name}.id"`."""'
-        )
+        # At run time the object is also the nested key itself, a str equal to it: what
+        # `row[F.organizations]` reads. The stub leaves str out, so that an editor
+        # offers the names after `F.organizations.`, not str's methods among them.
+        w(f"class {obj.names_class}:" if stub else f"class {obj.names_class}(str):")
+        w(f'    """The names of `{obj.name}`\'s fields, dotted, and the key `{obj.name}` itself.')
+        w("")
+        w(f'    `F.{obj.name}.id == "{obj.name}.id"`, and `F.{obj.name} == "{obj.name}"`:')
+        w(f'    `row[F.{obj.name}]` reads what `row["{obj.name}"]` reads, and a nested row')
+        w(f'    takes `F.{obj.name}.id` for its key `"id"`.')
+        w('    """')
         w("")
         w("    __slots__ = ()")
         for leaf in obj.leaves:
@@ -219,7 +236,7 @@ def _names_classes(
             w("    @property")
             w(f"    def {obj.name}(self) -> {obj.names_class}: ...")
         else:
-            w(f"    {obj.name}: Final = {obj.names_class}()")
+            w(f'    {obj.name}: Final = {obj.names_class}("{obj.name}")')
     w("")
     w("#: Every name `user_fields` accepts, as an attribute (`F.organizations.name`).")
     w("F: UserFieldNames" if stub else "F: Final = UserFieldNames()")
@@ -397,9 +414,9 @@ def render_stub() -> str:
     # in a position where a contravariant one may be), whose overloads are guarded by
     # the same dotted names. 34 overloads where one per subset of nested names took 267
     # (and pyrefly lists them all in a message).
-    gets: list[tuple[str, str, str]] = []
+    gets: list[Get] = []
     for leaf in leaves:
-        gets.append((f'UserRow[Literal["{leaf.name}"]]', leaf.name, leaf.annotation))
+        gets.append((f'UserRow[Literal["{leaf.name}"]]', leaf.name, leaf.annotation, ""))
     for obj in nested:
         for leaf in obj.leaves:
             value = f"{obj.class_name}[UserRow[_K_contra]]"
@@ -407,7 +424,8 @@ def render_stub() -> str:
                 value = f"list[{value}]"
             if obj.nullable:
                 value = f"{value} | None"
-            gets.append((f'UserRow[Literal["{obj.name}.{leaf.name}"]]', obj.name, value))
+            guard = f'UserRow[Literal["{obj.name}.{leaf.name}"]]'
+            gets.append((guard, obj.name, value, obj.names_class))
     _keyed_methods(gets, w)
     for obj in nested:
         w("")
@@ -420,6 +438,7 @@ def render_stub() -> str:
                     f'{obj.class_name}[UserRow[Literal["{obj.name}.{leaf.name}"]]]',
                     leaf.name,
                     leaf.annotation,
+                    f'Literal["{obj.name}.{leaf.name}"]',
                 )
                 for leaf in obj.leaves
             ],
@@ -485,6 +504,19 @@ def render() -> str:
     _names_block(names, defaults, nested, w)
     w("")
     w("")
+    w("def _dotted(row: dict[str, Any], key: object, prefix: str) -> Any:")
+    w('    """`row[key]` for a key dotted as `F` spells it: `F.organizations.name` for "name".')
+    w("")
+    w("    Called by a nested row's `__missing__`, so on a miss only: a key the row holds")
+    w("    is read by dict's own lookup, at no cost.")
+    w('    """')
+    w("    if isinstance(key, str) and key.startswith(prefix):")
+    w("        short = key[len(prefix) :]")
+    w("        if short in row:")
+    w("            return row[short]")
+    w("    raise KeyError(key)")
+    w("")
+    w("")
     w("class UserRow(dict[str, Any], Generic[_K_contra]):")
     out.extend(_docstring(USER_ROW_DOC, "    "))
     w("")
@@ -496,6 +528,9 @@ def render() -> str:
         out.extend(_docstring(_nested_doc(obj), "    "))
         w("")
         w("    __slots__ = ()")
+        w("")
+        w("    def __missing__(self, key: object) -> Any:")
+        w(f'        return _dotted(self, key, "{obj.name}.")')
     w("")
     w("")
     _names_classes(leaves, nested, False, w)

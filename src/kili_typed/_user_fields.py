@@ -128,6 +128,19 @@ _K_contra = TypeVar("_K_contra", contravariant=True)
 _R_co = TypeVar("_R_co", covariant=True)
 
 
+def _dotted(row: dict[str, Any], key: object, prefix: str) -> Any:
+    """`row[key]` for a key dotted as `F` spells it: `F.organizations.name` for "name".
+
+    Called by a nested row's `__missing__`, so on a miss only: a key the row holds
+    is read by dict's own lookup, at no cost.
+    """
+    if isinstance(key, str) and key.startswith(prefix):
+        short = key[len(prefix) :]
+        if short in row:
+            return row[short]
+    raise KeyError(key)
+
+
 class UserRow(dict[str, Any], Generic[_K_contra]):
     """A user row holding the fields selected, `UserRow[Literal["email", "id"]]`.
 
@@ -152,6 +165,9 @@ class UserOrganizationRow(dict[str, Any], Generic[_R_co]):
 
     __slots__ = ()
 
+    def __missing__(self, key: object) -> Any:
+        return _dotted(self, key, "organization.")
+
 
 class UserOrganizationsRow(dict[str, Any], Generic[_R_co]):
     """An item of `organizations` in a user row: only the `organizations.*` fields selected.
@@ -162,6 +178,9 @@ class UserOrganizationsRow(dict[str, Any], Generic[_R_co]):
     """
 
     __slots__ = ()
+
+    def __missing__(self, key: object) -> Any:
+        return _dotted(self, key, "organizations.")
 
 
 class UserApiKeysRow(dict[str, Any], Generic[_R_co]):
@@ -174,9 +193,17 @@ class UserApiKeysRow(dict[str, Any], Generic[_R_co]):
 
     __slots__ = ()
 
+    def __missing__(self, key: object) -> Any:
+        return _dotted(self, key, "apiKeys.")
 
-class UserOrganizationFieldNames:
-    """The names of `organization`'s fields, dotted: `F.organization.id == "organization.id"`."""
+
+class UserOrganizationFieldNames(str):
+    """The names of `organization`'s fields, dotted, and the key `organization` itself.
+
+    `F.organization.id == "organization.id"`, and `F.organization == "organization"`:
+    `row[F.organization]` reads what `row["organization"]` reads, and a nested row
+    takes `F.organization.id` for its key `"id"`.
+    """
 
     __slots__ = ()
     id: Final = "organization.id"
@@ -187,8 +214,13 @@ class UserOrganizationFieldNames:
     createdAt: Final = "organization.createdAt"
 
 
-class UserOrganizationsFieldNames:
-    """The names of `organizations`'s fields, dotted: `F.organizations.id == "organizations.id"`."""
+class UserOrganizationsFieldNames(str):
+    """The names of `organizations`'s fields, dotted, and the key `organizations` itself.
+
+    `F.organizations.id == "organizations.id"`, and `F.organizations == "organizations"`:
+    `row[F.organizations]` reads what `row["organizations"]` reads, and a nested row
+    takes `F.organizations.id` for its key `"id"`.
+    """
 
     __slots__ = ()
     id: Final = "organizations.id"
@@ -199,8 +231,13 @@ class UserOrganizationsFieldNames:
     createdAt: Final = "organizations.createdAt"
 
 
-class UserApiKeysFieldNames:
-    """The names of `apiKeys`'s fields, dotted: `F.apiKeys.id == "apiKeys.id"`."""
+class UserApiKeysFieldNames(str):
+    """The names of `apiKeys`'s fields, dotted, and the key `apiKeys` itself.
+
+    `F.apiKeys.id == "apiKeys.id"`, and `F.apiKeys == "apiKeys"`:
+    `row[F.apiKeys]` reads what `row["apiKeys"]` reads, and a nested row
+    takes `F.apiKeys.id` for its key `"id"`.
+    """
 
     __slots__ = ()
     id: Final = "apiKeys.id"
@@ -219,6 +256,8 @@ class UserFieldNames:
     typed as its `Literal`, so `user_fields(F.email, F.organizations.name)` is
     `user_fields("email", "organizations.name")` to every checker. Editors complete
     attributes everywhere, string literals not in every position: see docs/editors.md.
+    As keys they read what the strings read: `row[F.email]`, `row[F.organizations]`,
+    and on a nested row `org[F.organizations.name]` (its key `"name"`, dotted).
     """
 
     __slots__ = ()
@@ -237,9 +276,9 @@ class UserFieldNames:
     highestRoleInProjectCompute: Final = "highestRoleInProjectCompute"
     hubspotSubscriptionStatus: Final = "hubspotSubscriptionStatus"
     isServiceAccount: Final = "isServiceAccount"
-    organization: Final = UserOrganizationFieldNames()
-    organizations: Final = UserOrganizationsFieldNames()
-    apiKeys: Final = UserApiKeysFieldNames()
+    organization: Final = UserOrganizationFieldNames("organization")
+    organizations: Final = UserOrganizationsFieldNames("organizations")
+    apiKeys: Final = UserApiKeysFieldNames("apiKeys")
 
 
 #: Every name `user_fields` accepts, as an attribute (`F.organizations.name`).

@@ -203,83 +203,109 @@ class UserRow(dict[str, Any], SupportsKeysAndGetItem[str, Any], Generic[_K_contr
     ) -> bool: ...
     @overload
     def __getitem__(
-        self: UserRow[Literal["organization.id"]], key: Literal["organization"], /
+        self: UserRow[Literal["organization.id"]],
+        key: Literal["organization"] | UserOrganizationFieldNames,
+        /,
     ) -> UserOrganizationRow[UserRow[_K_contra]] | None: ...
     @overload
     def __getitem__(
-        self: UserRow[Literal["organization.name"]], key: Literal["organization"], /
+        self: UserRow[Literal["organization.name"]],
+        key: Literal["organization"] | UserOrganizationFieldNames,
+        /,
     ) -> UserOrganizationRow[UserRow[_K_contra]] | None: ...
     @overload
     def __getitem__(
-        self: UserRow[Literal["organization.activeUsersCount"]], key: Literal["organization"], /
+        self: UserRow[Literal["organization.activeUsersCount"]],
+        key: Literal["organization"] | UserOrganizationFieldNames,
+        /,
     ) -> UserOrganizationRow[UserRow[_K_contra]] | None: ...
     @overload
     def __getitem__(
         self: UserRow[Literal["organization.isAllowedToSubmitNewLabels"]],
-        key: Literal["organization"],
+        key: Literal["organization"] | UserOrganizationFieldNames,
         /,
     ) -> UserOrganizationRow[UserRow[_K_contra]] | None: ...
     @overload
     def __getitem__(
-        self: UserRow[Literal["organization.matchingDomain"]], key: Literal["organization"], /
+        self: UserRow[Literal["organization.matchingDomain"]],
+        key: Literal["organization"] | UserOrganizationFieldNames,
+        /,
     ) -> UserOrganizationRow[UserRow[_K_contra]] | None: ...
     @overload
     def __getitem__(
-        self: UserRow[Literal["organization.createdAt"]], key: Literal["organization"], /
+        self: UserRow[Literal["organization.createdAt"]],
+        key: Literal["organization"] | UserOrganizationFieldNames,
+        /,
     ) -> UserOrganizationRow[UserRow[_K_contra]] | None: ...
     @overload
     def __getitem__(
-        self: UserRow[Literal["organizations.id"]], key: Literal["organizations"], /
+        self: UserRow[Literal["organizations.id"]],
+        key: Literal["organizations"] | UserOrganizationsFieldNames,
+        /,
     ) -> list[UserOrganizationsRow[UserRow[_K_contra]]] | None: ...
     @overload
     def __getitem__(
-        self: UserRow[Literal["organizations.name"]], key: Literal["organizations"], /
+        self: UserRow[Literal["organizations.name"]],
+        key: Literal["organizations"] | UserOrganizationsFieldNames,
+        /,
     ) -> list[UserOrganizationsRow[UserRow[_K_contra]]] | None: ...
     @overload
     def __getitem__(
-        self: UserRow[Literal["organizations.activeUsersCount"]], key: Literal["organizations"], /
+        self: UserRow[Literal["organizations.activeUsersCount"]],
+        key: Literal["organizations"] | UserOrganizationsFieldNames,
+        /,
     ) -> list[UserOrganizationsRow[UserRow[_K_contra]]] | None: ...
     @overload
     def __getitem__(
         self: UserRow[Literal["organizations.isAllowedToSubmitNewLabels"]],
-        key: Literal["organizations"],
+        key: Literal["organizations"] | UserOrganizationsFieldNames,
         /,
     ) -> list[UserOrganizationsRow[UserRow[_K_contra]]] | None: ...
     @overload
     def __getitem__(
-        self: UserRow[Literal["organizations.matchingDomain"]], key: Literal["organizations"], /
+        self: UserRow[Literal["organizations.matchingDomain"]],
+        key: Literal["organizations"] | UserOrganizationsFieldNames,
+        /,
     ) -> list[UserOrganizationsRow[UserRow[_K_contra]]] | None: ...
     @overload
     def __getitem__(
-        self: UserRow[Literal["organizations.createdAt"]], key: Literal["organizations"], /
+        self: UserRow[Literal["organizations.createdAt"]],
+        key: Literal["organizations"] | UserOrganizationsFieldNames,
+        /,
     ) -> list[UserOrganizationsRow[UserRow[_K_contra]]] | None: ...
     @overload
     def __getitem__(
-        self: UserRow[Literal["apiKeys.id"]], key: Literal["apiKeys"], /
+        self: UserRow[Literal["apiKeys.id"]], key: Literal["apiKeys"] | UserApiKeysFieldNames, /
     ) -> list[UserApiKeysRow[UserRow[_K_contra]]] | None: ...
     @overload
     def __getitem__(
-        self: UserRow[Literal["apiKeys.name"]], key: Literal["apiKeys"], /
+        self: UserRow[Literal["apiKeys.name"]], key: Literal["apiKeys"] | UserApiKeysFieldNames, /
     ) -> list[UserApiKeysRow[UserRow[_K_contra]]] | None: ...
     @overload
     def __getitem__(
-        self: UserRow[Literal["apiKeys.key"]], key: Literal["apiKeys"], /
+        self: UserRow[Literal["apiKeys.key"]], key: Literal["apiKeys"] | UserApiKeysFieldNames, /
     ) -> list[UserApiKeysRow[UserRow[_K_contra]]] | None: ...
     @overload
     def __getitem__(
-        self: UserRow[Literal["apiKeys.createdAt"]], key: Literal["apiKeys"], /
+        self: UserRow[Literal["apiKeys.createdAt"]],
+        key: Literal["apiKeys"] | UserApiKeysFieldNames,
+        /,
     ) -> list[UserApiKeysRow[UserRow[_K_contra]]] | None: ...
     @overload
     def __getitem__(
-        self: UserRow[Literal["apiKeys.expiryDate"]], key: Literal["apiKeys"], /
+        self: UserRow[Literal["apiKeys.expiryDate"]],
+        key: Literal["apiKeys"] | UserApiKeysFieldNames,
+        /,
     ) -> list[UserApiKeysRow[UserRow[_K_contra]]] | None: ...
     @overload
     def __getitem__(
-        self: UserRow[Literal["apiKeys.revoked"]], key: Literal["apiKeys"], /
+        self: UserRow[Literal["apiKeys.revoked"]],
+        key: Literal["apiKeys"] | UserApiKeysFieldNames,
+        /,
     ) -> list[UserApiKeysRow[UserRow[_K_contra]]] | None: ...
     @overload
     def __getitem__(
-        self: UserRow[Literal["apiKeys.userId"]], key: Literal["apiKeys"], /
+        self: UserRow[Literal["apiKeys.userId"]], key: Literal["apiKeys"] | UserApiKeysFieldNames, /
     ) -> list[UserApiKeysRow[UserRow[_K_contra]]] | None: ...
     @overload  # type: ignore[override]
     def get(self: UserRow[Literal["id"]], key: Literal["id"], default: object = None, /) -> str: ...
@@ -496,34 +522,39 @@ class UserOrganizationRow(dict[str, Any], SupportsKeysAndGetItem[str, Any], Gene
     def __getitem__(self, key: Never, /) -> Any: ...
     @overload
     def __getitem__(
-        self: UserOrganizationRow[UserRow[Literal["organization.id"]]], key: Literal["id"], /
+        self: UserOrganizationRow[UserRow[Literal["organization.id"]]],
+        key: Literal["id"] | Literal["organization.id"],
+        /,
     ) -> str: ...
     @overload
     def __getitem__(
-        self: UserOrganizationRow[UserRow[Literal["organization.name"]]], key: Literal["name"], /
+        self: UserOrganizationRow[UserRow[Literal["organization.name"]]],
+        key: Literal["name"] | Literal["organization.name"],
+        /,
     ) -> str: ...
     @overload
     def __getitem__(
         self: UserOrganizationRow[UserRow[Literal["organization.activeUsersCount"]]],
-        key: Literal["activeUsersCount"],
+        key: Literal["activeUsersCount"] | Literal["organization.activeUsersCount"],
         /,
     ) -> int: ...
     @overload
     def __getitem__(
         self: UserOrganizationRow[UserRow[Literal["organization.isAllowedToSubmitNewLabels"]]],
-        key: Literal["isAllowedToSubmitNewLabels"],
+        key: Literal["isAllowedToSubmitNewLabels"]
+        | Literal["organization.isAllowedToSubmitNewLabels"],
         /,
     ) -> bool: ...
     @overload
     def __getitem__(
         self: UserOrganizationRow[UserRow[Literal["organization.matchingDomain"]]],
-        key: Literal["matchingDomain"],
+        key: Literal["matchingDomain"] | Literal["organization.matchingDomain"],
         /,
     ) -> str | None: ...
     @overload
     def __getitem__(
         self: UserOrganizationRow[UserRow[Literal["organization.createdAt"]]],
-        key: Literal["createdAt"],
+        key: Literal["createdAt"] | Literal["organization.createdAt"],
         /,
     ) -> str | None: ...
     @overload  # type: ignore[override]
@@ -583,34 +614,39 @@ class UserOrganizationsRow(dict[str, Any], SupportsKeysAndGetItem[str, Any], Gen
     def __getitem__(self, key: Never, /) -> Any: ...
     @overload
     def __getitem__(
-        self: UserOrganizationsRow[UserRow[Literal["organizations.id"]]], key: Literal["id"], /
+        self: UserOrganizationsRow[UserRow[Literal["organizations.id"]]],
+        key: Literal["id"] | Literal["organizations.id"],
+        /,
     ) -> str: ...
     @overload
     def __getitem__(
-        self: UserOrganizationsRow[UserRow[Literal["organizations.name"]]], key: Literal["name"], /
+        self: UserOrganizationsRow[UserRow[Literal["organizations.name"]]],
+        key: Literal["name"] | Literal["organizations.name"],
+        /,
     ) -> str: ...
     @overload
     def __getitem__(
         self: UserOrganizationsRow[UserRow[Literal["organizations.activeUsersCount"]]],
-        key: Literal["activeUsersCount"],
+        key: Literal["activeUsersCount"] | Literal["organizations.activeUsersCount"],
         /,
     ) -> int: ...
     @overload
     def __getitem__(
         self: UserOrganizationsRow[UserRow[Literal["organizations.isAllowedToSubmitNewLabels"]]],
-        key: Literal["isAllowedToSubmitNewLabels"],
+        key: Literal["isAllowedToSubmitNewLabels"]
+        | Literal["organizations.isAllowedToSubmitNewLabels"],
         /,
     ) -> bool: ...
     @overload
     def __getitem__(
         self: UserOrganizationsRow[UserRow[Literal["organizations.matchingDomain"]]],
-        key: Literal["matchingDomain"],
+        key: Literal["matchingDomain"] | Literal["organizations.matchingDomain"],
         /,
     ) -> str | None: ...
     @overload
     def __getitem__(
         self: UserOrganizationsRow[UserRow[Literal["organizations.createdAt"]]],
-        key: Literal["createdAt"],
+        key: Literal["createdAt"] | Literal["organizations.createdAt"],
         /,
     ) -> str | None: ...
     @overload  # type: ignore[override]
@@ -670,31 +706,45 @@ class UserApiKeysRow(dict[str, Any], SupportsKeysAndGetItem[str, Any], Generic[_
     def __getitem__(self, key: Never, /) -> Any: ...
     @overload
     def __getitem__(
-        self: UserApiKeysRow[UserRow[Literal["apiKeys.id"]]], key: Literal["id"], /
+        self: UserApiKeysRow[UserRow[Literal["apiKeys.id"]]],
+        key: Literal["id"] | Literal["apiKeys.id"],
+        /,
     ) -> str: ...
     @overload
     def __getitem__(
-        self: UserApiKeysRow[UserRow[Literal["apiKeys.name"]]], key: Literal["name"], /
+        self: UserApiKeysRow[UserRow[Literal["apiKeys.name"]]],
+        key: Literal["name"] | Literal["apiKeys.name"],
+        /,
     ) -> str: ...
     @overload
     def __getitem__(
-        self: UserApiKeysRow[UserRow[Literal["apiKeys.key"]]], key: Literal["key"], /
+        self: UserApiKeysRow[UserRow[Literal["apiKeys.key"]]],
+        key: Literal["key"] | Literal["apiKeys.key"],
+        /,
     ) -> str: ...
     @overload
     def __getitem__(
-        self: UserApiKeysRow[UserRow[Literal["apiKeys.createdAt"]]], key: Literal["createdAt"], /
+        self: UserApiKeysRow[UserRow[Literal["apiKeys.createdAt"]]],
+        key: Literal["createdAt"] | Literal["apiKeys.createdAt"],
+        /,
     ) -> str: ...
     @overload
     def __getitem__(
-        self: UserApiKeysRow[UserRow[Literal["apiKeys.expiryDate"]]], key: Literal["expiryDate"], /
+        self: UserApiKeysRow[UserRow[Literal["apiKeys.expiryDate"]]],
+        key: Literal["expiryDate"] | Literal["apiKeys.expiryDate"],
+        /,
     ) -> str: ...
     @overload
     def __getitem__(
-        self: UserApiKeysRow[UserRow[Literal["apiKeys.revoked"]]], key: Literal["revoked"], /
+        self: UserApiKeysRow[UserRow[Literal["apiKeys.revoked"]]],
+        key: Literal["revoked"] | Literal["apiKeys.revoked"],
+        /,
     ) -> bool: ...
     @overload
     def __getitem__(
-        self: UserApiKeysRow[UserRow[Literal["apiKeys.userId"]]], key: Literal["userId"], /
+        self: UserApiKeysRow[UserRow[Literal["apiKeys.userId"]]],
+        key: Literal["userId"] | Literal["apiKeys.userId"],
+        /,
     ) -> str: ...
     @overload  # type: ignore[override]
     def get(
@@ -747,7 +797,12 @@ class UserApiKeysRow(dict[str, Any], SupportsKeysAndGetItem[str, Any], Generic[_
     ) -> str: ...
 
 class UserOrganizationFieldNames:
-    """The names of `organization`'s fields, dotted: `F.organization.id == "organization.id"`."""
+    """The names of `organization`'s fields, dotted, and the key `organization` itself.
+
+    `F.organization.id == "organization.id"`, and `F.organization == "organization"`:
+    `row[F.organization]` reads what `row["organization"]` reads, and a nested row
+    takes `F.organization.id` for its key `"id"`.
+    """
 
     __slots__ = ()
     @property
@@ -764,7 +819,12 @@ class UserOrganizationFieldNames:
     def createdAt(self) -> Literal["organization.createdAt"]: ...
 
 class UserOrganizationsFieldNames:
-    """The names of `organizations`'s fields, dotted: `F.organizations.id == "organizations.id"`."""
+    """The names of `organizations`'s fields, dotted, and the key `organizations` itself.
+
+    `F.organizations.id == "organizations.id"`, and `F.organizations == "organizations"`:
+    `row[F.organizations]` reads what `row["organizations"]` reads, and a nested row
+    takes `F.organizations.id` for its key `"id"`.
+    """
 
     __slots__ = ()
     @property
@@ -781,7 +841,12 @@ class UserOrganizationsFieldNames:
     def createdAt(self) -> Literal["organizations.createdAt"]: ...
 
 class UserApiKeysFieldNames:
-    """The names of `apiKeys`'s fields, dotted: `F.apiKeys.id == "apiKeys.id"`."""
+    """The names of `apiKeys`'s fields, dotted, and the key `apiKeys` itself.
+
+    `F.apiKeys.id == "apiKeys.id"`, and `F.apiKeys == "apiKeys"`:
+    `row[F.apiKeys]` reads what `row["apiKeys"]` reads, and a nested row
+    takes `F.apiKeys.id` for its key `"id"`.
+    """
 
     __slots__ = ()
     @property
@@ -806,6 +871,8 @@ class UserFieldNames:
     typed as its `Literal`, so `user_fields(F.email, F.organizations.name)` is
     `user_fields("email", "organizations.name")` to every checker. Editors complete
     attributes everywhere, string literals not in every position: see docs/editors.md.
+    As keys they read what the strings read: `row[F.email]`, `row[F.organizations]`,
+    and on a nested row `org[F.organizations.name]` (its key `"name"`, dotted).
     """
 
     __slots__ = ()

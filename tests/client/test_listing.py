@@ -232,3 +232,29 @@ def test_rows_are_the_row_classes_their_types_name(lister: Kili) -> None:
             assert {type(o) for o in row["organizations"] or []} <= {UserOrganizationsRow}
             assert {type(k) for k in row["apiKeys"] or []} <= {UserApiKeysRow}
     assert all(type(row) is UserRow for row in lister.users(first=2, disable_tqdm=True))
+
+
+def test_attribute_keys_read_what_the_strings_read(lister: Kili) -> None:
+    from kili_typed import F, user_fields
+
+    selection = user_fields(F.email, F.organization.name, F.organizations.id, F.organizations.name)
+    rows = lister.users(fields=selection, first=5, disable_tqdm=True)
+    read = 0
+    for row in rows:
+        assert row[F.email] == row["email"]
+        assert row[F.organizations] is row["organizations"]
+        organization = row[F.organization]
+        assert organization is row["organization"]
+        if organization is not None:
+            assert organization[F.organization.name] == organization["name"]
+        for item in row[F.organizations] or []:
+            assert item[F.organizations.id] == item["id"]
+            assert item[F.organizations.name] == item["name"]
+            read += 1
+        # A dotted key is a nested row's own alone, and only one it holds.
+        for item in row["organizations"] or []:
+            for key in ("organization.name", "organizations.createdAt"):
+                with pytest.raises(KeyError) as missing:
+                    item[key]  # type: ignore[call-overload]
+                assert missing.value.args == (key,)
+    assert read > 0, "no nested row was read: the seeded users have no organizations"

@@ -108,6 +108,17 @@ ATTRIBUTE_CASES = [
     _case("F. in user_fields", "user_fields(F.|)\n", frozenset({"email", "organizations"})),
     _case("F.organizations.", "user_fields(F.organizations.|)\n", frozenset({"name", "id"})),
     _case("F. in a fields list", "kili.users(fields=[F.|])\n", frozenset({"email", "apiKeys"})),
+    _case(
+        "F. as a row key",
+        "row = kili.users(fields=user_fields(F.email, F.organizations.name))[0]\nrow[F.|]\n",
+        frozenset({"email", "organizations"}),
+    ),
+    _case(
+        "F.organizations. nested key",
+        "row = kili.users(fields=user_fields(F.email, F.organizations.name))[0]\n"
+        "for org in row[F.organizations] or []:\n    org[F.organizations.|]\n",
+        frozenset({"name", "id"}),
+    ),
 ]
 
 CASES = [

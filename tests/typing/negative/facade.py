@@ -89,3 +89,14 @@ def unknown_public_names() -> None:
     from kili_typed import anything_at_all  # expect-error
 
     del anything_at_all
+
+
+def nested_attributes_not_selected(kili: Kili) -> None:
+    row = kili.users(fields=user_fields("email", "organizations.name", "apiKeys.id"))[0]
+    print(row[F.organization])  # expect-error
+    for organization in row[F.organizations] or []:
+        print(organization[F.organizations.id])  # expect-error
+        print(organization[F.apiKeys.id])  # expect-error
+        print(organization["organizations"])  # expect-error
+    for key in row[F.apiKeys] or []:
+        print(key[F.organizations.name])  # expect-error
