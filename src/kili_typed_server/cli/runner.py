@@ -6,14 +6,16 @@ name tests, demos and scripts use.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import logging
+import signal
 import socket
 import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -236,19 +238,60 @@ def serve_forever(
             *seed_lines,
             *_exposure_lines(host, url, control_token),
         ]
-        print("\n".join(lines), flush=True)
-        _run(app, sock, log_level)
+        _run(app, sock, log_level, banner_lines=lines)
     finally:
         store.close()
 
 
-def _run(app: Any, sock: socket.socket, log_level: str) -> None:
-    """Serves `app` on `sock` with uvicorn until interrupted."""
+#: The signals that stop ``serve``: Ctrl-C, and what service managers send.
+_STOP_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM})
+
+
+def _mask(how: int) -> None:
+    """Blocks or unblocks the stop signals in this thread (POSIX; elsewhere a no-op)."""
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(how, _STOP_SIGNALS)
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, taking the stop signals held back until its handlers are in place.
+
+    ``serve`` prints its banner before uvicorn starts; a Ctrl-C right after it (a script
+    that read the key and is done) would land in asyncio's own SIGINT handler, whose
+    cancellation uvicorn's start-up may swallow, leaving a server that ignores it. The
+    signals are blocked from the banner on and delivered here, to uvicorn's handlers.
+    """
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        with super().capture_signals():
+            _mask(signal.SIG_UNBLOCK)
+            yield
+
+
+def _run(app: Any, sock: socket.socket, log_level: str, *, banner_lines: list[str]) -> None:
+    """Prints the banner, then serves `app` on `sock` with uvicorn until interrupted.
+
+    Raises:
+        KeyboardInterrupt: When stopped by Ctrl-C, once uvicorn has shut down gracefully,
+            so that ``serve`` exits with 130 as interrupted commands do. (uvicorn raises
+            the signal again after shutting down, but into asyncio's SIGINT handler,
+            which may or may not turn it into ``KeyboardInterrupt`` by the time the
+            server's task ends; SIGTERM ends the process through its default action.)
+    """
     config = uvicorn.Config(
         app, log_level=log_level, access_log=False, lifespan="off", **uvicorn_options()
     )
-    with sock:
-        uvicorn.Server(config).run(sockets=[sock])
+    server = _Server(config)
+    _mask(signal.SIG_BLOCK)
+    try:
+        print("\n".join(banner_lines), flush=True)
+        with sock:
+            server.run(sockets=[sock])
+    finally:
+        _mask(signal.SIG_UNBLOCK)
+    if server.should_exit:
+        raise KeyboardInterrupt
 
 
 def _seed_from_file(store: Store, seed_file: str | Path | None) -> list[str]:
