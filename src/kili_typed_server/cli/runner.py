@@ -283,6 +283,10 @@ def _run(app: Any, sock: socket.socket, log_level: str, *, banner_lines: list[st
         app, log_level=log_level, access_log=False, lifespan="off", **uvicorn_options()
     )
     server = _Server(config)
+    # Queries are parsed and run in worker threads, which hold the GIL for up to the
+    # switch interval at a time; a shorter one lets the event loop answer `/version` and
+    # accept connections while heavy documents are being refused (issue #25).
+    sys.setswitchinterval(limits.SWITCH_INTERVAL_SECONDS)
     _mask(signal.SIG_BLOCK)
     try:
         print("\n".join(banner_lines), flush=True)

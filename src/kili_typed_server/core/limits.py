@@ -86,6 +86,9 @@ KEEP_ALIVE_TIMEOUT_SECONDS = 5
 #: Seconds ``serve`` waits, once told to stop (SIGTERM, Ctrl+C), for the requests in
 #: flight to finish before cancelling them (uvicorn's ``timeout_graceful_shutdown``).
 SHUTDOWN_GRACE_SECONDS = 3
+#: How long a thread of ``serve`` holds the GIL before another may take it (Python's
+#: default is 5 ms): the event loop waits for it after each I/O step of an answer.
+SWITCH_INTERVAL_SECONDS = 0.001
 #: Open connections served at once; beyond, the oldest connection still sending its
 #: headers is closed to make room, so a slow-headers flood cannot lock anyone out.
 MAX_CONNECTIONS = 512
