@@ -189,8 +189,6 @@ class Cost:
     per_item: Mapping[str, int] = field(default_factory=dict[str, int])
     defaults: Mapping[str, int] = field(default_factory=dict[str, int])
     schema_introspections: int = 0
-    has_whole_collection: bool = False
-    whole_collection_in_list: bool = False
     default_values: Mapping[str, Any] = field(default_factory=dict[str, Any])
     scans: Mapping[int, tuple[FieldNode, int]] = field(
         default_factory=dict[int, tuple[FieldNode, int]]
@@ -212,9 +210,6 @@ class Cost:
             per_member=self.per_member + other.per_member,
             per_item=_add(self.per_item, other.per_item) if other.per_item else self.per_item,
             schema_introspections=self.schema_introspections + other.schema_introspections,
-            has_whole_collection=self.has_whole_collection or other.has_whole_collection,
-            whole_collection_in_list=self.whole_collection_in_list
-            or other.whole_collection_in_list,
             scans=_add_scans(self.scans, other.scans) if other.scans else self.scans,
             counts_organization=self.counts_organization or other.counts_organization,
         )
@@ -402,10 +397,6 @@ class _Measure:
             per_member=per_member,
             per_item=_add(argument_variables, inner.per_item, times),
             schema_introspections=inner.schema_introspections + (name == "__schema"),
-            has_whole_collection=whole or inner.has_whole_collection,
-            whole_collection_in_list=inner.whole_collection_in_list
-            or (items > 1 and inner.has_whole_collection)
-            or (whole and inner.has_whole_collection),
             scans=scans,
             counts_organization=inner.counts_organization or key in ORGANIZATION_COUNTS,
         )
